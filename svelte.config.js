@@ -1,0 +1,14 @@
+import adapter from '@sveltejs/adapter-static';
+import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
+
+/** @type {import('@sveltejs/kit').Config} */
+const config = {
+	preprocess: vitePreprocess(),
+	kit: {
+		// A static SPA: every route renders in the browser, unknown paths fall back to index.html
+		// so the host can serve deep links (e.g. /users/<id>) without a server.
+		adapter: adapter({ fallback: 'index.html', strict: true })
+	}
+};
+
+export default config;

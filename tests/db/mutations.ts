@@ -1,0 +1,77 @@
+// Mutation check for the database tests: each entry removes or weakens one policy, grant, trigger
+// or helper. The suite that guards it must fail on the mutated database; a mutation that survives
+// means a rule nothing tests. scripts/test-db.ts applies each to a fresh copy of the migrated
+// database.
+
+export interface Mutation {
+	name: string;
+	sql: string;
+	/** Which suite must notice: the pgTAP files, or the concurrency test. */
+	caughtBy: 'pgtap' | 'race';
+}
+
+export const mutations: Mutation[] = [
+	{ name: 'drop the admin read policy', caughtBy: 'pgtap',
+		sql: `drop policy "admins read their organization's users" on public.users` },
+	{ name: 'drop the own-row read policy', caughtBy: 'pgtap',
+		sql: `drop policy "active users read their own row" on public.users` },
+	{ name: 'own-row policy forgets status (stale tokens of inactive users read)', caughtBy: 'pgtap',
+		sql: `alter policy "active users read their own row" on public.users using (id = (select auth.uid()))` },
+	{ name: 'drop the admin update policy', caughtBy: 'pgtap',
+		sql: `drop policy "admins update their organization's users" on public.users` },
+	{ name: 'drop the manager update policy', caughtBy: 'pgtap',
+		sql: `drop policy "active managers update their own row" on public.users` },
+	// Not listed: removing the admin update policy's `with check`. Postgres also checks an updated
+	// row against the select policies, which already keep it inside the admin's organization, so
+	// that mutant behaves identically (02_write_access proves the move is refused either way).
+	{ name: 'drop the organization read policy', caughtBy: 'pgtap',
+		sql: `drop policy "active users read their own organization" on public.organizations` },
+	{ name: 'disable RLS on users', caughtBy: 'pgtap',
+		sql: `alter table public.users disable row level security` },
+	{ name: 'leave Supabase default grants to anon', caughtBy: 'pgtap',
+		sql: `grant all on public.users to anon` },
+	{ name: 'grant update of status to authenticated', caughtBy: 'pgtap',
+		sql: `grant update (status) on public.users to authenticated` },
+	{ name: 'grant update of email to authenticated', caughtBy: 'pgtap',
+		sql: `grant update (email) on public.users to authenticated` },
+	{ name: 'revoke update of role from authenticated', caughtBy: 'pgtap',
+		sql: `revoke update (role) on public.users from authenticated` },
+	{ name: 'grant insert to authenticated', caughtBy: 'pgtap',
+		sql: `grant insert on public.users to authenticated` },
+	{ name: 'grant delete to service_role', caughtBy: 'pgtap',
+		sql: `grant delete on public.users to service_role` },
+	{ name: 'revoke select on organizations from authenticated', caughtBy: 'pgtap',
+		sql: `revoke select on public.organizations from authenticated` },
+	{ name: 'make a private helper executable by anon', caughtBy: 'pgtap',
+		sql: `grant usage on schema private to anon; grant execute on function private.admin_organization_id() to anon` },
+	{ name: 'admin helper forgets status (deactivated admins keep their rights)', caughtBy: 'pgtap',
+		sql: `create or replace function private.admin_organization_id() returns uuid language sql stable security definer set search_path = '' as $$
+			select u.organization_id from public.users as u where u.id = (select auth.uid()) and u.role = 'admin' $$` },
+	{ name: 'admin helper trusts app_metadata', caughtBy: 'pgtap',
+		sql: `create or replace function private.admin_organization_id() returns uuid language sql stable security definer set search_path = '' as $$
+			select coalesce((select u.organization_id from public.users as u where u.id = (select auth.uid()) and u.role = 'admin' and u.status = 'active'),
+			                ((select auth.jwt()) -> 'app_metadata' ->> 'organization_id')::uuid) $$` },
+	{ name: 'drop the own role/status trigger', caughtBy: 'pgtap',
+		sql: `drop trigger forbid_own_role_or_status_change on public.users` },
+	{ name: 'drop the last-admin trigger', caughtBy: 'pgtap',
+		sql: `drop trigger keep_one_active_admin on public.users` },
+	{ name: 'drop the delete guard', caughtBy: 'pgtap',
+		sql: `drop trigger forbid_user_deletion on public.users` },
+	{ name: 'drop the truncate guard', caughtBy: 'pgtap',
+		sql: `drop trigger forbid_user_truncation on public.users` },
+	{ name: 'drop the updated_at trigger', caughtBy: 'pgtap',
+		sql: `drop trigger touch_updated_at on public.users` },
+	{ name: 'unpin search_path of a definer helper', caughtBy: 'pgtap',
+		sql: `alter function private.admin_organization_id() reset search_path` },
+	{ name: 'last-admin trigger without its organization lock', caughtBy: 'race',
+		sql: `create or replace function private.keep_one_active_admin() returns trigger language plpgsql security definer set search_path = '' as $$
+			begin
+			  if old.role = 'admin' and old.status = 'active'
+			     and (new.role <> 'admin' or new.status <> 'active' or new.organization_id <> old.organization_id)
+			     and not exists (select 1 from public.users as u where u.organization_id = old.organization_id
+			                     and u.role = 'admin' and u.status = 'active' and u.id <> old.id) then
+			    raise exception 'an organization must keep at least one active admin' using errcode = 'PT409';
+			  end if;
+			  return new;
+			end $$` }
+];
