@@ -1,0 +1,79 @@
+// The stack's one way to reach Postgres: a pg pool on a connection URL. In the default mode that
+// URL is the embedded PGlite served over the wire protocol, otherwise any Postgres (the tests use a
+// throwaway PostgreSQL 15), so every route runs the same SQL against either.
+import pg from 'pg';
+
+export interface QueryResult<Row> {
+	rows: Row[];
+	rowCount: number;
+	fields: Array<{ name: string; dataTypeID: number }>;
+}
+
+export interface Sql {
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	query<Row = any>(text: string, params?: unknown[]): Promise<QueryResult<Row>>;
+}
+
+export interface TransactionOptions {
+	readOnly?: boolean;
+}
+
+/** A Postgres error as pg reports it: SQLSTATE and the server's own words. */
+export interface PostgresError extends Error {
+	code: string;
+	detail?: string;
+	hint?: string;
+}
+
+export function isPostgresError(error: unknown): error is PostgresError {
+	return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.length === 5;
+}
+
+export class Database implements Sql {
+	readonly url: string;
+	private readonly pool: pg.Pool;
+
+	constructor(url: string, options: { max?: number } = {}) {
+		this.url = url;
+		this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, idleTimeoutMillis: 10_000 });
+		// An idle client losing its server (database restart) must not crash the stack.
+		this.pool.on('error', (error) => console.error(`[db] idle connection error: ${error.message}`));
+	}
+
+	// eslint-disable-next-line @typescript-eslint/no-explicit-any
+	async query<Row = any>(text: string, params?: unknown[]): Promise<QueryResult<Row>> {
+		const result = await this.pool.query(text, params as unknown[]);
+		return { rows: result.rows as Row[], rowCount: result.rowCount ?? 0, fields: result.fields };
+	}
+
+	/** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
+	async transaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+		const client = await this.pool.connect();
+		let broken = false;
+		try {
+			await client.query(options.readOnly ? 'begin read only' : 'begin');
+			const sql: Sql = {
+				query: async (text, params) => {
+					const result = await client.query(text, params as unknown[]);
+					return { rows: result.rows, rowCount: result.rowCount ?? 0, fields: result.fields };
+				}
+			};
+			const value = await work(sql);
+			await client.query('commit');
+			return value;
+		} catch (error) {
+			try {
+				await client.query('rollback');
+			} catch {
+				broken = true;
+			}
+			throw error;
+		} finally {
+			client.release(broken);
+		}
+	}
+
+	async close(): Promise<void> {
+		await this.pool.end();
+	}
+}

@@ -1,0 +1,55 @@
+// What contract tests know about the Supabase they run against, and helpers to reach it.
+import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import pg from 'pg';
+import { inject } from 'vitest';
+import type { Database } from '../../src/lib/database.types.ts';
+
+export interface StackUnderTest {
+	apiUrl: string;
+	anonKey: string;
+	serviceRoleKey: string;
+	/** Superuser connection, for setting up and inspecting state; null when not given. */
+	dbUrl: string | null;
+	/** For forging tokens in attack tests; null when not given. */
+	jwtSecret: string | null;
+	embedded: boolean;
+}
+
+declare module 'vitest' {
+	export interface ProvidedContext {
+		stack: StackUnderTest;
+	}
+}
+
+export const stack = (): StackUnderTest => inject('stack');
+
+const clientOptions = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
+
+/** A browser-like client: the anon key, as the SPA has it. */
+export function anonClient(): SupabaseClient<Database> {
+	return createClient<Database>(stack().apiUrl, stack().anonKey, clientOptions);
+}
+
+/** The service-role client, as Edge Functions and operators use it. */
+export function serviceClient(): SupabaseClient<Database> {
+	return createClient<Database>(stack().apiUrl, stack().serviceRoleKey, clientOptions);
+}
+
+/** A superuser connection to the stack's database (null when the target gives none). */
+export async function withDb<T>(work: (client: pg.Client) => Promise<T>): Promise<T> {
+	const url = stack().dbUrl;
+	if (!url) throw new Error('this test needs SUPABASE_DB_URL');
+	const client = new pg.Client({ connectionString: url });
+	await client.connect();
+	try {
+		return await work(client);
+	} finally {
+		await client.end();
+	}
+}
+
+let counter = 0;
+/** A unique email per call, so tests never collide with each other or with earlier runs. */
+export function uniqueEmail(label = 'user'): string {
+	return `${label}.${Date.now().toString(36)}.${(counter++).toString(36)}@contract.test`;
+}
