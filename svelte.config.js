@@ -7,7 +7,15 @@ const config = {
 	kit: {
 		// A static SPA: every route renders in the browser, unknown paths fall back to index.html
 		// so the host can serve deep links (e.g. /users/<id>) without a server.
-		adapter: adapter({ fallback: 'index.html', strict: true })
+		adapter: adapter({ fallback: 'index.html', strict: true }),
+		typescript: {
+			// The local stack and the scripts are Node code of this project too: type-check them with
+			// the SPA. (Edge Functions are Deno code and are checked by `deno check`.)
+			config: (config) => {
+				config.include.push('../local-stack/**/*.ts', '../scripts/**/*.ts');
+				return config;
+			}
+		}
 	}
 };
 

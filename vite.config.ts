@@ -4,6 +4,6 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
-		include: ['src/**/*.{test,spec}.ts', 'tests/unit/**/*.test.ts']
+		include: ['src/**/*.{test,spec}.ts', 'local-stack/**/*.test.ts']
 	}
 });

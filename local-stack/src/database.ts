@@ -26,7 +26,8 @@ export interface PostgresError extends Error {
 }
 
 export function isPostgresError(error: unknown): error is PostgresError {
-	return error instanceof Error && typeof (error as { code?: unknown }).code === 'string' && (error as { code: string }).code.length === 5;
+	const code = (error as { code?: unknown } | null)?.code;
+	return error instanceof Error && typeof code === 'string' && code.length === 5;
 }
 
 export class Database implements Sql {
