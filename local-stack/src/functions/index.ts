@@ -92,12 +92,22 @@ class FunctionProcess {
 			child.stderr?.on('data', output);
 			child.on('exit', (code, signal) => {
 				clearTimeout(timer);
-				this.ready = undefined;
-				this.child = undefined;
-				if (signal !== 'SIGTERM') this.log(`exited (${code ?? signal})`);
+				// A discarded process may exit after its replacement started: leave that one be.
+				if (this.child === child) {
+					this.ready = undefined;
+					this.child = undefined;
+				}
+				if (signal !== 'SIGTERM' && signal !== 'SIGKILL') this.log(`exited (${code ?? signal})`);
 				reject(new Error(`function ${this.fn.name} exited before listening (${code ?? signal})`));
 			});
 		});
+	}
+
+	/** Forgets the current process (killing it if it still runs): the next request starts a new one. */
+	discard(): void {
+		this.child?.kill('SIGKILL');
+		this.child = undefined;
+		this.ready = undefined;
 	}
 
 	stop(): void {
@@ -143,31 +153,38 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 			}
 		}
 
-		let port: number;
-		try {
-			port = await entry.process.port();
-		} catch (error) {
-			ctx.log(`fn:${name}`, (error as Error).message);
-			return Response.json({ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' }, { status: 503 });
-		}
 		const incoming = new URL(request.url);
-		const target = `http://127.0.0.1:${port}${incoming.pathname.replace(/^\/functions\/v1/, '')}${incoming.search}`;
+		const path = `${incoming.pathname.replace(/^\/functions\/v1/, '')}${incoming.search}`;
 		const headers = new Headers(request.headers);
 		headers.delete('host');
+		const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+		const send = async () => {
+			const port = await entry.process.port();
+			return fetch(`http://127.0.0.1:${port}${path}`, { method: request.method, headers, body, redirect: 'manual' });
+		};
 		try {
-			const response = await fetch(target, {
-				method: request.method,
-				headers,
-				body: request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer(),
-				redirect: 'manual'
-			});
+			let response: Response;
+			try {
+				response = await send();
+			} catch (error) {
+				// A refused connection never reached the function (it had died since the last
+				// request): start a fresh process and deliver the request once more.
+				if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED') throw error;
+				entry.process.discard();
+				response = await send();
+			}
 			// fetch has already decoded the body: its original encoding and length no longer apply.
 			const responseHeaders = new Headers(response.headers);
 			responseHeaders.delete('content-encoding');
 			responseHeaders.delete('content-length');
 			return new Response(response.body, { status: response.status, headers: responseHeaders });
 		} catch (error) {
-			ctx.log(`fn:${name}`, `request failed: ${(error as Error).message}`);
+			const message = (error as Error).message;
+			ctx.log(`fn:${name}`, `request failed: ${message}`);
+			entry.process.discard();
+			if (/did not start|exited before listening/.test(message)) {
+				return Response.json({ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' }, { status: 503 });
+			}
 			return Response.json({ code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' }, { status: 502 });
 		}
 	}

@@ -1,0 +1,42 @@
+// Command-line flags shared by `npm run stack` and `npm run dev`, with environment overrides so
+// scripts and CI can set them without flags.
+import { parseArgs } from 'node:util';
+import type { StackOptions } from './stack.ts';
+
+export const usage = `Options:
+  --reset              start from an empty embedded database (the per-install keys are kept)
+  --db-url URL         use this Postgres instead of the embedded one (env STACK_DB_URL)
+  --port N             API gateway port, default 54321 (env STACK_API_PORT)
+  --db-port N          embedded Postgres port, default 54330 (env STACK_DB_PORT)
+  --host HOST          address to listen on, default 127.0.0.1 (env STACK_HOST)
+  --help               this text`;
+
+function port(value: string | undefined, name: string): number | undefined {
+	if (value === undefined) return undefined;
+	const parsed = Number(value);
+	if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+	return parsed;
+}
+
+export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StackOptions & { help: boolean } {
+	const { values } = parseArgs({
+		args: argv,
+		options: {
+			reset: { type: 'boolean', default: false },
+			'db-url': { type: 'string' },
+			port: { type: 'string' },
+			'db-port': { type: 'string' },
+			host: { type: 'string' },
+			help: { type: 'boolean', default: false }
+		},
+		strict: true
+	});
+	return {
+		help: values.help ?? false,
+		reset: values.reset ?? false,
+		dbUrl: values['db-url'] ?? env.STACK_DB_URL,
+		apiPort: port(values.port ?? env.STACK_API_PORT, '--port'),
+		dbPort: port(values['db-port'] ?? env.STACK_DB_PORT, '--db-port'),
+		host: values.host ?? env.STACK_HOST
+	};
+}

@@ -1,0 +1,50 @@
+// `npm run stack`: the local Supabase-compatible stack alone, in the foreground until Ctrl-C.
+import { parseStackOptions, usage } from './cli-options.ts';
+import { removeStatusFile, writeStatusFile } from './status-file.ts';
+import { defaultStateDir, PortInUseError, startStack, type RunningStack } from './stack.ts';
+import { summary } from './summary.ts';
+
+export async function runUntilInterrupted(start: () => Promise<RunningStack>, afterStart: (stack: RunningStack) => Promise<() => void>) {
+	let stack: RunningStack;
+	try {
+		stack = await start();
+	} catch (error) {
+		console.error(error instanceof PortInUseError ? `\n${error.message}\n` : error);
+		process.exit(1);
+	}
+	writeStatusFile(defaultStateDir, stack);
+	const stopExtras = await afterStart(stack);
+	let stopping = false;
+	const shutdown = async () => {
+		if (stopping) return;
+		stopping = true;
+		console.log('\nStopping…');
+		stopExtras();
+		removeStatusFile(defaultStateDir);
+		await stack.stop();
+		process.exit(0);
+	};
+	process.on('SIGINT', shutdown);
+	process.on('SIGTERM', shutdown);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	let options;
+	try {
+		options = parseStackOptions(process.argv.slice(2));
+	} catch (error) {
+		console.error(`${(error as Error).message}\n\n${usage}`);
+		process.exit(2);
+	}
+	if (options.help) {
+		console.log(`npm run stack -- [options]\n\n${usage}`);
+		process.exit(0);
+	}
+	await runUntilInterrupted(
+		() => startStack({ ...options, warmFunctions: true, log: (scope, message) => console.log(`[${scope}] ${message}`) }),
+		async (stack) => {
+			console.log(summary(stack));
+			return () => {};
+		}
+	);
+}

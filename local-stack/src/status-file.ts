@@ -1,0 +1,44 @@
+// A running stack leaves its connection details in the state folder so that `npm run
+// stack:status`, scripts and tests can reach it, with the names `supabase status -o env` prints.
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { RunningStack } from './stack.ts';
+
+export interface StatusFile {
+	pid: number;
+	API_URL: string;
+	DB_URL: string;
+	ANON_KEY: string;
+	SERVICE_ROLE_KEY: string;
+	JWT_SECRET: string;
+}
+
+export const statusFilePath = (stateDir: string) => join(stateDir, 'status.json');
+
+export function writeStatusFile(stateDir: string, stack: RunningStack): void {
+	const status: StatusFile = {
+		pid: process.pid,
+		API_URL: stack.apiUrl,
+		DB_URL: stack.dbUrl,
+		ANON_KEY: stack.keys.anonKey,
+		SERVICE_ROLE_KEY: stack.keys.serviceRoleKey,
+		JWT_SECRET: stack.keys.jwtSecret
+	};
+	writeFileSync(statusFilePath(stateDir), JSON.stringify(status, null, 2) + '\n', { mode: 0o600 });
+}
+
+export function removeStatusFile(stateDir: string): void {
+	rmSync(statusFilePath(stateDir), { force: true });
+}
+
+export function readStatusFile(stateDir: string): StatusFile | null {
+	const file = statusFilePath(stateDir);
+	if (!existsSync(file)) return null;
+	const status = JSON.parse(readFileSync(file, 'utf8')) as StatusFile;
+	try {
+		process.kill(status.pid, 0);
+		return status;
+	} catch {
+		return null; // left behind by a stack that was killed
+	}
+}

@@ -1,0 +1,12 @@
+// `npm run stack:status`: NAME=value lines for the running stack, as `supabase status -o env`.
+import { readStatusFile } from './status-file.ts';
+import { defaultStateDir } from './stack.ts';
+
+const status = readStatusFile(defaultStateDir);
+if (!status) {
+	console.error('The local stack is not running. Start it with `npm run stack` or `npm run dev`.');
+	process.exit(1);
+}
+for (const name of ['API_URL', 'DB_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET'] as const) {
+	console.log(`${name}=${status[name]}`);
+}
