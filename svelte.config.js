@@ -13,6 +13,7 @@ const config = {
 			// the SPA. (Edge Functions are Deno code and are checked by `deno check`.)
 			config: (config) => {
 				config.include.push('../local-stack/**/*.ts', '../scripts/**/*.ts');
+				config.exclude.push('../tests/**/fixtures/**/functions/**');
 				return config;
 			}
 		}

@@ -1,7 +1,8 @@
 // Command-line flags shared by `npm run stack` and `npm run dev`, with environment overrides so
 // scripts and CI can set them without flags.
 import { parseArgs } from 'node:util';
-import type { StackOptions } from './stack.ts';
+import { resolve } from 'node:path';
+import { defaultStateDir, type StackOptions } from './stack.ts';
 
 export const usage = `Options:
   --reset              start from an empty embedded database (the per-install keys are kept)
@@ -9,6 +10,7 @@ export const usage = `Options:
   --port N             API gateway port, default 54321 (env STACK_API_PORT)
   --db-port N          embedded Postgres port, default 54330 (env STACK_DB_PORT)
   --host HOST          address to listen on, default 127.0.0.1 (env STACK_HOST)
+  --state-dir DIR      keys and embedded data, default .local-stack (env STACK_STATE_DIR)
   --help               this text`;
 
 function port(value: string | undefined, name: string): number | undefined {
@@ -18,7 +20,7 @@ function port(value: string | undefined, name: string): number | undefined {
 	return parsed;
 }
 
-export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StackOptions & { help: boolean } {
+export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StackOptions & { help: boolean; stateDir: string } {
 	const { values } = parseArgs({
 		args: argv,
 		options: {
@@ -27,6 +29,7 @@ export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = proce
 			port: { type: 'string' },
 			'db-port': { type: 'string' },
 			host: { type: 'string' },
+			'state-dir': { type: 'string' },
 			help: { type: 'boolean', default: false }
 		},
 		strict: true
@@ -37,6 +40,7 @@ export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = proce
 		dbUrl: values['db-url'] ?? env.STACK_DB_URL,
 		apiPort: port(values.port ?? env.STACK_API_PORT, '--port'),
 		dbPort: port(values['db-port'] ?? env.STACK_DB_PORT, '--db-port'),
-		host: values.host ?? env.STACK_HOST
+		host: values.host ?? env.STACK_HOST,
+		stateDir: resolve(values['state-dir'] ?? env.STACK_STATE_DIR ?? defaultStateDir)
 	};
 }

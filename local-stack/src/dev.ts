@@ -20,6 +20,7 @@ if (options.help) {
 const appPort = Number(process.env.APP_PORT ?? 5173);
 
 await runUntilInterrupted(
+	options.stateDir,
 	() =>
 		startStack({
 			...options,

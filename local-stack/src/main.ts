@@ -1,10 +1,14 @@
 // `npm run stack`: the local Supabase-compatible stack alone, in the foreground until Ctrl-C.
 import { parseStackOptions, usage } from './cli-options.ts';
 import { removeStatusFile, writeStatusFile } from './status-file.ts';
-import { defaultStateDir, PortInUseError, startStack, type RunningStack } from './stack.ts';
+import { PortInUseError, startStack, type RunningStack } from './stack.ts';
 import { summary } from './summary.ts';
 
-export async function runUntilInterrupted(start: () => Promise<RunningStack>, afterStart: (stack: RunningStack) => Promise<() => void>) {
+export async function runUntilInterrupted(
+	stateDir: string,
+	start: () => Promise<RunningStack>,
+	afterStart: (stack: RunningStack) => Promise<() => void>
+) {
 	let stack: RunningStack;
 	try {
 		stack = await start();
@@ -12,7 +16,7 @@ export async function runUntilInterrupted(start: () => Promise<RunningStack>, af
 		console.error(error instanceof PortInUseError ? `\n${error.message}\n` : error);
 		process.exit(1);
 	}
-	writeStatusFile(defaultStateDir, stack);
+	writeStatusFile(stateDir, stack);
 	const stopExtras = await afterStart(stack);
 	let stopping = false;
 	const shutdown = async () => {
@@ -20,7 +24,7 @@ export async function runUntilInterrupted(start: () => Promise<RunningStack>, af
 		stopping = true;
 		console.log('\nStopping…');
 		stopExtras();
-		removeStatusFile(defaultStateDir);
+		removeStatusFile(stateDir);
 		await stack.stop();
 		process.exit(0);
 	};
@@ -41,6 +45,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		process.exit(0);
 	}
 	await runUntilInterrupted(
+		options.stateDir,
 		() => startStack({ ...options, warmFunctions: true, log: (scope, message) => console.log(`[${scope}] ${message}`) }),
 		async (stack) => {
 			console.log(summary(stack));

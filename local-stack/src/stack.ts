@@ -1,6 +1,7 @@
 // The whole local stack in one process: Postgres (embedded PGlite, or any server by URL), the
 // project's schema, and the gateway serving Auth, Data API and Edge Functions on one base URL.
 import { serve, type ServerType } from '@hono/node-server';
+import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { createAuthApp } from './auth/index.ts';
 import type { StackContext } from './context.ts';
@@ -62,12 +63,26 @@ function listen(app: { fetch: (request: Request) => Response | Promise<Response>
 	});
 }
 
+/** Fails fast, before minutes of database work, when a port is taken. */
+async function ensurePortFree(host: string, port: number, error: PortInUseError): Promise<void> {
+	const probe = createServer();
+	await new Promise<void>((resolveProbe, reject) => {
+		probe.once('error', (cause: NodeJS.ErrnoException) => reject(cause.code === 'EADDRINUSE' ? error : cause));
+		probe.listen(port, host, () => probe.close(() => resolveProbe()));
+	});
+}
+
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
 	const log = options.log ?? ((scope, message) => console.log(`[${scope}] ${message}`));
 	const stateDir = options.stateDir ?? defaultStateDir;
 	const host = options.host ?? '127.0.0.1';
 	const apiPort = options.apiPort ?? 54321;
 	const supabaseDir = options.supabaseDir ?? join(projectRoot, 'supabase');
+	await ensurePortFree(host, apiPort, new PortInUseError(apiPort, 'API gateway', '--port or STACK_API_PORT'));
+	if (!options.dbUrl) {
+		const dbPort = options.dbPort ?? 54330;
+		await ensurePortFree('127.0.0.1', dbPort, new PortInUseError(dbPort, 'embedded Postgres', '--db-port or STACK_DB_PORT'));
+	}
 	const secrets = await loadOrCreateSecrets(stateDir);
 
 	let embedded: EmbeddedPostgres | undefined;

@@ -6,7 +6,7 @@ export function summary(stack: RunningStack, appUrl?: string): string {
 	if (appUrl) rows.push(['App', appUrl]);
 	rows.push(
 		['API', `${stack.apiUrl}  (/auth/v1, /rest/v1, /functions/v1)`],
-		['Database', `${stack.dbUrl}${stack.embedded ? '  (embedded PGlite, data in .local-stack/pglite)' : ''}`],
+		['Database', `${stack.dbUrl}${stack.embedded ? '  (embedded PGlite)' : ''}`],
 		['Demo admin', `${stack.demoAdmin.email} / ${stack.demoAdmin.password}`]
 	);
 	const width = Math.max(...rows.map(([name]) => name.length));

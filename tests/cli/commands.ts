@@ -1,0 +1,90 @@
+// Starting the project's commands as a developer would, with their own ports and state folder.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const projectRoot = resolve(import.meta.dirname, '../..');
+
+export async function freePort(): Promise<number> {
+	return new Promise((resolvePort, reject) => {
+		const server = createServer();
+		server.on('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			server.close(() => (address && typeof address === 'object' ? resolvePort(address.port) : reject(new Error('no port'))));
+		});
+	});
+}
+
+export interface Ports {
+	STACK_API_PORT: string;
+	STACK_DB_PORT: string;
+	APP_PORT: string;
+}
+
+export async function freshEnvironment(): Promise<Ports & { STACK_STATE_DIR: string }> {
+	return {
+		STACK_API_PORT: String(await freePort()),
+		STACK_DB_PORT: String(await freePort()),
+		APP_PORT: String(await freePort()),
+		STACK_STATE_DIR: mkdtempSync(join(tmpdir(), 'umc-cli-'))
+	};
+}
+
+export interface Running {
+	child: ChildProcess;
+	output: () => string;
+	/** Resolves with the output once `pattern` appears in it; rejects on exit or after `ms`. */
+	waitFor(pattern: RegExp, ms?: number): Promise<RegExpExecArray>;
+	exited: Promise<number | null>;
+}
+
+export function start(script: string, env: Record<string, string>, args: string[] = []): Running {
+	const child = spawn('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
+		cwd: projectRoot,
+		env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },
+		stdio: ['ignore', 'pipe', 'pipe'],
+		detached: true // its own process group, so the test can tell whether every child is gone
+	});
+	let output = '';
+	child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
+	const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+	return {
+		child,
+		output: () => output,
+		exited,
+		waitFor(pattern, ms = 60_000) {
+			return new Promise((resolveMatch, reject) => {
+				const started = Date.now();
+				const timer = setInterval(() => {
+					const match = pattern.exec(output);
+					if (match) {
+						clearInterval(timer);
+						resolveMatch(match);
+					} else if (child.exitCode !== null || Date.now() - started > ms) {
+						clearInterval(timer);
+						reject(new Error(`did not see ${pattern} (exit ${child.exitCode}) in:\n${output}`));
+					}
+				}, 100);
+			});
+		}
+	};
+}
+
+/** Ctrl-C as a terminal sends it: SIGINT to the whole process group. */
+export async function interrupt(running: Running): Promise<number | null> {
+	process.kill(-running.child.pid!, 'SIGINT');
+	return running.exited;
+}
+
+export function processGroupAlive(pid: number): boolean {
+	try {
+		process.kill(-pid, 0);
+		return true;
+	} catch {
+		return false;
+	}
+}

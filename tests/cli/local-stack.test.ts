@@ -1,0 +1,112 @@
+// What a newcomer does on a bare machine: `npm run dev`, sign in as the printed demo admin, Ctrl-C;
+// `npm run stack` + `npm run stack:status`; a restart that keeps the data; a busy port.
+import { createClient } from '@supabase/supabase-js';
+import { execFile } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import pg from 'pg';
+import { describe, expect, it } from 'vitest';
+import { freshEnvironment, interrupt, processGroupAlive, projectRoot, start } from './commands.ts';
+
+const run = promisify(execFile);
+const noSession = { auth: { persistSession: false, autoRefreshToken: false } };
+
+async function waitUntilGone(pid: number) {
+	for (let i = 0; i < 100 && processGroupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
+	return !processGroupAlive(pid);
+}
+
+describe('npm run dev', () => {
+	it('brings up the app and the stack within 60 s; the printed demo admin signs in; Ctrl-C stops everything', async () => {
+		const env = await freshEnvironment();
+		const dev = start('dev', env);
+		try {
+			const startedAt = Date.now();
+			await dev.waitFor(/Stop: Ctrl-C/, 60_000);
+			const seconds = (Date.now() - startedAt) / 1000;
+			expect(seconds).toBeLessThan(60);
+
+			const appUrl = /App\s+(http:\/\/\S+)/.exec(dev.output())![1]!;
+			const apiUrl = /API\s+(http:\/\/\S+)/.exec(dev.output())![1]!;
+			const [, email, password] = /Demo admin\s+(\S+) \/ (\S+)/.exec(dev.output())!;
+			expect((await fetch(appUrl)).status).toBe(200);
+
+			const status = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } });
+			const anonKey = /^ANON_KEY=(.+)$/m.exec(status.stdout)![1]!;
+			const supabase = createClient(apiUrl, anonKey, noSession);
+			const { data, error } = await supabase.auth.signInWithPassword({ email: email!, password: password! });
+			expect(error).toBeNull();
+			expect(data.user?.email).toBe('admin@demo.test');
+
+			const { data: me } = await supabase.from('users').select('email, role').eq('id', data.user!.id).single();
+			expect(me).toEqual({ email: 'admin@demo.test', role: 'admin' });
+		} finally {
+			const code = await interrupt(dev);
+			expect(code).toBe(0);
+			expect(await waitUntilGone(dev.child.pid!)).toBe(true);
+			rmSync(env.STACK_STATE_DIR, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('npm run stack', () => {
+	it('gives working keys through stack:status, keeps data across a restart, and is reachable over the wire protocol', async () => {
+		const env = await freshEnvironment();
+		try {
+			const first = start('stack', env);
+			await first.waitFor(/Stop: Ctrl-C/);
+			const status = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } });
+			const values = Object.fromEntries(status.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
+			expect(Object.keys(values)).toEqual(['API_URL', 'DB_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET']);
+
+			// The service key creates a user through the Auth admin API; that user signs in with the anon key.
+			const admin = createClient(values.API_URL!, values.SERVICE_ROLE_KEY!, noSession);
+			const created = await admin.auth.admin.createUser({ email: 'kept@restart.test', password: 'a-long-password-1', email_confirm: true });
+			expect(created.error).toBeNull();
+			const signIn = await createClient(values.API_URL!, values.ANON_KEY!, noSession).auth.signInWithPassword({
+				email: 'kept@restart.test',
+				password: 'a-long-password-1'
+			});
+			expect(signIn.error).toBeNull();
+
+			// psql, the Supabase CLI and the functions reach the same database by its URL.
+			const client = new pg.Client({ connectionString: values.DB_URL });
+			await client.connect();
+			const { rows } = await client.query(`select count(*)::int as n from public.users where email like '%@demo.test'`);
+			await client.end();
+			expect(rows[0].n).toBe(4);
+
+			expect(await interrupt(first)).toBe(0);
+			const notRunning = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } }).catch((e) => e);
+			expect(notRunning.code).toBe(1);
+			expect(notRunning.stderr).toMatch(/not running/);
+
+			const second = start('stack', env);
+			await second.waitFor(/Stop: Ctrl-C/);
+			expect(second.output()).not.toMatch(/Applying migration|seeded/);
+			const again = await createClient(values.API_URL!, values.ANON_KEY!, noSession).auth.signInWithPassword({
+				email: 'kept@restart.test',
+				password: 'a-long-password-1'
+			});
+			expect(again.error).toBeNull();
+			expect(await interrupt(second)).toBe(0);
+		} finally {
+			rmSync(env.STACK_STATE_DIR, { recursive: true, force: true });
+		}
+	});
+
+	it('names the busy port and how to pick another', async () => {
+		const env = await freshEnvironment();
+		const blocker = createServer().listen(Number(env.STACK_API_PORT), '127.0.0.1');
+		try {
+			const stack = start('stack', env);
+			expect(await stack.exited).toBe(1);
+			expect(stack.output()).toContain(`Port ${env.STACK_API_PORT} (API gateway) is already in use`);
+			expect(stack.output()).toContain('--port or STACK_API_PORT');
+		} finally {
+			blocker.close();
+			rmSync(env.STACK_STATE_DIR, { recursive: true, force: true });
+		}
+	});
+});
