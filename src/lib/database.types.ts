@@ -86,7 +86,7 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
-      [_ in never]: never
+      end_user_sessions: { Args: { target_user_id: string }; Returns: number }
     }
     Enums: {
       user_role: "admin" | "manager" | "member" | "external"

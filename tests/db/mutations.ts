@@ -61,6 +61,11 @@ export const mutations: Mutation[] = [
 		sql: `drop trigger forbid_user_truncation on public.users` },
 	{ name: 'drop the updated_at trigger', caughtBy: 'pgtap',
 		sql: `drop trigger touch_updated_at on public.users` },
+	{ name: 'let authenticated end anyone\'s sessions', caughtBy: 'pgtap',
+		sql: `grant execute on function public.end_user_sessions(uuid) to authenticated` },
+	{ name: 'end_user_sessions ends everybody\'s sessions', caughtBy: 'pgtap',
+		sql: `create or replace function public.end_user_sessions(target_user_id uuid) returns integer language sql security definer set search_path = '' as $$
+			with ended as (delete from auth.sessions returning 1) select count(*)::integer from ended $$` },
 	{ name: 'unpin search_path of a definer helper', caughtBy: 'pgtap',
 		sql: `alter function private.admin_organization_id() reset search_path` },
 	{ name: 'last-admin trigger without its organization lock', caughtBy: 'race',

@@ -1,7 +1,7 @@
 -- Structure: RLS everywhere, exact privileges per API role (despite Supabase's default grants),
 -- pinned search_path on definer functions, helpers out of anon's reach, comments for the dashboard.
 begin;
-select plan(32);
+select plan(33);
 
 -- Every table in public has row-level security enabled.
 select is(
@@ -74,10 +74,22 @@ select is(
   'authenticated may execute only the two caller helpers the policies use'
 );
 select is(
-  (select count(*)::int from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
+  (select array_agg(p.oid::regprocedure::text order by p.proname)
+   from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'public'),
-  0,
-  'public exposes no function through /rest/v1/rpc'
+  array['end_user_sessions(uuid)'],
+  'public exposes exactly one function through /rest/v1/rpc'
+);
+select is(
+  (select array_agg(p.oid::regprocedure::text)
+   from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
+   where n.nspname = 'public'
+     and (has_function_privilege('anon', p.oid, 'execute')
+          or has_function_privilege('authenticated', p.oid, 'execute')
+          or has_function_privilege('public', p.oid, 'execute')
+          or not has_function_privilege('service_role', p.oid, 'execute'))),
+  null,
+  'functions in public are executable by service_role only'
 );
 select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot even resolve names in private');
 select is_definer('private', 'admin_organization_id', array[]::name[], 'admin helper reads users as its owner');
