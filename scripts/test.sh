@@ -15,6 +15,9 @@ npm run --silent build >/dev/null
 echo "── unit tests (vitest)"
 npm run --silent test:unit
 
+echo "── Edge Functions: deno check + deno test (pure modules)"
+npm run --silent test:functions
+
 echo "── database (PostgreSQL 15, Supabase CLI, pgTAP)"
 npm run --silent test:db
 

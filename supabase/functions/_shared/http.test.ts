@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { fromAuthError, fromDataError } from './errors.ts';
+import { ApiError, MAX_BODY_BYTES, json, readJsonBody, serveJson } from './http.ts';
+
+const post = (body: BodyInit | null, headers: Record<string, string> = {}) =>
+	new Request('http://fn/create-user', { method: 'POST', body, headers: { 'content-type': 'application/json', ...headers } });
+
+Deno.test('preflight is answered with CORS and no body', async () => {
+	const response = await serveJson(() => Promise.resolve(json(200, {})))(new Request('http://fn/x', { method: 'OPTIONS' }));
+	assert.equal(response.status, 204);
+	assert.equal(response.headers.get('access-control-allow-origin'), '*');
+	assert.match(response.headers.get('access-control-allow-headers') ?? '', /authorization/);
+});
+
+Deno.test('methods other than POST get 405 JSON', async () => {
+	for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
+		const response = await serveJson(() => Promise.resolve(json(200, {})))(new Request('http://fn/x', { method }));
+		assert.equal(response.status, 405);
+		assert.deepEqual(await response.json(), { error: { code: 'method_not_allowed', message: 'Use POST.' } });
+	}
+});
+
+Deno.test('bodies: empty, not JSON, too large', async () => {
+	await assert.rejects(readJsonBody(post('')), (e: ApiError) => e.status === 400 && e.code === 'invalid_json');
+	await assert.rejects(readJsonBody(post('{"email":')), (e: ApiError) => e.status === 400 && e.code === 'invalid_json');
+	await assert.rejects(readJsonBody(post('x'.repeat(MAX_BODY_BYTES + 1))), (e: ApiError) => e.status === 413);
+	// A body larger than its declared length is measured, not trusted.
+	assert.deepEqual(await readJsonBody(post('{"a":1}')), { a: 1 });
+});
+
+Deno.test('expected failures keep their status; 5xx carry a request id and no internals', async () => {
+	const logged: string[] = [];
+	const refused = await serveJson(() => Promise.reject(new ApiError(409, 'email_taken', 'taken')))(post('{}'));
+	assert.equal(refused.status, 409);
+	assert.deepEqual(await refused.json(), { error: { code: 'email_taken', message: 'taken' } });
+
+	const crashed = await serveJson(() => Promise.reject(new Error('connection to 10.0.0.5 refused, password=hunter2')), (m) => logged.push(m))(post('{}'));
+	assert.equal(crashed.status, 500);
+	const body = await crashed.json();
+	assert.equal(body.error.code, 'internal_error');
+	assert.match(body.error.request_id, /^[0-9a-f-]{36}$/);
+	assert.ok(!JSON.stringify(body).includes('10.0.0.5'));
+	assert.equal(logged.length, 1);
+	assert.ok(logged[0]!.includes(body.error.request_id));
+});
+
+Deno.test('Auth and Data API errors map to the console\'s codes', () => {
+	assert.equal(fromAuthError({ code: 'email_exists', status: 422, message: 'x' }, 'create').code, 'email_taken');
+	assert.equal(fromAuthError({ code: 'email_exists', status: 422, message: 'x' }, 'create').status, 409);
+	assert.equal(fromAuthError({ code: 'weak_password', status: 422, message: 'too short' }, 'set').status, 400);
+	assert.equal(fromAuthError({ code: 'unexpected_failure', status: 500, message: 'boom' }, 'create').status, 502);
+	assert.deepEqual(
+		[fromDataError({ code: 'PT409', message: 'an organization must keep at least one active admin' }, 'x').status, fromDataError({ code: 'PT409', message: '' }, 'x').code],
+		[409, 'last_admin']
+	);
+	assert.equal(fromDataError({ code: '23505', message: 'duplicate key value violates unique constraint "users_email_key"' }, 'x').code, 'email_taken');
+	const other = fromDataError({ code: '42P01', message: 'relation "secret_table" does not exist' }, 'save the user');
+	assert.equal(other.status, 500);
+	assert.ok(!other.message.includes('secret_table'));
+});

@@ -1,0 +1,80 @@
+// The HTTP contract every Edge Function of the console keeps: JSON in, JSON out, CORS preflight,
+// POST only, bounded bodies, and errors as `{ error: { code, message, ...details } }` where a 5xx
+// carries a request id and never the internals.
+
+export const MAX_BODY_BYTES = 16 * 1024;
+
+export const corsHeaders: Record<string, string> = {
+	'access-control-allow-origin': '*',
+	'access-control-allow-headers': 'authorization, x-client-info, apikey, content-type',
+	'access-control-allow-methods': 'POST, OPTIONS',
+	'access-control-max-age': '3600'
+};
+
+export class ApiError extends Error {
+	constructor(
+		readonly status: number,
+		readonly code: string,
+		message: string,
+		readonly details: Record<string, unknown> = {}
+	) {
+		super(message);
+	}
+}
+
+export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+	return new Response(JSON.stringify(body), {
+		status,
+		headers: { ...corsHeaders, 'content-type': 'application/json; charset=utf-8', ...headers }
+	});
+}
+
+export function errorBody(error: ApiError): { error: Record<string, unknown> } {
+	return { error: { code: error.code, message: error.message, ...error.details } };
+}
+
+/** The request's JSON body, refusing what is not JSON or is larger than `maxBytes`. */
+export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
+	const declared = Number(request.headers.get('content-length') ?? '0');
+	if (declared > maxBytes) throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+	const bytes = new Uint8Array(await request.arrayBuffer());
+	if (bytes.byteLength > maxBytes) throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+	const text = new TextDecoder().decode(bytes);
+	if (!text.trim()) throw new ApiError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+	}
+}
+
+export type Handler = (request: Request, requestId: string) => Promise<Response>;
+export type Log = (message: string) => void;
+
+/**
+ * Wraps a handler with the shared contract. Unexpected failures are logged with the request id
+ * (the message only: bodies may hold passwords) and answered as a bare 500.
+ */
+export function serveJson(handler: Handler, log: Log = console.error): (request: Request) => Promise<Response> {
+	return async (request) => {
+		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders });
+		const requestId = crypto.randomUUID();
+		if (request.method !== 'POST') {
+			return json(405, errorBody(new ApiError(405, 'method_not_allowed', 'Use POST.')), { allow: 'POST, OPTIONS' });
+		}
+		try {
+			return await handler(request, requestId);
+		} catch (error) {
+			if (error instanceof ApiError) {
+				const body = errorBody(error);
+				if (error.status >= 500) {
+					body.error.request_id = requestId;
+					log(`[${requestId}] ${error.code}: ${error.message}`);
+				}
+				return json(error.status, body);
+			}
+			log(`[${requestId}] unexpected error: ${error instanceof Error ? error.message : String(error)}`);
+			return json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side. Try again, or quote the request id to support.', request_id: requestId } });
+		}
+	};
+}

@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { createUserInput, fieldIssues, passwordWeakness, updateUserInput } from './user-input.ts';
+
+const valid = { email: '  Ada.Lovelace@Example.COM ', first_name: '  Ada ', last_name: 'Lovelace', role: 'manager' };
+
+Deno.test('create-user input is normalised: trimmed names, trimmed lower-case email', () => {
+	const parsed = createUserInput.safeParse(valid);
+	assert.ok(parsed.success);
+	assert.deepEqual(parsed.data, { email: 'ada.lovelace@example.com', first_name: 'Ada', last_name: 'Lovelace', role: 'manager' });
+});
+
+Deno.test('unicode names are kept as typed', () => {
+	const parsed = createUserInput.safeParse({ ...valid, first_name: 'Zoë', last_name: '李小龍' });
+	assert.ok(parsed.success);
+	assert.equal(parsed.data.last_name, '李小龍');
+});
+
+Deno.test('each bad field gets its own message', () => {
+	const parsed = createUserInput.safeParse({ email: 'not-an-email', first_name: '   ', last_name: 'x'.repeat(101), role: 'owner' });
+	assert.ok(!parsed.success);
+	assert.deepEqual(fieldIssues(parsed.error), {
+		email: 'Enter a valid email address',
+		first_name: 'First name is required',
+		last_name: 'Last name has at most 100 characters',
+		role: 'Role is one of admin, manager, member, external'
+	});
+});
+
+Deno.test('control characters, wrong types and missing fields are refused', () => {
+	const control = createUserInput.safeParse({ ...valid, first_name: 'Bob\u0000' });
+	assert.ok(!control.success);
+	assert.equal(fieldIssues(control.error).first_name, 'First name cannot contain control characters');
+
+	const types = createUserInput.safeParse({ email: 42, first_name: ['a'], last_name: null, role: true });
+	assert.ok(!types.success);
+	assert.deepEqual(Object.keys(fieldIssues(types.error)).sort(), ['email', 'first_name', 'last_name', 'role']);
+
+	const missing = createUserInput.safeParse({});
+	assert.ok(!missing.success);
+	assert.equal(fieldIssues(missing.error).email, 'Email is required');
+
+	const notAnObject = createUserInput.safeParse('hello');
+	assert.ok(!notAnObject.success);
+	assert.deepEqual(fieldIssues(notAnObject.error), { body: 'Send a JSON object' });
+});
+
+Deno.test('an organization id or any other extra field is refused, not ignored', () => {
+	const parsed = createUserInput.safeParse({ ...valid, organization_id: 'b0000000-0000-4000-8000-000000000000', status: 'active' });
+	assert.ok(!parsed.success);
+	assert.deepEqual(fieldIssues(parsed.error), { organization_id: 'Unknown field', status: 'Unknown field' });
+});
+
+Deno.test('SQL-looking text is just text', () => {
+	const parsed = createUserInput.safeParse({ ...valid, last_name: "O'Brien'); drop table users; --" });
+	assert.ok(parsed.success);
+	assert.equal(parsed.data.last_name, "O'Brien'); drop table users; --");
+});
+
+Deno.test('update-user actions and their fields', () => {
+	const id = 'a0000000-0000-4000-8000-000000000004';
+	assert.ok(updateUserInput.safeParse({ user_id: id, action: 'set_password' }).success);
+	assert.ok(updateUserInput.safeParse({ user_id: id, action: 'set_password', password: 'x' }).success);
+	assert.ok(updateUserInput.safeParse({ user_id: id, action: 'deactivate' }).success);
+	assert.ok(updateUserInput.safeParse({ user_id: id, action: 'activate' }).success);
+	const email = updateUserInput.safeParse({ user_id: id, action: 'change_email', email: ' New@Acme.TEST' });
+	assert.ok(email.success && email.data.action === 'change_email' && email.data.email === 'new@acme.test');
+
+	const unknown = updateUserInput.safeParse({ user_id: id, action: 'delete' });
+	assert.ok(!unknown.success);
+	assert.equal(fieldIssues(unknown.error).action, 'action is one of set_password, deactivate, activate, change_email');
+	const badId = updateUserInput.safeParse({ user_id: "1 or 1=1", action: 'activate' });
+	assert.ok(!badId.success);
+	assert.equal(fieldIssues(badId.error).user_id, 'user_id must be a user id');
+	const extra = updateUserInput.safeParse({ user_id: id, action: 'activate', role: 'admin' });
+	assert.ok(!extra.success);
+	assert.equal(fieldIssues(extra.error).role, 'Unknown field');
+});
+
+Deno.test('password strength: length, email, one class, bcrypt limit', () => {
+	assert.equal(passwordWeakness('Short1!'), 'Use at least 12 characters.');
+	assert.equal(passwordWeakness('ada.lovelace-2026!', 'ada.lovelace@example.com'), 'Do not include the email address in the password.');
+	assert.equal(passwordWeakness('abcdefghijklmnop'), 'Mix letters with digits, symbols or other-case letters.');
+	assert.equal(passwordWeakness('123456789012345'), 'Mix letters with digits, symbols or other-case letters.');
+	assert.equal(passwordWeakness('ü'.repeat(40)), 'Use at most 72 bytes; longer passwords are cut.');
+	// A passphrase: its spaces count as symbols.
+	assert.equal(passwordWeakness('correct horse battery staple'), null);
+	assert.equal(passwordWeakness('Tr0ub4dor&3-horse', 'ada@example.com'), null);
+});

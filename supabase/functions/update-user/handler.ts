@@ -1,0 +1,107 @@
+// Admin actions on an existing user of the caller's organization that need the service role:
+// set a password, deactivate, activate, change the email.
+import type { SupabaseClient } from '@supabase/supabase-js';
+import type { Database } from '../../../src/lib/database.types.ts';
+import { requireActiveAdmin, type AdminCaller } from '../_shared/admin-caller.ts';
+import { fromAuthError, fromDataError } from '../_shared/errors.ts';
+import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
+import { generatePassword } from '../_shared/password.ts';
+import { fieldIssues, passwordWeakness, updateUserInput, type UpdateUserInput } from '../_shared/user-input.ts';
+import { USER_COLUMNS, type UserRow } from '../_shared/users.ts';
+
+/** Supabase Auth has no permanent ban; a century is what its docs suggest. */
+export const BAN_DURATION = '876000h';
+
+type Service = SupabaseClient<Database>;
+
+async function setStatus(service: Service, userId: string, status: UserRow['status'], during: string): Promise<UserRow> {
+	const { data, error } = await service.from('users').update({ status }).eq('id', userId).select(USER_COLUMNS).single();
+	if (error || !data) throw fromDataError(error ?? { code: 'PGRST116', message: 'no row' }, during);
+	return data;
+}
+
+async function setPassword(service: Service, target: UserRow, input: Extract<UpdateUserInput, { action: 'set_password' }>) {
+	const generated = input.password === undefined;
+	const password = input.password ?? generatePassword();
+	if (!generated) {
+		const weakness = passwordWeakness(password, target.email);
+		if (weakness) throw new ApiError(400, 'weak_password', weakness, { fields: { password: weakness } });
+	}
+	const { error } = await service.auth.admin.updateUserById(target.id, { password });
+	if (error) throw fromAuthError(error, 'set the password');
+	// A generated password is returned once, for the admin to hand over; a typed one never is.
+	return json(200, generated ? { user: target, password } : { user: target });
+}
+
+async function deactivate(service: Service, caller: AdminCaller, target: UserRow, log: Log, requestId: string) {
+	if (target.id === caller.id) {
+		throw new ApiError(400, 'cannot_change_self', 'You cannot deactivate your own account. Ask another admin of your organization.');
+	}
+	// Status first: the database refuses to deactivate an organization's last active admin, and
+	// from this moment the user's access token reads nothing.
+	const user = await setStatus(service, target.id, 'inactive', 'deactivate the user');
+	const { error: banError } = await service.auth.admin.updateUserById(target.id, { ban_duration: BAN_DURATION });
+	if (banError) {
+		await setStatus(service, target.id, target.status, 'undo the deactivation').catch((undo: Error) =>
+			log(`[${requestId}] user ${target.id} left inactive but not banned: ${undo.message}`)
+		);
+		throw fromAuthError(banError, 'ban the account');
+	}
+	// After the ban no new session can start, so none survives this.
+	const { error: sessionsError } = await service.rpc('end_user_sessions', { target_user_id: target.id });
+	if (sessionsError) throw fromDataError(sessionsError, 'end the user\'s sessions');
+	return json(200, { user });
+}
+
+async function activate(service: Service, target: UserRow) {
+	const { error } = await service.auth.admin.updateUserById(target.id, { ban_duration: 'none' });
+	if (error) throw fromAuthError(error, 'lift the ban');
+	return json(200, { user: await setStatus(service, target.id, 'active', 'activate the user') });
+}
+
+async function changeEmail(service: Service, target: UserRow, email: string, log: Log, requestId: string) {
+	if (email === target.email) return json(200, { user: target });
+	const { error } = await service.auth.admin.updateUserById(target.id, { email, email_confirm: true });
+	if (error) throw fromAuthError(error, 'change the email');
+	const { data: user, error: rowError } = await service.from('users').update({ email }).eq('id', target.id).select(USER_COLUMNS).single();
+	if (rowError || !user) {
+		// Auth and the row change together or not at all.
+		const { error: undoError } = await service.auth.admin.updateUserById(target.id, { email: target.email, email_confirm: true });
+		if (undoError) log(`[${requestId}] Auth email of ${target.id} differs from its row: ${undoError.message}`);
+		throw fromDataError(rowError ?? { code: 'PGRST116', message: 'no row' }, 'change the email');
+	}
+	return json(200, { user });
+}
+
+export function updateUser(deps: { service: Service; log: Log }): Handler {
+	const { service, log } = deps;
+	return async (request, requestId) => {
+		const caller = await requireActiveAdmin(service, request);
+		const parsed = updateUserInput.safeParse(await readJsonBody(request));
+		if (!parsed.success) {
+			throw new ApiError(400, 'invalid_input', 'Check the highlighted fields.', { fields: fieldIssues(parsed.error) });
+		}
+		const input = parsed.data;
+
+		// Users of other organizations do not exist as far as this admin is concerned.
+		const { data: target, error } = await service
+			.from('users')
+			.select(USER_COLUMNS)
+			.eq('id', input.user_id)
+			.eq('organization_id', caller.organizationId)
+			.maybeSingle();
+		if (error) throw fromDataError(error, 'find the user');
+		if (!target) throw new ApiError(404, 'user_not_found', 'No such user in your organization.');
+
+		switch (input.action) {
+			case 'set_password':
+				return setPassword(service, target, input);
+			case 'deactivate':
+				return deactivate(service, caller, target, log, requestId);
+			case 'activate':
+				return activate(service, target);
+			case 'change_email':
+				return changeEmail(service, target, input.email, log, requestId);
+		}
+	};
+}

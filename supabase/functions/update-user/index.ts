@@ -1,0 +1,5 @@
+import { serveJson } from '../_shared/http.ts';
+import { serviceClient } from '../_shared/supabase.ts';
+import { updateUser } from './handler.ts';
+
+Deno.serve(serveJson(updateUser({ service: serviceClient(), log: console.error })));
