@@ -18,13 +18,9 @@ export async function freePort(): Promise<number> {
 	});
 }
 
-export interface Ports {
-	STACK_API_PORT: string;
-	STACK_DB_PORT: string;
-	APP_PORT: string;
-}
+export type StackEnvironment = Record<'STACK_API_PORT' | 'STACK_DB_PORT' | 'APP_PORT' | 'STACK_STATE_DIR', string>;
 
-export async function freshEnvironment(): Promise<Ports & { STACK_STATE_DIR: string }> {
+export async function freshEnvironment(): Promise<StackEnvironment> {
 	return {
 		STACK_API_PORT: String(await freePort()),
 		STACK_DB_PORT: String(await freePort()),
@@ -41,7 +37,7 @@ export interface Running {
 	exited: Promise<number | null>;
 }
 
-export function start(script: string, env: Record<string, string>, args: string[] = []): Running {
+export function start(script: string, env: StackEnvironment, args: string[] = []): Running {
 	const child = spawn('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
 		cwd: projectRoot,
 		env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },

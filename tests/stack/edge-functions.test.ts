@@ -1,0 +1,305 @@
+// create-user and update-user through the stack, persona by persona, with real Auth, Data API,
+// RLS and Deno: who may do what, what bad input gets, and what each action really changes.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { callFunction, clientWithToken, createOrganization, createPersona, signIn, type Persona } from './personas.ts';
+import { anonClient, serviceClient, stack, uniqueEmail, withDb } from './stack-under-test.ts';
+
+let orgA: string;
+let orgB: string;
+let admin: Persona;
+let secondAdmin: Persona;
+let manager: Persona;
+let member: Persona;
+let external: Persona;
+let inactiveAdmin: Persona;
+let stranger: Persona;
+
+const newUser = (label = 'new') => ({ email: uniqueEmail(label), first_name: 'New', last_name: 'Person', role: 'member' });
+
+async function usersWithEmail(email: string) {
+	const { count } = await serviceClient().from('users').select('id', { count: 'exact', head: true }).eq('email', email);
+	return count ?? 0;
+}
+
+async function authUsersWithEmail(email: string): Promise<number> {
+	return withDb(async (db) => (await db.query('select count(*)::int as n from auth.users where email = $1', [email])).rows[0].n);
+}
+
+beforeAll(async () => {
+	orgA = await createOrganization('Acme');
+	orgB = await createOrganization('Globex');
+	[admin, secondAdmin, manager, member, external, inactiveAdmin, stranger] = await Promise.all([
+		createPersona(orgA, 'admin', 'admin'),
+		createPersona(orgA, 'admin', 'second-admin'),
+		createPersona(orgA, 'manager'),
+		createPersona(orgA, 'member'),
+		createPersona(orgA, 'external'),
+		createPersona(orgA, 'admin', 'inactive-admin'),
+		createPersona(orgB, 'admin', 'stranger')
+	]);
+	// Deactivated behind their back: their access token is still valid for a while.
+	await serviceClient().from('users').update({ status: 'inactive' }).eq('id', inactiveAdmin.id);
+});
+
+describe('create-user', () => {
+	it('creates a user in the admin\'s organization and returns a strong password once', async () => {
+		const input = { ...newUser('created'), email: `  ${uniqueEmail('Created').toUpperCase()} `, first_name: '  Zoë ' };
+		const result = await callFunction('create-user', admin.accessToken, input);
+		expect(result.status).toBe(201);
+		expect(result.body.user).toMatchObject({
+			email: input.email.trim().toLowerCase(),
+			first_name: 'Zoë',
+			last_name: 'Person',
+			role: 'member',
+			status: 'active',
+			organization_id: orgA,
+			created_by: admin.id
+		});
+		const password: string = result.body.password;
+		expect(password).toHaveLength(20);
+		expect(password).toMatch(/[A-Z]/);
+		expect(password).toMatch(/[a-z]/);
+		expect(password).toMatch(/[2-9]/);
+		expect(password).toMatch(/[^A-Za-z0-9]/);
+
+		// The new user signs in with it and sees their own row.
+		const created = await signIn(result.body.user.email, password);
+		const { data } = await created.client.from('users').select('id, role');
+		expect(data).toEqual([{ id: result.body.user.id, role: 'member' }]);
+
+		// Auth knows the organization from app_metadata, never a role from user_metadata.
+		const { data: authUser } = await serviceClient().auth.admin.getUserById(result.body.user.id);
+		expect(authUser.user?.app_metadata.organization_id).toBe(orgA);
+		expect(authUser.user?.user_metadata.role).toBeUndefined();
+		expect(authUser.user?.email_confirmed_at).toBeTruthy();
+	});
+
+	it('works through supabase-js functions.invoke as the SPA calls it', async () => {
+		const input = newUser('invoked');
+		const { data, error } = await admin.client.functions.invoke('create-user', {
+			body: input,
+			headers: { Authorization: `Bearer ${admin.accessToken}` }
+		});
+		expect(error).toBeNull();
+		expect(data.user.email).toBe(input.email);
+	});
+
+	it('refuses everyone but active admins, and puts a stranger\'s user in the stranger\'s organization', async () => {
+		for (const [persona, status, code] of [
+			[manager, 403, 'forbidden'],
+			[member, 403, 'forbidden'],
+			[external, 403, 'forbidden'],
+			[inactiveAdmin, 403, 'forbidden']
+		] as const) {
+			const input = newUser('refused');
+			const result = await callFunction('create-user', persona.accessToken, input);
+			expect({ status: result.status, code: result.body.error?.code }).toEqual({ status, code });
+			expect(await authUsersWithEmail(input.email)).toBe(0);
+		}
+		const anon = await callFunction('create-user', stack().anonKey, newUser('anon'));
+		expect(anon.status).toBe(401);
+		expect(anon.body.error.code).toBe('unauthorized');
+		const none = await callFunction('create-user', null, newUser('none'));
+		expect(none.status).toBe(401);
+
+		const theirs = await callFunction('create-user', stranger.accessToken, newUser('globex'));
+		expect(theirs.status).toBe(201);
+		expect(theirs.body.user.organization_id).toBe(orgB);
+	});
+
+	it('answers bad input of every kind with 4xx JSON and creates nothing', async () => {
+		const email = uniqueEmail('bad');
+		const cases: Array<[string, unknown, number, string]> = [
+			['missing fields', {}, 400, 'invalid_input'],
+			['wrong types', { email: 1, first_name: {}, last_name: [], role: null }, 400, 'invalid_input'],
+			['10 KB name', { email, first_name: 'x'.repeat(10_000), last_name: 'P', role: 'member' }, 400, 'invalid_input'],
+			['unknown role', { email, first_name: 'A', last_name: 'B', role: 'owner' }, 400, 'invalid_input'],
+			['forged organization id', { email, first_name: 'A', last_name: 'B', role: 'admin', organization_id: orgB }, 400, 'invalid_input'],
+			['control characters', { email, first_name: 'A\u0000', last_name: 'B', role: 'member' }, 400, 'invalid_input'],
+			['not an email', { email: "x' or 1=1 --", first_name: 'A', last_name: 'B', role: 'member' }, 400, 'invalid_input'],
+			['malformed JSON', '{"email": "a@b.c",', 400, 'invalid_json'],
+			['empty body', '', 400, 'invalid_json'],
+			['JSON that is not an object', '[1,2,3]', 400, 'invalid_input'],
+			['oversized body', JSON.stringify({ ...newUser(), pad: 'x'.repeat(20_000) }), 413, 'payload_too_large']
+		];
+		for (const [name, body, status, code] of cases) {
+			const result = await callFunction('create-user', admin.accessToken, body);
+			expect({ name, status: result.status, code: result.body?.error?.code }).toEqual({ name, status, code });
+		}
+		expect(await authUsersWithEmail(email)).toBe(0);
+
+		const invalid = await callFunction('create-user', admin.accessToken, { email: 'nope', first_name: '', last_name: 'B', role: 'boss' });
+		expect(invalid.body.error.fields).toEqual({
+			email: 'Enter a valid email address',
+			first_name: 'First name is required',
+			role: 'Role is one of admin, manager, member, external'
+		});
+	});
+
+	it('stores SQL-looking and unicode text as text', async () => {
+		const input = { ...newUser('sql'), last_name: "O'Brien'); drop table public.users; --", first_name: '李 Zoë' };
+		const result = await callFunction('create-user', admin.accessToken, input);
+		expect(result.status).toBe(201);
+		expect(result.body.user.last_name).toBe(input.last_name);
+		expect(result.body.user.first_name).toBe('李 Zoë');
+	});
+
+	it('answers 405 to other methods and CORS preflight to OPTIONS', async () => {
+		const get = await fetch(`${stack().apiUrl}/functions/v1/create-user`, { headers: { authorization: `Bearer ${admin.accessToken}` } });
+		expect(get.status).toBe(405);
+		expect((await get.json()).error.code).toBe('method_not_allowed');
+		const preflight = await fetch(`${stack().apiUrl}/functions/v1/create-user`, {
+			method: 'OPTIONS',
+			headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' }
+		});
+		expect(preflight.status).toBe(204);
+		expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+	});
+
+	it('refuses a taken email with 409, also when two requests race', async () => {
+		const input = newUser('dup');
+		expect((await callFunction('create-user', admin.accessToken, input)).status).toBe(201);
+		const again = await callFunction('create-user', secondAdmin.accessToken, { ...input, email: input.email.toUpperCase() });
+		expect(again.status).toBe(409);
+		expect(again.body.error).toMatchObject({ code: 'email_taken', fields: { email: 'This email is already in use' } });
+
+		const raced = newUser('race');
+		const results = await Promise.all([
+			callFunction('create-user', admin.accessToken, raced),
+			callFunction('create-user', secondAdmin.accessToken, raced)
+		]);
+		expect(results.map((r) => r.status).sort()).toEqual([201, 409]);
+		expect(await usersWithEmail(raced.email)).toBe(1);
+		expect(await authUsersWithEmail(raced.email)).toBe(1);
+	});
+
+	it('removes the Auth user again when the row cannot be written (no orphan)', async () => {
+		const input = { ...newUser('fault'), first_name: 'FailRowWrite' };
+		await withDb((db) =>
+			db.query(`
+				create function public.test_fail_row_write() returns trigger language plpgsql as $$
+				begin raise exception 'injected failure'; end $$;
+				create trigger test_fail_row_write before insert on public.users
+				for each row when (new.first_name = 'FailRowWrite') execute function public.test_fail_row_write();
+				notify pgrst, 'reload schema';`)
+		);
+		try {
+			const result = await callFunction('create-user', admin.accessToken, input);
+			expect(result.status).toBe(500);
+			expect(result.body.error.request_id).toMatch(/^[0-9a-f-]{36}$/);
+			expect(JSON.stringify(result.body)).not.toContain('injected failure');
+			expect(await authUsersWithEmail(input.email)).toBe(0);
+			expect(await usersWithEmail(input.email)).toBe(0);
+		} finally {
+			await withDb((db) => db.query('drop trigger test_fail_row_write on public.users; drop function public.test_fail_row_write();'));
+		}
+		// The same email works once the fault is gone.
+		expect((await callFunction('create-user', admin.accessToken, { ...input, first_name: 'Fixed' })).status).toBe(201);
+	});
+});
+
+describe('update-user', () => {
+	async function freshMember(label = 'target') {
+		const result = await callFunction('create-user', admin.accessToken, newUser(label));
+		expect(result.status).toBe(201);
+		return signIn(result.body.user.email, result.body.password, orgA);
+	}
+
+	it('lets only active admins of the same organization act', async () => {
+		const target = await freshMember();
+		for (const action of ['set_password', 'deactivate', 'activate'] as const) {
+			for (const [persona, status] of [
+				[manager, 403],
+				[member, 403],
+				[external, 403],
+				[inactiveAdmin, 403],
+				[stranger, 404]
+			] as const) {
+				const result = await callFunction('update-user', persona.accessToken, { user_id: target.id, action });
+				expect({ action, status: result.status }).toEqual({ action, status });
+			}
+			expect((await callFunction('update-user', stack().anonKey, { user_id: target.id, action })).status).toBe(401);
+		}
+		// Nothing happened to the target.
+		expect((await signIn(target.email, target.password)).id).toBe(target.id);
+	});
+
+	it('deactivate: sign-in, refresh and the old access token all stop working; activate lets them back', async () => {
+		const target = await freshMember('deactivated');
+		const before = await clientWithToken(target.accessToken).from('users').select('id');
+		expect(before.data).toHaveLength(1);
+
+		const result = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'deactivate' });
+		expect(result.status).toBe(200);
+		expect(result.body.user.status).toBe('inactive');
+
+		const signInAgain = await anonClient().auth.signInWithPassword({ email: target.email, password: target.password });
+		expect(signInAgain.error?.code).toBe('user_banned');
+		const refresh = await anonClient().auth.refreshSession({ refresh_token: target.refreshToken });
+		expect(refresh.error).not.toBeNull();
+		const after = await clientWithToken(target.accessToken).from('users').select('id');
+		expect(after.data).toEqual([]);
+		expect(await withDb(async (db) => (await db.query('select count(*)::int as n from auth.sessions where user_id = $1', [target.id])).rows[0].n)).toBe(0);
+
+		const activated = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'activate' });
+		expect(activated.status).toBe(200);
+		expect(activated.body.user.status).toBe('active');
+		const back = await signIn(target.email, target.password);
+		expect((await back.client.from('users').select('id')).data).toEqual([{ id: target.id }]);
+	});
+
+	it('an admin cannot deactivate themselves', async () => {
+		const result = await callFunction('update-user', secondAdmin.accessToken, { user_id: secondAdmin.id, action: 'deactivate' });
+		expect(result.status).toBe(400);
+		expect(result.body.error.code).toBe('cannot_change_self');
+		expect(result.body.error.message).toMatch(/Ask another admin/);
+	});
+
+	it('set_password: a generated one is returned once; a typed one is strength-checked; the old one stops working', async () => {
+		const target = await freshMember('password');
+		const generated = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'set_password' });
+		expect(generated.status).toBe(200);
+		expect(generated.body.password).toHaveLength(20);
+		expect((await anonClient().auth.signInWithPassword({ email: target.email, password: target.password })).error?.code).toBe('invalid_credentials');
+		await signIn(target.email, generated.body.password);
+
+		const weak = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'set_password', password: 'short' });
+		expect(weak.status).toBe(400);
+		expect(weak.body.error).toMatchObject({ code: 'weak_password', message: 'Use at least 12 characters.' });
+		const withEmail = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'set_password',
+			password: `${target.email.split('@')[0]}-X9!`
+		});
+		expect(withEmail.body.error.code).toBe('weak_password');
+
+		const typed = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'set_password', password: 'Correct-Horse-42' });
+		expect(typed.status).toBe(200);
+		expect(typed.body.password).toBeUndefined();
+		await signIn(target.email, 'Correct-Horse-42');
+	});
+
+	it('change_email: Auth and the row change together; a taken email is 409', async () => {
+		const target = await freshMember('email');
+		const taken = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'change_email', email: member.email });
+		expect(taken.status).toBe(409);
+		expect(taken.body.error.code).toBe('email_taken');
+
+		const email = uniqueEmail('renamed');
+		const changed = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'change_email', email: email.toUpperCase() });
+		expect(changed.status).toBe(200);
+		expect(changed.body.user.email).toBe(email);
+		await signIn(email, target.password);
+		const { data } = await serviceClient().auth.admin.getUserById(target.id);
+		expect(data.user?.email).toBe(email);
+	});
+
+	it('answers 404 for unknown users and 400 for bad actions', async () => {
+		expect((await callFunction('update-user', admin.accessToken, { user_id: crypto.randomUUID(), action: 'activate' })).status).toBe(404);
+		const bad = await callFunction('update-user', admin.accessToken, { user_id: member.id, action: 'delete' });
+		expect(bad.status).toBe(400);
+		expect(bad.body.error.code).toBe('invalid_input');
+		const extra = await callFunction('update-user', admin.accessToken, { user_id: member.id, action: 'activate', organization_id: orgB });
+		expect(extra.status).toBe(400);
+	});
+});
