@@ -39,8 +39,29 @@ $$;
 comment on function private.active_user_organization_id() is
   'The organization of the caller, if the caller is an active user; otherwise null.';
 
+create function private.caller_is_active_admin()
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select exists (
+    select 1
+    from public.users as u
+    where u.id = (select auth.uid())
+      and u.role = 'admin'
+      and u.status = 'active'
+  )
+$$;
+
+comment on function private.caller_is_active_admin() is
+  'Whether the caller is an active admin (of the organization active_user_organization_id() names).';
+
 revoke all on function private.admin_organization_id() from public, anon, authenticated;
 revoke all on function private.active_user_organization_id() from public, anon, authenticated;
+revoke all on function private.caller_is_active_admin() from public, anon, authenticated;
 -- Only signed-in requests evaluate the policies that call these (policies are `to authenticated`).
 grant execute on function private.admin_organization_id() to authenticated;
 grant execute on function private.active_user_organization_id() to authenticated;
+grant execute on function private.caller_is_active_admin() to authenticated;

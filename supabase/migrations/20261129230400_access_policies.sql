@@ -17,20 +17,21 @@ create policy "active users read their own organization"
 
 -- users -----------------------------------------------------------------------------------------
 
--- Admins manage the whole organization, including inactive users they may reactivate.
-create policy "admins read their organization's users"
+-- One read policy, shaped for the planner: every active user is confined to their organization
+-- (an equality on organization_id, so the index on (organization_id, last_name, …) drives every
+-- list, count and page), and inside it admins read every row — inactive users they may reactivate
+-- included — while everyone else reads their own row. Two permissive policies (admin rows OR own
+-- row) would mean the same, but the OR between them hides the organization equality from the
+-- planner: 31 ms instead of 1 ms for a first page of 100,000 users. Inactive callers read nothing,
+-- even with a still-valid token, because the helper checks status on every request.
+create policy "active users read their organization's users as their role allows"
   on public.users
   for select
   to authenticated
-  using (organization_id = (select private.admin_organization_id()));
-
--- Every active user sees their own profile; an inactive user's row is hidden from them too, so a
--- token that outlived the deactivation gets nothing.
-create policy "active users read their own row"
-  on public.users
-  for select
-  to authenticated
-  using (id = (select auth.uid()) and status = 'active');
+  using (
+    organization_id = (select private.active_user_organization_id())
+    and ((select private.caller_is_active_admin()) or id = (select auth.uid()))
+  );
 
 -- Admins edit names and roles of their organization's users and cannot move a row out of it.
 create policy "admins update their organization's users"

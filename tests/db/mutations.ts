@@ -11,12 +11,19 @@ export interface Mutation {
 }
 
 export const mutations: Mutation[] = [
-	{ name: 'drop the admin read policy', caughtBy: 'pgtap',
-		sql: `drop policy "admins read their organization's users" on public.users` },
-	{ name: 'drop the own-row read policy', caughtBy: 'pgtap',
-		sql: `drop policy "active users read their own row" on public.users` },
-	{ name: 'own-row policy forgets status (stale tokens of inactive users read)', caughtBy: 'pgtap',
-		sql: `alter policy "active users read their own row" on public.users using (id = (select auth.uid()))` },
+	{ name: 'drop the read policy', caughtBy: 'pgtap',
+		sql: `drop policy "active users read their organization's users as their role allows" on public.users` },
+	{ name: 'read policy lets everyone read their whole organization', caughtBy: 'pgtap',
+		sql: `alter policy "active users read their organization's users as their role allows" on public.users
+			using (organization_id = (select private.active_user_organization_id()))` },
+	{ name: 'read policy forgets the organization (admins read every organization)', caughtBy: 'pgtap',
+		sql: `alter policy "active users read their organization's users as their role allows" on public.users
+			using ((select private.caller_is_active_admin()) or id = (select auth.uid()))` },
+	{ name: 'organization helper forgets status (stale tokens of inactive users read)', caughtBy: 'pgtap',
+		sql: `create or replace function private.active_user_organization_id() returns uuid language sql stable security definer set search_path = '' as $$
+			select u.organization_id from public.users as u where u.id = (select auth.uid()) $$` },
+	// Not listed: caller_is_active_admin() forgetting status. The read policy also requires
+	// active_user_organization_id(), which checks status, so that mutant behaves identically.
 	{ name: 'drop the admin update policy', caughtBy: 'pgtap',
 		sql: `drop policy "admins update their organization's users" on public.users` },
 	{ name: 'drop the manager update policy', caughtBy: 'pgtap',

@@ -14,15 +14,14 @@ select is(
 select tables_are('public', array['organizations', 'users'], 'public holds exactly the tables the policies cover');
 
 select policies_are('public', 'users', array[
-  'admins read their organization''s users',
-  'active users read their own row',
+  'active users read their organization''s users as their role allows',
   'admins update their organization''s users',
   'active managers update their own row'
 ], 'users has exactly the reviewed policies');
 select policies_are('public', 'organizations', array['active users read their own organization'],
   'organizations has exactly the reviewed policy');
-select policy_roles_are('public', 'users', 'admins read their organization''s users', array['authenticated'], 'admin read policy applies to authenticated only');
-select policy_roles_are('public', 'users', 'active users read their own row', array['authenticated'], 'own-row policy applies to authenticated only');
+select policy_roles_are('public', 'users', 'active users read their organization''s users as their role allows', array['authenticated'], 'read policy applies to authenticated only');
+select policy_cmd_is('public', 'users', 'active users read their organization''s users as their role allows', 'select', 'read policy is for select only');
 select policy_roles_are('public', 'users', 'admins update their organization''s users', array['authenticated'], 'admin update policy applies to authenticated only');
 select policy_roles_are('public', 'users', 'active managers update their own row', array['authenticated'], 'manager update policy applies to authenticated only');
 select policy_cmd_is('public', 'users', 'admins update their organization''s users', 'update', 'admin policy is for update only');
@@ -70,8 +69,8 @@ select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)
    from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'private' and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['private.active_user_organization_id()', 'private.admin_organization_id()'],
-  'authenticated may execute only the two caller helpers the policies use'
+  array['private.active_user_organization_id()', 'private.admin_organization_id()', 'private.caller_is_active_admin()'],
+  'authenticated may execute only the three caller helpers the policies use'
 );
 select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)

@@ -52,9 +52,24 @@ as $$
 $$;
 grant execute on function tests.insert_user_sql(text) to anon, authenticated, service_role;
 
-select plan(64);
+select plan(70);
 
 -- admin --------------------------------------------------------------------------------------------
+-- An update without a filter reads no column, so Postgres checks it against the update policies
+-- alone (select policies do not apply): each persona's reach must hold there too.
+select tests.act_as('admin');
+select is(tests.rows_affected($$update public.users set last_name = 'Renamed'$$), 6::bigint, 'an unfiltered update by an admin reaches the six users of Acme only');
+select tests.act_as('manager');
+select is(tests.rows_affected($$update public.users set last_name = 'Renamed'$$), 1::bigint, 'an unfiltered update by a manager reaches their own row only');
+select tests.act_as('member');
+select is(tests.rows_affected($$update public.users set last_name = 'Renamed'$$), 0::bigint, 'an unfiltered update by a member reaches nothing');
+select tests.act_as('inactive_admin');
+select is(tests.rows_affected($$update public.users set last_name = 'Renamed'$$), 0::bigint, 'an unfiltered update by an inactive admin reaches nothing');
+select tests.act_as('stranger');
+select is(tests.rows_affected($$update public.users set last_name = 'Renamed'$$), 2::bigint, 'an unfiltered update by Globex''s admin reaches Globex only');
+select tests.act_as('ghost');
+select is(tests.rows_affected($$update public.users set last_name = 'Renamed'$$), 0::bigint, 'an unfiltered update with a token without a row reaches nothing');
+
 select tests.act_as('admin');
 select is(tests.updatable_columns(tests.id('member')), array['first_name', 'last_name', 'role'],
   'admin changes a member''s first name, last name and role, nothing else');

@@ -2,7 +2,7 @@
 -- and claims that try to grant more than the database says.
 begin;
 \ir _personas.psql
-select plan(21);
+select plan(22);
 
 -- Own role and status ---------------------------------------------------------------------------------
 select tests.act_as('admin');
@@ -66,6 +66,8 @@ select tests.act_as_claims('authenticated', jsonb_build_object(
 select results_eq($$select id from public.users$$, array[tests.id('member')], 'admin claims in metadata read nothing more');
 select is(tests.rows_affected(format($$update public.users set role = 'admin' where id = %L$$, tests.id('external'))), 0::bigint,
   'admin claims in metadata change nothing');
+select is(tests.rows_affected($$update public.users set first_name = 'Pwned'$$), 0::bigint,
+  'admin claims in metadata change nothing even without a filter');
 
 -- A token that says service_role in its claims while the request runs as authenticated.
 select tests.act_as_claims('authenticated', jsonb_build_object('sub', tests.id('member'), 'role', 'service_role'));
