@@ -3,14 +3,13 @@
 // SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY) point it elsewhere.
 //
 //   npm run create-admin -- --org "Acme" --email ada@acme.test [--first-name Ada] [--last-name Admin]
-import { createClient } from '@supabase/supabase-js';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readStatusFile } from '../local-stack/src/status-file.ts';
 import { defaultStateDir } from '../local-stack/src/stack.ts';
-import type { Database } from '../src/lib/database.types.ts';
 import { generatePassword } from '../supabase/functions/_shared/password.ts';
 import { emailSchema } from '../supabase/functions/_shared/user-input.ts';
+import { createNodeClient } from './lib/supabase-node.ts';
 
 function fail(message: string, code = 1): never {
 	console.error(message);
@@ -42,7 +41,7 @@ if (!url || !serviceKey) {
 	fail('No Supabase to talk to: start the local stack (npm run stack), or pass --url and --service-key.');
 }
 
-const supabase = createClient<Database>(url, serviceKey, { auth: { persistSession: false, autoRefreshToken: false } });
+const supabase = createNodeClient(url, serviceKey);
 
 const { data: existing, error: lookupError } = await supabase
 	.from('users')

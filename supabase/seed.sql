@@ -16,9 +16,12 @@ with demo (id, email, first_name, last_name, role) as (
     ('00000000-0000-4000-8000-00000000d004'::uuid, 'external@demo.test', 'Edsger', 'External', 'external')
 ),
 auth_users as (
+  -- GoTrue reads its token columns as strings: they must be '' rather than null.
   insert into auth.users (instance_id, id, aud, role, email, email_confirmed_at,
+                          confirmation_token, recovery_token, email_change_token_new, email_change,
                           raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
   select '00000000-0000-0000-0000-000000000000', d.id, 'authenticated', 'authenticated', d.email, now(),
+         '', '', '', '',
          jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'),
                             'organization_id', '00000000-0000-4000-8000-00000000d000'),
          '{}'::jsonb, now(), now()

@@ -1,6 +1,6 @@
 // What a newcomer does on a bare machine: `npm run dev`, sign in as the printed demo admin, Ctrl-C;
 // `npm run stack` + `npm run stack:status`; a restart that keeps the data; a busy port.
-import { createClient } from '@supabase/supabase-js';
+import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 import { execFile } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -10,7 +10,6 @@ import { describe, expect, it } from 'vitest';
 import { freshEnvironment, interrupt, processGroupAlive, projectRoot, start } from './commands.ts';
 
 const run = promisify(execFile);
-const noSession = { auth: { persistSession: false, autoRefreshToken: false } };
 
 async function waitUntilGone(pid: number) {
 	for (let i = 0; i < 100 && processGroupAlive(pid); i++) await new Promise((r) => setTimeout(r, 100));
@@ -34,7 +33,7 @@ describe('npm run dev', () => {
 
 			const status = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } });
 			const anonKey = /^ANON_KEY=(.+)$/m.exec(status.stdout)![1]!;
-			const supabase = createClient(apiUrl, anonKey, noSession);
+			const supabase = createNodeClient(apiUrl, anonKey);
 			const { data, error } = await supabase.auth.signInWithPassword({ email: email!, password: password! });
 			expect(error).toBeNull();
 			expect(data.user?.email).toBe('admin@demo.test');
@@ -61,10 +60,10 @@ describe('npm run stack', () => {
 			expect(Object.keys(values)).toEqual(['API_URL', 'DB_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET']);
 
 			// The service key creates a user through the Auth admin API; that user signs in with the anon key.
-			const admin = createClient(values.API_URL!, values.SERVICE_ROLE_KEY!, noSession);
+			const admin = createNodeClient(values.API_URL!, values.SERVICE_ROLE_KEY!);
 			const created = await admin.auth.admin.createUser({ email: 'kept@restart.test', password: 'a-long-password-1', email_confirm: true });
 			expect(created.error).toBeNull();
-			const signIn = await createClient(values.API_URL!, values.ANON_KEY!, noSession).auth.signInWithPassword({
+			const signIn = await createNodeClient(values.API_URL!, values.ANON_KEY!).auth.signInWithPassword({
 				email: 'kept@restart.test',
 				password: 'a-long-password-1'
 			});
@@ -85,7 +84,7 @@ describe('npm run stack', () => {
 			const second = start('stack', env);
 			await second.waitFor(/Stop: Ctrl-C/);
 			expect(second.output()).not.toMatch(/Applying migration|seeded/);
-			const again = await createClient(values.API_URL!, values.ANON_KEY!, noSession).auth.signInWithPassword({
+			const again = await createNodeClient(values.API_URL!, values.ANON_KEY!).auth.signInWithPassword({
 				email: 'kept@restart.test',
 				password: 'a-long-password-1'
 			});

@@ -1,6 +1,7 @@
 // People to act as in contract tests, created the way the product creates them (Auth admin API +
 // a users row through the service role) and signed in through supabase-js.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
+import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 import type { Database } from '../../src/lib/database.types.ts';
 import { serviceClient, stack, uniqueEmail } from './stack-under-test.ts';
 
@@ -42,9 +43,7 @@ export async function createPersona(organizationId: string, role: Role, label: s
 }
 
 export async function signIn(email: string, password: string, organizationId = ''): Promise<Persona> {
-	const client = createClient<Database>(stack().apiUrl, stack().anonKey, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false }
-	});
+	const client = createNodeClient(stack().apiUrl, stack().anonKey);
 	const { data, error } = await client.auth.signInWithPassword({ email, password });
 	if (error || !data.session) throw new Error(`sign-in of ${email}: ${error?.message}`);
 	return {
@@ -60,10 +59,7 @@ export async function signIn(email: string, password: string, organizationId = '
 
 /** A client that presents exactly this access token, whatever happened to its session since. */
 export function clientWithToken(accessToken: string): SupabaseClient<Database> {
-	return createClient<Database>(stack().apiUrl, stack().anonKey, {
-		auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false },
-		global: { headers: { Authorization: `Bearer ${accessToken}` } }
-	});
+	return createNodeClient(stack().apiUrl, stack().anonKey, { global: { headers: { Authorization: `Bearer ${accessToken}` } } });
 }
 
 export interface FunctionResult {

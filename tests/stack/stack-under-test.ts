@@ -1,8 +1,9 @@
 // What contract tests know about the Supabase they run against, and helpers to reach it.
-import { createClient, type SupabaseClient } from '@supabase/supabase-js';
+import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Database } from '../../src/lib/database.types.ts';
+import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 
 export interface StackUnderTest {
 	apiUrl: string;
@@ -23,16 +24,14 @@ declare module 'vitest' {
 
 export const stack = (): StackUnderTest => inject('stack');
 
-const clientOptions = { auth: { persistSession: false, autoRefreshToken: false, detectSessionInUrl: false } };
-
 /** A browser-like client: the anon key, as the SPA has it. */
 export function anonClient(): SupabaseClient<Database> {
-	return createClient<Database>(stack().apiUrl, stack().anonKey, clientOptions);
+	return createNodeClient(stack().apiUrl, stack().anonKey);
 }
 
 /** The service-role client, as Edge Functions and operators use it. */
 export function serviceClient(): SupabaseClient<Database> {
-	return createClient<Database>(stack().apiUrl, stack().serviceRoleKey, clientOptions);
+	return createNodeClient(stack().apiUrl, stack().serviceRoleKey);
 }
 
 /** A superuser connection to the stack's database (null when the target gives none). */

@@ -21,12 +21,18 @@ export function createUser(deps: { service: SupabaseClient<Database>; log: Log }
 
 		// The organization goes to app_metadata (which only the service role writes), never the role:
 		// access is decided from public.users.
-		const { data: created, error } = await service.auth.admin.createUser({
-			email: input.email,
-			password,
-			email_confirm: true,
-			app_metadata: { organization_id: caller.organizationId }
-		});
+		const createAuthUser = () =>
+			service.auth.admin.createUser({
+				email: input.email,
+				password,
+				email_confirm: true,
+				app_metadata: { organization_id: caller.organizationId }
+			});
+		let { data: created, error } = await createAuthUser();
+		// Auth checks for a taken email before inserting; two requests racing with the same email
+		// both pass that check and the loser hits the unique index, which Auth reports as a 500.
+		// By then the winner has committed, so one more attempt gets the proper email_exists.
+		if (error && (error.status ?? 500) >= 500) ({ data: created, error } = await createAuthUser());
 		if (error || !created.user) throw fromAuthError(error ?? { message: 'no user returned' }, 'create the account');
 
 		const { data: user, error: rowError } = await service

@@ -3,7 +3,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../../../src/lib/database.types.ts';
 import { requireActiveAdmin, type AdminCaller } from '../_shared/admin-caller.ts';
-import { fromAuthError, fromDataError } from '../_shared/errors.ts';
+import { emailTaken, fromAuthError, fromDataError } from '../_shared/errors.ts';
 import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
 import { generatePassword } from '../_shared/password.ts';
 import { fieldIssues, passwordWeakness, updateUserInput, type UpdateUserInput } from '../_shared/user-input.ts';
@@ -61,6 +61,11 @@ async function activate(service: Service, target: UserRow) {
 
 async function changeEmail(service: Service, target: UserRow, email: string, log: Log, requestId: string) {
 	if (email === target.email) return json(200, { user: target });
+	// Auth's admin update has no duplicate check of its own (a taken email fails on its unique
+	// index as a 500), so ask first; every Auth user of the console has a row with its email.
+	const { data: holder, error: lookupError } = await service.from('users').select('id').eq('email', email).maybeSingle();
+	if (lookupError) throw fromDataError(lookupError, 'check the email');
+	if (holder) throw emailTaken();
 	const { error } = await service.auth.admin.updateUserById(target.id, { email, email_confirm: true });
 	if (error) throw fromAuthError(error, 'change the email');
 	const { data: user, error: rowError } = await service.from('users').update({ email }).eq('id', target.id).select(USER_COLUMNS).single();
