@@ -70,10 +70,18 @@ export function start(script: string, env: StackEnvironment, args: string[] = []
 	};
 }
 
-/** Ctrl-C as a terminal sends it: SIGINT to the whole process group. */
-export async function interrupt(running: Running): Promise<number | null> {
+/**
+ * Ctrl-C as a terminal sends it: SIGINT to the whole process group (npm, tsx, the stack, vite,
+ * Deno). Resolves once no process of the group is left, or rejects after 20 s.
+ */
+export async function interrupt(running: Running): Promise<void> {
 	process.kill(-running.child.pid!, 'SIGINT');
-	return running.exited;
+	await running.exited;
+	for (let i = 0; i < 200; i++) {
+		if (!processGroupAlive(running.child.pid!)) return;
+		await new Promise((r) => setTimeout(r, 100));
+	}
+	throw new Error(`processes of group ${running.child.pid} still run 20 s after Ctrl-C:\n${running.output()}`);
 }
 
 export function processGroupAlive(pid: number): boolean {
