@@ -1,0 +1,38 @@
+// Request bodies are decoded twice: here, to learn their keys and refuse what PostgREST refuses, and
+// by Postgres from the original text, so numbers and strings keep their exact form.
+import { invalidBody } from './errors.ts';
+
+/**
+ * Postgres parses JSON recursively and fails with a 500 (stack depth) on bodies nested a few
+ * hundred thousand levels deep; no client sends such a body, so refuse it up front as invalid.
+ */
+export const MAX_JSON_NESTING = 512;
+
+function nestingDepth(text: string): number {
+	let depth = 0;
+	let deepest = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const char = text[i];
+		if (inString) {
+			if (char === '\\') i++;
+			else if (char === '"') inString = false;
+		} else if (char === '"') {
+			inString = true;
+		} else if (char === '[' || char === '{') {
+			deepest = Math.max(deepest, ++depth);
+		} else if (char === ']' || char === '}') {
+			depth--;
+		}
+	}
+	return deepest;
+}
+
+export function parseJsonBody(text: string): unknown {
+	if (nestingDepth(text) > MAX_JSON_NESTING) throw invalidBody(`JSON body nested deeper than ${MAX_JSON_NESTING} levels`);
+	try {
+		return JSON.parse(text);
+	} catch {
+		throw invalidBody();
+	}
+}
