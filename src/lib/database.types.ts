@@ -87,6 +87,27 @@ export type Database = {
     }
     Functions: {
       end_user_sessions: { Args: { target_user_id: string }; Returns: number }
+      search_users: {
+        Args: { search: string }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          email: string
+          first_name: string
+          id: string
+          last_name: string
+          organization_id: string
+          role: Database["public"]["Enums"]["user_role"]
+          status: Database["public"]["Enums"]["user_status"]
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "users"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
     }
     Enums: {
       user_role: "admin" | "manager" | "member" | "external"

@@ -73,6 +73,13 @@ export const mutations: Mutation[] = [
 	{ name: 'end_user_sessions ends everybody\'s sessions', caughtBy: 'pgtap',
 		sql: `create or replace function public.end_user_sessions(target_user_id uuid) returns integer language sql security definer set search_path = '' as $$
 			with ended as (delete from auth.sessions returning 1) select count(*)::integer from ended $$` },
+	{ name: 'search_users forgets the organization', caughtBy: 'pgtap',
+		sql: `create or replace function public.search_users(search text) returns setof public.users language sql stable security definer set search_path = '' as $$
+			select u.* from public.users as u where btrim(search) <> '' and ((u.first_name || ' ' || u.last_name) ilike private.contains_pattern(search) or u.email ilike private.contains_pattern(search)) $$` },
+	{ name: 'search_users treats the fragment as a pattern', caughtBy: 'pgtap',
+		sql: `create or replace function private.contains_pattern(fragment text) returns text language sql immutable set search_path = '' as $$ select '%' || btrim(fragment) || '%' $$` },
+	{ name: 'anon may call search_users', caughtBy: 'pgtap',
+		sql: `grant execute on function public.search_users(text) to anon` },
 	{ name: 'unpin search_path of a definer helper', caughtBy: 'pgtap',
 		sql: `alter function private.admin_organization_id() reset search_path` },
 	{ name: 'last-admin trigger without its organization lock', caughtBy: 'race',

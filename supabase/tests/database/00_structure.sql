@@ -1,7 +1,7 @@
 -- Structure: RLS everywhere, exact privileges per API role (despite Supabase's default grants),
 -- pinned search_path on definer functions, helpers out of anon's reach, comments for the dashboard.
 begin;
-select plan(33);
+select plan(35);
 
 -- Every table in public has row-level security enabled.
 select is(
@@ -76,20 +76,23 @@ select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)
    from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'public'),
-  array['end_user_sessions(uuid)'],
-  'public exposes exactly one function through /rest/v1/rpc'
+  array['end_user_sessions(uuid)', 'search_users(text)'],
+  'public exposes exactly two functions through /rest/v1/rpc'
 );
 select is(
   (select array_agg(p.oid::regprocedure::text)
    from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'public'
-     and (has_function_privilege('anon', p.oid, 'execute')
-          or has_function_privilege('authenticated', p.oid, 'execute')
-          or has_function_privilege('public', p.oid, 'execute')
-          or not has_function_privilege('service_role', p.oid, 'execute'))),
+     and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('public', p.oid, 'execute'))),
   null,
-  'functions in public are executable by service_role only'
+  'no function in public is executable by anon or public'
 );
+select ok(
+  not has_function_privilege('authenticated', 'public.end_user_sessions(uuid)', 'execute')
+  and has_function_privilege('service_role', 'public.end_user_sessions(uuid)', 'execute'),
+  'end_user_sessions is for the service role only'
+);
+select ok(has_function_privilege('authenticated', 'public.search_users(text)', 'execute'), 'signed-in users may call search_users (it answers admins only)');
 select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot even resolve names in private');
 select is_definer('private', 'admin_organization_id', array[]::name[], 'admin helper reads users as its owner');
 select is_definer('private', 'keep_one_active_admin', array[]::name[], 'last-admin guard sees every admin of the organization');
