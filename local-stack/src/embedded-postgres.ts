@@ -3,6 +3,7 @@
 // all connect to it like to any server. PGlite is a single session: the socket server queues
 // statements and keeps an open transaction to the connection that began it.
 import { PGlite } from '@electric-sql/pglite';
+import { btree_gin } from '@electric-sql/pglite/contrib/btree_gin';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { uuid_ossp } from '@electric-sql/pglite/contrib/uuid_ossp';
@@ -20,7 +21,8 @@ export async function startEmbeddedPostgres(options: { dataDir: string; port: nu
 	const db = await PGlite.create({
 		dataDir: options.dataDir,
 		username: 'postgres',
-		extensions: { pgcrypto, uuid_ossp, pg_trgm }
+		// What the bootstrap and the migrations create; PGlite loads extensions only when named here.
+		extensions: { pgcrypto, uuid_ossp, pg_trgm, btree_gin }
 	});
 	const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: options.port, maxConnections: 32 });
 	await server.start();
