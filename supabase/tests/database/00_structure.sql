@@ -1,7 +1,7 @@
 -- Structure: RLS everywhere, exact privileges per API role (despite Supabase's default grants),
 -- pinned search_path on definer functions, helpers out of anon's reach, comments for the dashboard.
 begin;
-select plan(35);
+select plan(39);
 
 -- Every table in public has row-level security enabled.
 select is(
@@ -11,7 +11,7 @@ select is(
   null,
   'every table in public has row-level security enabled'
 );
-select tables_are('public', array['organizations', 'users'], 'public holds exactly the tables the policies cover');
+select tables_are('public', array['organization_user_counts', 'organizations', 'users'], 'public holds exactly the tables the policies cover');
 
 select policies_are('public', 'users', array[
   'active users read their organization''s users as their role allows',
@@ -20,6 +20,11 @@ select policies_are('public', 'users', array[
 ], 'users has exactly the reviewed policies');
 select policies_are('public', 'organizations', array['active users read their own organization'],
   'organizations has exactly the reviewed policy');
+select policies_are('public', 'organization_user_counts', array['admins read their organization''s user counts'],
+  'user counts have exactly the reviewed policy');
+select table_privs_are('public', 'organization_user_counts', 'authenticated', array['SELECT'], 'authenticated may only read the counts');
+select table_privs_are('public', 'organization_user_counts', 'service_role', array['SELECT'], 'not even the service role writes the counts: triggers do');
+select table_privs_are('public', 'organization_user_counts', 'anon', array[]::text[], 'anon has no privilege on the counts');
 select policy_roles_are('public', 'users', 'active users read their organization''s users as their role allows', array['authenticated'], 'read policy applies to authenticated only');
 select policy_cmd_is('public', 'users', 'active users read their organization''s users as their role allows', 'select', 'read policy is for select only');
 select policy_roles_are('public', 'users', 'admins update their organization''s users', array['authenticated'], 'admin update policy applies to authenticated only');
@@ -99,7 +104,7 @@ select is_definer('private', 'keep_one_active_admin', array[]::name[], 'last-adm
 
 select triggers_are('public', 'users', array[
   'forbid_own_role_or_status_change', 'keep_one_active_admin', 'touch_updated_at',
-  'forbid_user_deletion', 'forbid_user_truncation'
+  'forbid_user_deletion', 'forbid_user_truncation', 'count_inserted_users', 'count_updated_users'
 ], 'users has exactly the guard triggers');
 
 -- The policies filter on these; without them every policy check scans the table.
