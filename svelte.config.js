@@ -12,7 +12,7 @@ const config = {
 			// The local stack and the scripts are Node code of this project too: type-check them with
 			// the SPA. (Edge Functions are Deno code and are checked by `deno check`.)
 			config: (config) => {
-				config.include.push('../local-stack/**/*.ts', '../scripts/**/*.ts');
+				config.include.push('../local-stack/**/*.ts', '../scripts/**/*.ts', '../bench/**/*.ts');
 				config.exclude.push('../tests/**/fixtures/**/functions/**');
 				return config;
 			}

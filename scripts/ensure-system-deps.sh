@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the test suite needs when they are missing: PostgreSQL 15 with pgTAP
-# and pg_prove (database tests), plpgsql_check (supabase db lint). As root on Debian it installs
+# and pg_prove (database tests), plpgsql_check (supabase db lint), Chromium (Playwright e2e: it
+# cannot download its own browser here). As root on Debian it installs
 # them; elsewhere it stops with the exact command to run.
 set -euo pipefail
 
@@ -10,6 +11,7 @@ declare -A needed=(
   [postgresql-15-pgtap]=$pg_ext/pgtap.control
   [libtap-parser-sourcehandler-pgtap-perl]=/usr/bin/pg_prove
   [postgresql-15-plpgsql-check]=$pg_ext/plpgsql_check.control
+  [chromium]=/usr/bin/chromium
 )
 
 missing=()

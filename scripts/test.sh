@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# The database tests install what they need; the stack's contract tests need PostgreSQL 15 too.
+# PostgreSQL 15 + pgTAP + pg_prove + plpgsql_check, and Chromium for the e2e tests.
 bash scripts/ensure-system-deps.sh
 
 echo "── types and Svelte (svelte-check)"
@@ -12,13 +12,13 @@ npm run --silent check
 echo "── SPA build"
 npm run --silent build >/dev/null
 
-echo "── unit tests (vitest)"
+echo "── unit and component tests (vitest)"
 npm run --silent test:unit
 
 echo "── Edge Functions: deno check + deno test (pure modules)"
 npm run --silent test:functions
 
-echo "── database (PostgreSQL 15, Supabase CLI, pgTAP)"
+echo "── database (PostgreSQL 15, Supabase CLI, pgTAP, race, mutations)"
 npm run --silent test:db
 
 echo "── local stack contract (supabase-js against the stack on PostgreSQL 15)"
@@ -26,3 +26,9 @@ npm run --silent test:stack
 
 echo "── local stack commands (npm run dev / stack / stack:status on PGlite)"
 npm run --silent test:cli
+
+echo "── end-to-end (Playwright in Debian's Chromium, local stack on PostgreSQL 15)"
+E2E_SKIP_BUILD=1 npm run --silent test:e2e
+
+echo "── benchmarks, quick version (budgets reported, not enforced)"
+npm run --silent bench -- --quick --report-only

@@ -1,0 +1,67 @@
+// `npm run bench [-- --quick]`: measures, compares with a floor measured in the same run, checks
+// budgets, writes bench/results.json and prints a table. A missed budget fails the run.
+import { writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { benchDataPath, type DataPathResult } from './data-path.ts';
+import { ms } from './measure.ts';
+
+const quick = process.argv.includes('--quick');
+// `npm test` runs the quick version so this code cannot rot; there the budgets are reported, not
+// enforced (timings on a shared CI machine are not assertions).
+const reportOnly = process.argv.includes('--report-only');
+const log = (line: string) => console.log(line);
+
+interface Budget {
+	what: string;
+	figure: string;
+	budget: string;
+	ok: boolean;
+}
+
+function dataPathBudgets(result: DataPathResult): Budget[] {
+	const budgets: Budget[] = [];
+	for (const q of result.queries) {
+		const allowed = Math.max(q.floor.median * 1.3, q.floor.median + 0.5);
+		budgets.push({ what: `${q.name}: RLS cost`, figure: `${ms(q.rls.median)} ms vs floor ${ms(q.floor.median)} ms`, budget: `≤ ${ms(allowed)} ms (floor +30% or +0.5 ms)`, ok: q.rls.median <= allowed });
+		budgets.push({ what: `${q.name}: median`, figure: `${ms(q.rls.median)} ms`, budget: '≤ 10 ms', ok: q.rls.median <= 10 });
+		budgets.push({ what: `${q.name}: plan`, figure: q.seqScanOnUsers ? 'sequential scan of users' : 'no sequential scan of users', budget: 'no sequential scan of users', ok: !q.seqScanOnUsers });
+	}
+	const first = result.queries.find((q) => q.name.startsWith('first page'));
+	const deep = result.queries.find((q) => q.name.startsWith('page deep'));
+	if (first && deep) {
+		budgets.push({ what: 'deep page vs first page', figure: `${(deep.rls.median / first.rls.median).toFixed(2)}×`, budget: '≤ 2×', ok: deep.rls.median <= 2 * first.rls.median });
+	}
+	return budgets;
+}
+
+function table(headers: string[], rows: string[][]): string {
+	const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+	return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+}
+
+const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
+console.log(`Benchmarks${quick ? ' (quick)' : ''} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
+
+const dataPath = await benchDataPath({ quick, log });
+const budgets = [...dataPathBudgets(dataPath)];
+
+console.log(`\n## Data path — PostgreSQL 15, ${dataPath.shape.users.toLocaleString('en')} users in ${dataPath.shape.organizations} organizations, the admin's organization has ${dataPath.shape.bigOrganizationUsers.toLocaleString('en')} (seeded in ${dataPath.seedSeconds.toFixed(1)} s)\n`);
+console.log(table(
+	['query (as the SPA sends it)', 'RLS median', 'RLS p95', 'floor median', 'floor p95', 'ratio'],
+	dataPath.queries.map((q) => [q.name, `${ms(q.rls.median)} ms`, `${ms(q.rls.p95)} ms`, `${ms(q.floor.median)} ms`, `${ms(q.floor.p95)} ms`, `${q.ratio.toFixed(2)}×`])
+));
+
+console.log('\n## Budgets\n');
+console.log(table(['what', 'figure', 'budget', ''], budgets.map((b) => [b.what, b.figure, b.budget, b.ok ? 'ok' : 'MISSED'])));
+
+writeFileSync(join(import.meta.dirname, quick ? 'results-quick.json' : 'results.json'), JSON.stringify({ quick, machine, dataPath, budgets }, null, 2) + '\n');
+const missed = budgets.filter((b) => !b.ok);
+if (missed.length) {
+	console.error(`\n${missed.length} budget(s) missed:\n${missed.map((b) => `- ${b.what}: ${b.figure}, budget ${b.budget}`).join('\n')}`);
+	for (const q of dataPath.queries.filter((q) => missed.some((b) => b.what.startsWith(q.name)))) console.error(`\nplan of "${q.name}":\n${q.plan}`);
+	if (!reportOnly) process.exit(1);
+} else {
+	console.log('\nAll budgets met.');
+}

@@ -1,0 +1,129 @@
+import { render, screen, waitFor, within } from '@testing-library/svelte';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
+import { Toasts } from '$lib/ui/toasts.svelte';
+import type { UserRow } from '../types';
+import UserManagement from './UserManagement.svelte';
+
+const me = makeUser({ first_name: 'Ada', last_name: 'Admin', email: 'admin@demo.test', role: 'admin' });
+
+function setup(users: UserRow[], pageSize = 50) {
+	const api = new FakeUsersApi([me, ...users]);
+	const toasts = new Toasts();
+	render(UserManagement, { api, organizationId: ORG_ID, organizationName: 'Acme Demo', currentUserId: me.id, toasts, pageSize });
+	return { api, toasts, user: userEvent.setup() };
+}
+
+const bodyRows = () => within(screen.getByRole('table')).getAllByRole('row').slice(1);
+
+describe('User Management page', () => {
+	it('lists name, email, role, status and created date, and the total count', async () => {
+		setup([makeUser({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@demo.test', role: 'manager', status: 'inactive' })]);
+		const row = (await screen.findByText('Grace Hopper')).closest('tr')!;
+		expect(within(row).getByText('grace@demo.test')).toBeTruthy();
+		expect(within(row).getByText('Manager')).toBeTruthy();
+		expect(within(row).getByText('Inactive')).toBeTruthy();
+		expect(within(row).getByText('Jan 15, 2026')).toBeTruthy();
+		expect(within(row).getByRole('link', { name: 'Settings of Grace Hopper' }).getAttribute('href')).toMatch(/^\/users\//);
+		expect(screen.getByTestId('total-count').textContent).toBe('2');
+		for (const header of ['Name', 'Email', 'Role', 'Status', 'Created']) expect(screen.getByRole('columnheader', { name: new RegExp(header) })).toBeTruthy();
+	});
+
+	it('asks the server for one page of the caller’s organization, never everything', async () => {
+		const { api } = setup(Array.from({ length: 30 }, () => makeUser()), 10);
+		await waitFor(() => expect(bodyRows()).toHaveLength(10));
+		expect(api.listCalls[0]).toMatchObject({ organizationId: ORG_ID, page: 0, pageSize: 10, withCount: true });
+		expect(screen.getByText(/Showing 1–10 of/)).toBeTruthy();
+		await userEvent.setup().click(screen.getByRole('button', { name: 'Next' }));
+		await waitFor(() => expect(screen.getByText(/Showing 11–20 of/)).toBeTruthy());
+		// Paging keeps the known total: no second count.
+		expect(api.listCalls.at(-1)).toMatchObject({ page: 1, withCount: false });
+		expect(screen.getByText('Page 2 of 4')).toBeTruthy();
+	});
+
+	it('searches by name or email and filters by role and status', async () => {
+		const { api, user } = setup([
+			makeUser({ first_name: 'Grace', last_name: 'Hopper', role: 'manager' }),
+			makeUser({ first_name: 'Linus', last_name: 'Member', email: 'linus@demo.test', role: 'member', status: 'inactive' })
+		]);
+		await screen.findByText('Grace Hopper');
+		await user.type(screen.getByLabelText('Search'), 'linus@');
+		await waitFor(() => expect(bodyRows()).toHaveLength(1));
+		expect(screen.getByText('Linus Member')).toBeTruthy();
+		expect(api.listCalls.at(-1)).toMatchObject({ search: 'linus@', page: 0, withCount: true });
+
+		await user.clear(screen.getByLabelText('Search'));
+		await user.selectOptions(screen.getByLabelText('Filter by role'), 'manager');
+		await waitFor(() => expect(api.listCalls.at(-1)).toMatchObject({ role: 'manager' }));
+		await waitFor(() => expect(bodyRows()).toHaveLength(1));
+		expect(screen.getByText('Grace Hopper')).toBeTruthy();
+
+		await user.selectOptions(screen.getByLabelText('Filter by status'), 'inactive');
+		expect(await screen.findByText('No users match these filters.')).toBeTruthy();
+		await user.click(screen.getByRole('button', { name: 'Clear filters' }));
+		await waitFor(() => expect(bodyRows()).toHaveLength(3));
+	});
+
+	it('sorts by a column and flips the direction on a second click', async () => {
+		const { api, user } = setup([makeUser()]);
+		await screen.findAllByRole('link', { name: /Settings of/ });
+		await user.click(screen.getByRole('button', { name: /Email/ }));
+		expect(api.listCalls.at(-1)).toMatchObject({ sort: 'email', ascending: true });
+		expect(screen.getByRole('columnheader', { name: /Email/ }).getAttribute('aria-sort')).toBe('ascending');
+		await user.click(screen.getByRole('button', { name: /Email/ }));
+		expect(api.listCalls.at(-1)).toMatchObject({ sort: 'email', ascending: false });
+	});
+
+	it('shows an error state with a retry', async () => {
+		const api = new FakeUsersApi([me]);
+		api.nextError = { code: 'network', message: 'Could not reach the server.' };
+		render(UserManagement, { api, organizationId: ORG_ID, organizationName: '', currentUserId: me.id, toasts: new Toasts() });
+		expect((await screen.findByRole('alert')).textContent).toContain('Could not reach the server.');
+		await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
+		expect(await screen.findByText('Ada Admin')).toBeTruthy();
+	});
+
+	it('deactivates after a confirmation, and not before', async () => {
+		const { api, toasts, user } = setup([makeUser({ first_name: 'Grace', last_name: 'Hopper' })]);
+		await user.click(await screen.findByRole('button', { name: 'Deactivate Grace Hopper' }));
+		const dialog = screen.getByRole('dialog', { name: 'Deactivate user?' });
+		expect(api.setActive).not.toHaveBeenCalled();
+		await user.click(within(dialog).getByRole('button', { name: 'Deactivate' }));
+		expect(api.setActive).toHaveBeenCalledWith(expect.any(String), false);
+		const row = screen.getByText('Grace Hopper').closest('tr')!;
+		await waitFor(() => expect(within(row).getByText('Inactive')).toBeTruthy());
+		expect(within(row).getByRole('button', { name: 'Activate Grace Hopper' })).toBeTruthy();
+		expect(toasts.items.at(-1)?.message).toBe('Grace Hopper is now inactive');
+	});
+
+	it('explains a refusal in the confirmation dialog', async () => {
+		const { api, user } = setup([makeUser({ first_name: 'Other', last_name: 'Admin', role: 'admin' })]);
+		await user.click(await screen.findByRole('button', { name: 'Deactivate Other Admin' }));
+		api.nextError = { code: 'last_admin', message: 'Your organization must keep at least one active admin. Make another user an active admin first.' };
+		await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Deactivate' }));
+		expect((await screen.findByRole('alert')).textContent).toContain('must keep at least one active admin');
+	});
+
+	it('does not offer to deactivate the signed-in admin', async () => {
+		setup([]);
+		expect(((await screen.findByRole('button', { name: 'Deactivate Ada Admin' })) as HTMLButtonElement).disabled).toBe(true);
+	});
+
+	it('opens Create User from Add User and shows the new user in the table afterwards', async () => {
+		const { user } = setup([]);
+		await screen.findByText('Ada Admin');
+		await user.click(screen.getByRole('button', { name: 'Add User' }));
+		const dialog = screen.getByRole('dialog', { name: 'Create User' });
+		await user.type(within(dialog).getByLabelText('First name'), 'Zed');
+		await user.type(within(dialog).getByLabelText('Last name'), 'Zulu');
+		await user.type(within(dialog).getByLabelText('Email'), 'zed@demo.test');
+		await user.selectOptions(within(dialog).getByLabelText('Role'), 'external');
+		await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+		await user.click(await screen.findByRole('button', { name: 'Done' }));
+		// Focus goes back to the button that opened the modal.
+		await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add User' })));
+		expect(await screen.findByText('Zed Zulu')).toBeTruthy();
+		expect(screen.getByTestId('total-count').textContent).toBe('2');
+	});
+});

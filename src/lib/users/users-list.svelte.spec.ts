@@ -1,0 +1,126 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
+import type { ListParams, ListResult, Result } from './api';
+import { UsersList } from './users-list.svelte';
+
+afterEach(() => vi.useRealTimers());
+
+const seeded = (count: number) => new FakeUsersApi(Array.from({ length: count }, () => makeUser()));
+
+describe('UsersList', () => {
+	it('loads one page with the organization and a count, then pages without recounting', async () => {
+		const api = seeded(25);
+		const list = new UsersList(api, ORG_ID, 10);
+		await list.load();
+		expect(list.rows).toHaveLength(10);
+		expect(list.total).toBe(25);
+		expect(list.pageCount).toBe(3);
+		expect(api.listCalls[0]).toMatchObject({ organizationId: ORG_ID, page: 0, pageSize: 10, withCount: true, sort: 'name', ascending: true });
+		await list.goTo(2);
+		expect(list.rows).toHaveLength(5);
+		expect(list.firstIndex).toBe(20);
+		expect(api.listCalls[1]).toMatchObject({ page: 2, withCount: false });
+		await list.goTo(99);
+		expect(list.page).toBe(2);
+	});
+
+	it('continues from the rows on screen for next and previous when sorted by name', async () => {
+		const api = seeded(25);
+		const list = new UsersList(api, ORG_ID, 10);
+		await list.load();
+		const last = list.rows.at(-1)!;
+		await list.goTo(1);
+		expect(api.listCalls[1]?.cursor).toEqual({ direction: 'after', row: { last_name: last.last_name, first_name: last.first_name, id: last.id } });
+		const first = list.rows[0]!;
+		await list.goTo(2);
+		await list.goTo(1);
+		expect(api.listCalls.at(-1)?.cursor?.direction).toBe('before');
+		// A reload asks for the same page the same way.
+		const before = api.listCalls.at(-1)?.cursor;
+		await list.load(true);
+		expect(api.listCalls.at(-1)?.cursor).toEqual(before);
+		await list.goTo(0);
+		expect(api.listCalls.at(-1)?.cursor).toBeUndefined();
+		expect(first).toBeDefined();
+		await list.setStatus('active');
+		expect(api.listCalls.at(-1)?.cursor).toBeUndefined();
+	});
+
+	it('restarts at the first page with a fresh count when a filter changes', async () => {
+		const api = new FakeUsersApi([makeUser({ role: 'admin' }), ...Array.from({ length: 12 }, () => makeUser())]);
+		const list = new UsersList(api, ORG_ID, 5);
+		await list.load();
+		await list.goTo(1);
+		await list.setRole('admin');
+		expect(list.page).toBe(0);
+		expect(list.total).toBe(1);
+		expect(api.listCalls.at(-1)).toMatchObject({ role: 'admin', page: 0, withCount: true });
+		expect(list.hasFilters).toBe(true);
+		await list.clearFilters();
+		expect(list.total).toBe(13);
+		expect(list.hasFilters).toBe(false);
+	});
+
+	it('waits for typing to pause before searching', async () => {
+		vi.useFakeTimers();
+		const api = seeded(3);
+		const list = new UsersList(api, ORG_ID);
+		list.setSearch('a');
+		list.setSearch('ad');
+		list.setSearch('ada');
+		expect(api.list).not.toHaveBeenCalled();
+		await vi.advanceTimersByTimeAsync(300);
+		expect(api.list).toHaveBeenCalledTimes(1);
+		expect(api.listCalls[0]).toMatchObject({ search: 'ada', withCount: true });
+	});
+
+	it('toggles the direction when the sorted column is clicked again', async () => {
+		const api = seeded(1);
+		const list = new UsersList(api, ORG_ID);
+		await list.sortBy('created_at');
+		expect([list.sort, list.ascending]).toEqual(['created_at', true]);
+		await list.sortBy('created_at');
+		expect(list.ascending).toBe(false);
+		await list.sortBy('email');
+		expect([list.sort, list.ascending]).toEqual(['email', true]);
+	});
+
+	it('keeps the newest answer when an older request returns late', async () => {
+		let resolveSlow: (value: Result<ListResult>) => void = () => {};
+		const slow = new Promise<Result<ListResult>>((resolve) => (resolveSlow = resolve));
+		const newer = makeUser({ first_name: 'Newer' });
+		const source = {
+			list: vi.fn((params: ListParams) =>
+				params.role === 'admin' ? Promise.resolve({ ok: true as const, data: { rows: [newer], total: 1 } }) : slow
+			)
+		};
+		const list = new UsersList(source, ORG_ID);
+		const first = list.load();
+		await list.setRole('admin');
+		resolveSlow({ ok: true, data: { rows: [makeUser({ first_name: 'Older' })], total: 1 } });
+		await first;
+		expect(list.rows.map((row) => row.first_name)).toEqual(['Newer']);
+	});
+
+	it('keeps the rows and reports the error when a load fails', async () => {
+		const api = seeded(2);
+		const list = new UsersList(api, ORG_ID);
+		await list.load();
+		api.nextError = { code: 'network', message: 'offline' };
+		await list.goTo(0);
+		await list.load();
+		expect(list.error?.message).toBe('offline');
+		expect(list.rows).toHaveLength(2);
+		await list.load();
+		expect(list.error).toBeNull();
+	});
+
+	it('replaces a changed row in place', async () => {
+		const api = seeded(2);
+		const list = new UsersList(api, ORG_ID);
+		await list.load();
+		const changed = { ...list.rows[0]!, status: 'inactive' as const };
+		list.replace(changed);
+		expect(list.rows[0]?.status).toBe('inactive');
+	});
+});
