@@ -3,9 +3,9 @@
 // test never leaves a server behind.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../local-stack/src/free-port.ts';
 
 export interface PgCluster {
 	/** Superuser connection URL over TCP (trust auth on 127.0.0.1 only). */
@@ -25,21 +25,6 @@ function runAsServerUser(cmd: string, args: string[]): void {
 	if (result.status !== 0) {
 		throw new Error(`${cmd} ${args.join(' ')} failed:\n${result.stdout}${result.stderr}`);
 	}
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => {
-				if (address && typeof address === 'object') resolve(address.port);
-				else reject(new Error('could not pick a free port'));
-			});
-		});
-	});
 }
 
 export async function startThrowawayCluster(options: { settings?: Record<string, string> } = {}): Promise<PgCluster> {

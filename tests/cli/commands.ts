@@ -1,22 +1,14 @@
 // Starting the project's commands as a developer would, with their own ports and state folder.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
 
-export async function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (address && typeof address === 'object' ? resolvePort(address.port) : reject(new Error('no port'))));
-		});
-	});
-}
+import { freePort } from '../../local-stack/src/free-port.ts';
+
+export { freePort };
 
 export type StackEnvironment = Record<'STACK_API_PORT' | 'STACK_DB_PORT' | 'APP_PORT' | 'STACK_STATE_DIR', string>;
 

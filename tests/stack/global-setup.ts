@@ -2,24 +2,13 @@
 // PostgreSQL 15; or, when SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY (and
 // optionally SUPABASE_DB_URL) are set, any Supabase, e.g. `npx supabase start` where Docker exists.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startThrowawayCluster } from '../../scripts/lib/pg-cluster.ts';
 import { startStack } from '../../local-stack/src/stack.ts';
+import { freePort } from '../../local-stack/src/free-port.ts';
 import type { StackUnderTest } from './stack-under-test.ts';
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-		});
-	});
-}
 
 export default async function setup(project: TestProject) {
 	const { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL, SUPABASE_JWT_SECRET } = process.env;

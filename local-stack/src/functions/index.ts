@@ -4,10 +4,10 @@
 import { Hono } from 'hono';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { StackContext } from '../context.ts';
+import { freePort } from '../free-port.ts';
 import { JwtError } from '../jwt.ts';
 
 const denoBin = resolve(import.meta.dirname, '../../../node_modules/.bin/deno');
@@ -35,17 +35,6 @@ export function discoverFunctions(supabaseDir: string): FunctionConfig[] {
 			return { name: entry.name, entrypoint, verifyJwt: settings.verify_jwt ?? true, enabled: settings.enabled ?? true };
 		})
 		.filter((fn) => fn.enabled && existsSync(fn.entrypoint));
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolvePort, reject) => {
-		const server = createServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (address && typeof address === 'object' ? resolvePort(address.port) : reject(new Error('no port'))));
-		});
-	});
 }
 
 class FunctionProcess {

@@ -2,7 +2,7 @@
 // fallback a real host is configured with), and /_app/env.js answered with the run's settings.
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer } from 'node:net';
+import { freePort } from '../../../local-stack/src/free-port.ts';
 import { extname, join, normalize } from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -16,16 +16,7 @@ const TYPES: Record<string, string> = {
 	'.txt': 'text/plain; charset=utf-8'
 };
 
-export async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createNetServer();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => (address && typeof address === 'object' ? resolve(address.port) : reject(new Error('no port'))));
-		});
-	});
-}
+export { freePort };
 
 export async function serveSpa(dir: string, publicEnv: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
 	if (!existsSync(join(dir, 'index.html'))) throw new Error(`${dir}/index.html is missing: build the SPA first (npm run build)`);
