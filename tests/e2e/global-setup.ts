@@ -3,38 +3,22 @@
 // personas, and a second organization of a few thousand users seeded with set-based SQL.
 // What the tests need is handed over in process.env (workers inherit it).
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import pg from 'pg';
-import { startStack } from '../../local-stack/src/stack.ts';
-import { startThrowawayCluster } from '../../scripts/lib/pg-cluster.ts';
 import { BIG_ORG_SIZE } from './support/seed.ts';
-import { freePort, serveSpa } from './support/static-server.ts';
+import { startTestStack } from '../support/test-stack.ts';
+import { serveSpa } from './support/static-server.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
 	const started = Date.now();
-	const cluster = await startThrowawayCluster();
-	const stateDir = mkdtempSync(join(tmpdir(), 'umc-e2e-'));
-	const logs: string[] = [];
-	const cleanups: Array<() => Promise<void> | void> = [() => cluster.stop(), () => rmSync(stateDir, { recursive: true, force: true })];
+	const { stack, logs, stop } = await startTestStack();
+	const cleanups: Array<() => Promise<void> | void> = [stop];
 	const teardown = async () => {
 		for (const step of cleanups.reverse()) await step();
 	};
 	try {
-		const stack = await startStack({
-			dbUrl: cluster.url,
-			stateDir,
-			apiPort: await freePort(),
-			warmFunctions: true,
-			log: (scope, message) => {
-				logs.push(`[${scope}] ${message}`);
-				if (process.env.STACK_LOG) console.log(`[${scope}] ${message}`);
-			}
-		});
-		cleanups.push(() => stack.stop());
 
 		// test.sh builds right before; standalone runs build here so they never test a stale bundle.
 		if (!process.env.E2E_SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });

@@ -1,0 +1,50 @@
+// The local stack as the test suites use it: on a throwaway PostgreSQL 15 (real concurrency, the
+// Postgres of Supabase's image), with its own state folder and port, every function warmed up.
+// Its log is kept in memory for the test to inspect and printed when startup fails; STACK_LOG=1
+// prints it as it goes.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort } from '../../local-stack/src/free-port.ts';
+import { startStack, type RunningStack } from '../../local-stack/src/stack.ts';
+import { startThrowawayCluster } from '../../scripts/lib/pg-cluster.ts';
+
+export interface TestStack {
+	stack: RunningStack;
+	logs: string[];
+	stop(): Promise<void>;
+}
+
+export async function startTestStack(): Promise<TestStack> {
+	const cluster = await startThrowawayCluster();
+	const stateDir = mkdtempSync(join(tmpdir(), 'umc-stack-'));
+	const logs: string[] = [];
+	const removeAll = () => {
+		cluster.stop();
+		rmSync(stateDir, { recursive: true, force: true });
+	};
+	try {
+		const stack = await startStack({
+			dbUrl: cluster.url,
+			stateDir,
+			apiPort: await freePort(),
+			warmFunctions: true,
+			log: (scope, message) => {
+				logs.push(`[${scope}] ${message}`);
+				if (process.env.STACK_LOG) console.log(`[${scope}] ${message}`);
+			}
+		});
+		return {
+			stack,
+			logs,
+			async stop() {
+				await stack.stop();
+				removeAll();
+			}
+		};
+	} catch (error) {
+		console.error(logs.slice(-50).join('\n'));
+		removeAll();
+		throw error;
+	}
+}
