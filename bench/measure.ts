@@ -11,7 +11,7 @@ export function summarize(samples: number[]): Timing {
 	return { median: at(0.5), p95: at(0.95), runs: sorted.length };
 }
 
-export async function time<T>(work: () => Promise<T>): Promise<[number, T]> {
+export async function time<T>(work: () => PromiseLike<T>): Promise<[number, T]> {
 	const started = process.hrtime.bigint();
 	const value = await work();
 	return [Number(process.hrtime.bigint() - started) / 1e6, value];

@@ -3,7 +3,9 @@
 import { writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { benchApiPath, type ApiPathResult } from './api-path.ts';
 import { benchDataPath, type DataPathResult } from './data-path.ts';
+import { benchSpa, type SpaResult } from './spa.ts';
 import { ms } from './measure.ts';
 
 const quick = process.argv.includes('--quick');
@@ -44,8 +46,25 @@ function table(headers: string[], rows: string[][]): string {
 const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
 console.log(`Benchmarks${quick ? ' (quick)' : ''} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
 
+function apiPathBudgets(result: ApiPathResult): Budget[] {
+	return [
+		{ what: 'create-user sequentially: errors', figure: String(result.createSequential.errors), budget: '0', ok: result.createSequential.errors === 0 },
+		{ what: 'create-user concurrently: errors', figure: String(result.createConcurrent.errors), budget: '0', ok: result.createConcurrent.errors === 0 }
+	];
+}
+
+function spaBudgets(result: SpaResult): Budget[] {
+	const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+	return [{ what: 'User Management page: gzipped JS + CSS', figure: kb(result.gzippedBytes.total), budget: '≤ 120.0 KB', ok: result.gzippedBytes.total <= 120 * 1024 }];
+}
+
+log('## Data path');
 const dataPath = await benchDataPath({ quick, log });
-const budgets = [...dataPathBudgets(dataPath)];
+log('## API path');
+const apiPath = await benchApiPath({ quick, log });
+log('## SPA');
+const spa = await benchSpa({ quick, log });
+const budgets = [...dataPathBudgets(dataPath), ...apiPathBudgets(apiPath), ...spaBudgets(spa)];
 
 console.log(`\n## Data path — PostgreSQL 15, ${dataPath.shape.users.toLocaleString('en')} users in ${dataPath.shape.organizations} organizations, the admin's organization has ${dataPath.shape.bigOrganizationUsers.toLocaleString('en')} (seeded in ${dataPath.seedSeconds.toFixed(1)} s)\n`);
 console.log(table(
@@ -53,10 +72,33 @@ console.log(table(
 	dataPath.queries.map((q) => [q.name, `${ms(q.rls.median)} ms`, `${ms(q.rls.p95)} ms`, `${ms(q.floor.median)} ms`, `${ms(q.floor.p95)} ms`, `${q.ratio.toFixed(2)}×`])
 ));
 
+console.log(`\n## API path — through the local stack on PostgreSQL 15, supabase-js and fetch\n`);
+console.log(table(
+	['what', 'median', 'p95', 'errors'],
+	[
+		['Auth health round trip (floor)', `${ms(apiPath.floor.median)} ms`, `${ms(apiPath.floor.p95)} ms`, ''],
+		['list page (50 rows + total), as the SPA sends it', `${ms(apiPath.listPage.median)} ms`, `${ms(apiPath.listPage.p95)} ms`, ''],
+		[`create-user × ${apiPath.createSequential.runs}, sequentially`, `${ms(apiPath.createSequential.median)} ms`, `${ms(apiPath.createSequential.p95)} ms`, String(apiPath.createSequential.errors)],
+		[`create-user, ${apiPath.createConcurrent.clients} clients × ${apiPath.createConcurrent.perClient} (${apiPath.createConcurrent.seconds.toFixed(1)} s in all)`, `${ms(apiPath.createConcurrent.median)} ms`, `${ms(apiPath.createConcurrent.p95)} ms`, String(apiPath.createConcurrent.errors)]
+	]
+));
+console.log('\nWhere one create-user goes (median of each step timed alone):\n');
+console.log(table(['step', 'median'], Object.entries(apiPath.breakdown).map(([step, value]) => [step, `${ms(value)} ms`])));
+
+console.log(`\n## SPA — built, served, in Chromium\n`);
+console.log(table(
+	['what', 'figure'],
+	[
+		['gzipped JavaScript + CSS of the User Management page', `${(spa.gzippedBytes.js / 1024).toFixed(1)} KB + ${(spa.gzippedBytes.css / 1024).toFixed(1)} KB = ${(spa.gzippedBytes.total / 1024).toFixed(1)} KB`],
+		['navigation → 50 rows rendered (median / p95)', `${spa.toRenderedPage.median.toFixed(0)} ms / ${spa.toRenderedPage.p95.toFixed(0)} ms`],
+		['navigation to a static file, same server (floor)', `${ms(spa.floor.median)} ms`]
+	]
+));
+
 console.log('\n## Budgets\n');
 console.log(table(['what', 'figure', 'budget', ''], budgets.map((b) => [b.what, b.figure, b.budget, b.ok ? 'ok' : 'MISSED'])));
 
-writeFileSync(join(import.meta.dirname, quick ? 'results-quick.json' : 'results.json'), JSON.stringify({ quick, machine, dataPath, budgets }, null, 2) + '\n');
+writeFileSync(join(import.meta.dirname, quick ? 'results-quick.json' : 'results.json'), JSON.stringify({ quick, machine, dataPath, apiPath, spa, budgets }, null, 2) + '\n');
 const missed = budgets.filter((b) => !b.ok);
 if (missed.length) {
 	console.error(`\n${missed.length} budget(s) missed:\n${missed.map((b) => `- ${b.what}: ${b.figure}, budget ${b.budget}`).join('\n')}`);

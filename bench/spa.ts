@@ -1,0 +1,87 @@
+// Part 3: the SPA in Chromium — what the User Management page downloads (gzipped JavaScript and
+// CSS) and the time from navigation to a rendered page of 50 rows. The floor is navigating to the
+// built app's favicon on the same server (a round trip with nothing to run).
+import { chromium } from '@playwright/test';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import pg from 'pg';
+import { projectRoot } from '../scripts/lib/database.ts';
+import { serveSpa } from '../tests/e2e/support/static-server.ts';
+import { startTestStack } from '../tests/support/test-stack.ts';
+import { summarize, type Timing } from './measure.ts';
+
+export interface SpaResult {
+	gzippedBytes: { js: number; css: number; total: number };
+	toRenderedPage: Timing;
+	floor: Timing;
+}
+
+export async function benchSpa(options: { quick: boolean; log: (line: string) => void }): Promise<SpaResult> {
+	const runs = options.quick ? 5 : 20;
+	execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+	const { stack, stop } = await startTestStack();
+	const app = await serveSpa(join(projectRoot, 'build'), { PUBLIC_SUPABASE_URL: stack.apiUrl, PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey });
+	const browser = await chromium.launch({
+		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
+	});
+	try {
+		// The demo organization, grown to a few hundred users so the page has 50 rows to show.
+		const db = new pg.Client({ connectionString: stack.dbUrl });
+		await db.connect();
+		await db.query(`
+			with made as (
+				insert into auth.users (id, aud, role, email, confirmation_token, recovery_token, email_change_token_new, email_change)
+				select gen_random_uuid(), 'authenticated', 'authenticated', 'page' || g || '@demo.test', '', '', '', '' from generate_series(1, 300) as g
+				returning id, email
+			)
+			insert into public.users (id, organization_id, email, first_name, last_name, role)
+			select id, '00000000-0000-4000-8000-00000000d000', email, 'Page', 'User ' || email, 'member' from made`);
+		await db.end();
+
+		const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+		const page = await context.newPage();
+		await page.goto(`${app.url}/sign-in`);
+		await page.getByLabel('Email').fill(stack.demoAdmin.email);
+		await page.getByLabel('Password').fill(stack.demoAdmin.password);
+		await page.getByRole('button', { name: 'Sign in' }).click();
+		const rows = page.getByRole('table').locator('tbody tr');
+		await rows.nth(49).waitFor();
+
+		// What one cold load of the page downloads, gzipped as a host would serve it.
+		const sizes = { js: 0, css: 0 };
+		const fresh = await browser.newContext({ storageState: await context.storageState() });
+		const probe = await fresh.newPage();
+		probe.on('response', async (response) => {
+			const type = response.headers()['content-type'] ?? '';
+			if (!response.url().startsWith(app.url)) return;
+			const kind = type.includes('javascript') ? 'js' : type.includes('css') ? 'css' : null;
+			if (kind) sizes[kind] += gzipSync(await response.body(), { level: 9 }).length;
+		});
+		await probe.goto(`${app.url}/users`);
+		await probe.getByRole('table').locator('tbody tr').nth(49).waitFor();
+		await probe.waitForLoadState('networkidle');
+		await fresh.close();
+
+		const toRenderedPage: number[] = [];
+		const floor: number[] = [];
+		for (let i = 0; i < runs; i++) {
+			await page.goto(`${app.url}/users`);
+			await rows.nth(49).waitFor();
+			toRenderedPage.push(await page.evaluate(() => performance.now()));
+			await page.goto(`${app.url}/favicon.svg`);
+			floor.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0]!.duration || performance.now()));
+		}
+		options.log(`  rendered 50 rows: median ${summarize(toRenderedPage).median.toFixed(0)} ms`);
+		return {
+			gzippedBytes: { js: sizes.js, css: sizes.css, total: sizes.js + sizes.css },
+			toRenderedPage: summarize(toRenderedPage),
+			floor: summarize(floor)
+		};
+	} finally {
+		await browser.close();
+		await app.close();
+		await stop();
+	}
+}
