@@ -24,6 +24,9 @@ npm run --silent test:db
 echo "── local stack contract (supabase-js against the stack on PostgreSQL 15)"
 npm run --silent test:stack
 
+echo "── attacks and faults (catalogue, races, fuzzing, dropped connections, secrets)"
+npm run --silent test:attacks
+
 echo "── local stack commands (npm run dev / stack / stack:status on PGlite)"
 npm run --silent test:cli
 

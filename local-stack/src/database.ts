@@ -33,12 +33,29 @@ export function isPostgresError(error: unknown): error is PostgresError {
 export class Database implements Sql {
 	readonly url: string;
 	private readonly pool: pg.Pool;
+	/** Appended to COMMIT and ROLLBACK in the same message; see `restoreSessionAuthorization`. */
+	private readonly afterTransaction: string;
 
-	constructor(url: string, options: { max?: number } = {}) {
+	/**
+	 * `restoreSessionAuthorization`: PGlite (one session behind every connection of the socket
+	 * server) keeps a transaction-local `session_authorization` after the transaction ends, so
+	 * after one Data API request every later query of the stack ran as `authenticator` and Auth
+	 * failed with "permission denied for schema auth" (tests/faults/pglite-restart.test.ts). The
+	 * login user is set back in the same message as COMMIT/ROLLBACK, before the socket server can
+	 * hand the session to another connection.
+	 */
+	constructor(url: string, options: { max?: number; restoreSessionAuthorization?: boolean } = {}) {
 		this.url = url;
+		const loginUser = decodeURIComponent(new URL(url).username) || 'postgres';
+		this.afterTransaction = options.restoreSessionAuthorization ? `; set session authorization "${loginUser.replaceAll('"', '""')}"` : '';
 		this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, idleTimeoutMillis: 10_000 });
 		// An idle client losing its server (database restart) must not crash the stack.
 		this.pool.on('error', (error) => console.error(`[db] idle connection error: ${error.message}`));
+		// A checked-out client has no pool listener, and a connection ended by the server (a
+		// terminated backend, a restart) emits 'error' even when no query is running, or in the same
+		// packet that completed its start-up, before the caller could listen: unhandled, that would
+		// crash the whole stack. The query that was running (or the next one) fails on its own.
+		this.pool.on('connect', (client) => client.on('error', () => undefined));
 	}
 
 	// eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -51,6 +68,13 @@ export class Database implements Sql {
 	async transaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
 		const client = await this.pool.connect();
 		let broken = false;
+		// While checked out, a client has no pool listener: a connection that dies between two queries
+		// (pg_terminate_backend, a database restart) would emit an unhandled 'error' and crash the
+		// stack. The failure reaches `work` through its next query; here it only marks the client.
+		const onError = () => {
+			broken = true;
+		};
+		client.on('error', onError);
 		try {
 			await client.query(options.readOnly ? 'begin read only' : 'begin');
 			const sql: Sql = {
@@ -60,16 +84,17 @@ export class Database implements Sql {
 				}
 			};
 			const value = await work(sql);
-			await client.query('commit');
+			await client.query(`commit${this.afterTransaction}`);
 			return value;
 		} catch (error) {
 			try {
-				await client.query('rollback');
+				await client.query(`rollback${this.afterTransaction}`);
 			} catch {
 				broken = true;
 			}
 			throw error;
 		} finally {
+			client.removeListener('error', onError);
 			client.release(broken);
 		}
 	}

@@ -108,7 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 		await prepareSchema({ dbUrl, supabaseDir, demoAdminPassword: secrets.demoAdminPassword, log: (m) => log('db', m) });
 
 		// PGlite runs one statement at a time; a large pool would only queue inside the socket server.
-		const db = new Database(dbUrl, { max: embedded ? 4 : 10 });
+		const db = new Database(dbUrl, { max: embedded ? 4 : 10, restoreSessionAuthorization: Boolean(embedded) });
 		cleanup.push(() => db.close());
 
 		const apiUrl = `http://${host}:${apiPort}`;

@@ -86,6 +86,8 @@ export const mutations: Mutation[] = [
 		sql: `drop trigger count_inserted_users on public.users` },
 	{ name: 'let every signed-in user read every organization\'s counts', caughtBy: 'pgtap',
 		sql: `alter policy "admins read their organization's user counts" on public.organization_user_counts using (true)` },
+	{ name: 'drop the banned-user session guard', caughtBy: 'pgtap',
+		sql: `drop trigger refuse_session_for_banned_user on auth.sessions` },
 	{ name: 'unpin search_path of a definer helper', caughtBy: 'pgtap',
 		sql: `alter function private.admin_organization_id() reset search_path` },
 	{ name: 'last-admin trigger without its organization lock', caughtBy: 'race',

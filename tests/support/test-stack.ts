@@ -15,7 +15,8 @@ export interface TestStack {
 	stop(): Promise<void>;
 }
 
-export async function startTestStack(): Promise<TestStack> {
+/** `onLog` receives every line the stack and its functions log (the attack suite files them). */
+export async function startTestStack(options: { onLog?: (line: string) => void } = {}): Promise<TestStack> {
 	const cluster = await startThrowawayCluster();
 	const stateDir = mkdtempSync(join(tmpdir(), 'umc-stack-'));
 	const logs: string[] = [];
@@ -30,8 +31,10 @@ export async function startTestStack(): Promise<TestStack> {
 			apiPort: await freePort(),
 			warmFunctions: true,
 			log: (scope, message) => {
-				logs.push(`[${scope}] ${message}`);
-				if (process.env.STACK_LOG) console.log(`[${scope}] ${message}`);
+				const line = `[${scope}] ${message}`;
+				logs.push(line);
+				options.onLog?.(line);
+				if (process.env.STACK_LOG) console.log(line);
 			}
 		});
 		return {

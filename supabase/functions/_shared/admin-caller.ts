@@ -2,6 +2,7 @@
 // organization, decided from the database (never from claims the user can write).
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../../../src/lib/database.types.ts';
+import { fromDataError, serviceUnavailable } from './errors.ts';
 import { ApiError } from './http.ts';
 
 export interface AdminCaller {
@@ -16,6 +17,8 @@ export async function requireActiveAdmin(service: SupabaseClient<Database>, requ
 
 	// Auth checks signature, expiry and that the session still exists (ended sessions are refused).
 	const { data, error } = await service.auth.getUser(token);
+	// Auth failing (its database unreachable) says nothing about the token: not a reason to sign out.
+	if (error && (error.status ?? 0) >= 500) throw serviceUnavailable();
 	if (error || !data.user) throw new ApiError(401, 'unauthorized', 'Your session has ended. Sign in again.');
 
 	const { data: row, error: rowError } = await service
@@ -23,7 +26,7 @@ export async function requireActiveAdmin(service: SupabaseClient<Database>, requ
 		.select('organization_id, role, status')
 		.eq('id', data.user.id)
 		.maybeSingle();
-	if (rowError) throw new ApiError(500, 'database_error', 'Could not check your permissions.');
+	if (rowError) throw fromDataError(rowError, 'check your permissions');
 	if (!row || row.role !== 'admin' || row.status !== 'active') {
 		throw new ApiError(403, 'forbidden', 'Only active admins of an organization can manage its users.');
 	}

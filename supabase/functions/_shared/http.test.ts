@@ -56,5 +56,9 @@ Deno.test('Auth and Data API errors map to the console\'s codes', () => {
 	assert.equal(fromDataError({ code: '23505', message: 'duplicate key value violates unique constraint "users_email_key"' }, 'x').code, 'email_taken');
 	const other = fromDataError({ code: '42P01', message: 'relation "secret_table" does not exist' }, 'save the user');
 	assert.equal(other.status, 500);
+	// The database unreachable behind the Data API: a 503 the caller may retry, not a 500.
+	for (const code of ['PGRST000', 'PGRST001', '57P01', '08006']) {
+		assert.deepEqual([fromDataError({ code, message: 'terminating connection' }, 'x').status, fromDataError({ code, message: '' }, 'x').code], [503, 'service_unavailable']);
+	}
 	assert.ok(!other.message.includes('secret_table'));
 });

@@ -20,19 +20,28 @@ export function createUser(deps: { service: SupabaseClient<Database>; log: Log }
 		const password = generatePassword();
 
 		// The organization goes to app_metadata (which only the service role writes), never the role:
-		// access is decided from public.users.
-		const createAuthUser = () =>
+		// access is decided from public.users. The id is chosen here, so that an attempt whose outcome
+		// is unknown (a 5xx: the commit may have happened before the connection dropped) can be undone
+		// by id: nothing half-made is left behind, whatever Auth managed to do.
+		const createAuthUser = (id: string) =>
 			service.auth.admin.createUser({
+				id,
 				email: input.email,
 				password,
 				email_confirm: true,
 				app_metadata: { organization_id: caller.organizationId }
 			});
-		let { data: created, error } = await createAuthUser();
-		// Auth checks for a taken email before inserting; two requests racing with the same email
-		// both pass that check and the loser hits the unique index, which Auth reports as a 500.
-		// By then the winner has committed, so one more attempt gets the proper email_exists.
-		if (error && (error.status ?? 500) >= 500) ({ data: created, error } = await createAuthUser());
+		let created: { user: { id: string } | null } = { user: null };
+		let error: { status?: number; code?: string; message: string } | null = null;
+		// Two attempts. Auth checks for a taken email before inserting; two requests racing with the
+		// same email both pass that check and the loser hits the unique index, which Auth reports as a
+		// 500. By then the winner has committed, so the second attempt gets the proper email_exists.
+		for (let attempt = 0; attempt < 2; attempt++) {
+			const id = crypto.randomUUID();
+			({ data: created, error } = await createAuthUser(id));
+			if (!error || (error.status ?? 500) < 500) break;
+			await undoAuthUser(service, id, (message) => log(`[${requestId}] ${message}`));
+		}
 		if (error || !created.user) throw fromAuthError(error ?? { message: 'no user returned' }, 'create the account');
 
 		const { data: user, error: rowError } = await service
@@ -51,10 +60,27 @@ export function createUser(deps: { service: SupabaseClient<Database>; log: Log }
 		if (rowError || !user) {
 			// Nothing half-made: without its row the Auth user could sign in to nothing, and would
 			// block a retry with the same email.
-			const { error: undoError } = await service.auth.admin.deleteUser(created.user.id);
-			if (undoError) log(`[${requestId}] orphan Auth user ${created.user.id} left after a failed row write: ${undoError.message}`);
+			await undoAuthUser(service, created.user.id, (message) => log(`[${requestId}] ${message}`));
 			throw fromDataError(rowError ?? { code: 'PGRST116', message: 'no row returned' }, 'save the user');
 		}
 		return json(201, { user, password });
 	};
+}
+
+/**
+ * Deletes the Auth user whose row could not be written. The row write most often fails because the
+ * database went away for a moment, and then the first delete may fail the same way: a few retries
+ * over about 1.5 s outlast a dropped connection (tests/faults/connection-drop.test.ts). What is
+ * still left is logged, id only, for `npm run repair-orphans`.
+ */
+async function undoAuthUser(service: SupabaseClient<Database>, id: string, log: Log): Promise<void> {
+	let lastError = '';
+	for (let attempt = 0; attempt < 5; attempt++) {
+		if (attempt) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
+		const { error } = await service.auth.admin.deleteUser(id);
+		if (!error || error.status === 404) return;
+		lastError = error.message;
+		if ((error.status ?? 500) < 500) break;
+	}
+	log(`orphan Auth user ${id} may be left without its users row (npm run repair-orphans removes it): ${lastError}`);
 }
