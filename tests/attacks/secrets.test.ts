@@ -35,7 +35,9 @@ function secrets(): Array<{ what: string; value: string }> {
 
 describe('no secrets where they do not belong', () => {
 	it('the built SPA holds the anon key but no service-role key, JWT secret or password', { timeout: 180_000 }, async () => {
-		const env = { ...process.env, PUBLIC_SUPABASE_URL: stack().apiUrl, PUBLIC_SUPABASE_ANON_KEY: stack().anonKey };
+		// NODE_ENV: vitest sets it to `test`, which would make a development-flavoured bundle (and
+		// leave it in build/ for the suites that serve it); this must be the build that ships.
+		const env = { ...process.env, NODE_ENV: 'production', PUBLIC_SUPABASE_URL: stack().apiUrl, PUBLIC_SUPABASE_ANON_KEY: stack().anonKey };
 		await run('npx', ['vite', 'build'], { cwd: projectRoot, env, maxBuffer: 64 * 1024 * 1024 }).catch((error: { stdout?: string; stderr?: string }) => {
 			throw new Error(`npm run build failed:\n${error.stdout ?? ''}\n${error.stderr ?? ''}`);
 		});

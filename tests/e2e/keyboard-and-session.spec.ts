@@ -44,16 +44,20 @@ test('the session persists across reloads and is refreshed when its access token
 	await expect(page.getByRole('heading', { name: 'User Management' })).toBeVisible();
 	const storageKey = await page.evaluate(() => Object.keys(localStorage).find((key) => key.endsWith('-auth-token')));
 	expect(storageKey).toBeTruthy();
-	// Age the stored session: supabase-js must trade the refresh token for a new access token.
-	const oldToken = await page.evaluate((key) => {
-		const session = JSON.parse(localStorage.getItem(key!)!) as { access_token: string; expires_at: number };
+	// Age the stored session: supabase-js must trade the refresh token for a new session. (Compare
+	// refresh tokens: they rotate on every refresh, while an access token minted within the same
+	// second as the old one can be identical to it.)
+	const oldRefreshToken = await page.evaluate((key) => {
+		const session = JSON.parse(localStorage.getItem(key!)!) as { refresh_token: string; expires_at: number };
 		session.expires_at = Math.floor(Date.now() / 1000) - 60;
 		localStorage.setItem(key!, JSON.stringify(session));
-		return session.access_token;
+		return session.refresh_token;
 	}, storageKey);
+	const refreshed = page.waitForResponse((response) => response.url().includes('/auth/v1/token?grant_type=refresh_token'));
 	await page.reload();
+	expect((await refreshed).status()).toBe(200);
 	await expect(page.getByRole('heading', { name: 'User Management' })).toBeVisible();
 	await expect(page.getByRole('cell', { name: 'admin@demo.test' })).toBeVisible();
-	const newToken = await page.evaluate((key) => (JSON.parse(localStorage.getItem(key!)!) as { access_token: string }).access_token, storageKey);
-	expect(newToken).not.toBe(oldToken);
+	const newRefreshToken = await page.evaluate((key) => (JSON.parse(localStorage.getItem(key!)!) as { refresh_token: string }).refresh_token, storageKey);
+	expect(newRefreshToken).not.toBe(oldRefreshToken);
 });
