@@ -6,7 +6,7 @@ import { appendFileSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
-import { startTestStack } from '../support/test-stack.ts';
+import { stackUnderTest, startTestStack } from '../support/test-stack.ts';
 import type { StackUnderTest } from '../stack/stack-under-test.ts';
 import type { SuiteFiles } from './support-files.ts';
 
@@ -17,14 +17,7 @@ export default async function setup(project: TestProject) {
 	writeFileSync(files.secretsFile, '');
 	try {
 		const { stack, stop } = await startTestStack({ onLog: (line) => appendFileSync(files.logFile, `${line}\n`) });
-		project.provide('stack', {
-			apiUrl: stack.apiUrl,
-			anonKey: stack.keys.anonKey,
-			serviceRoleKey: stack.keys.serviceRoleKey,
-			dbUrl: stack.dbUrl,
-			jwtSecret: stack.keys.jwtSecret,
-			embedded: true
-		} satisfies StackUnderTest);
+		project.provide('stack', stackUnderTest(stack) satisfies StackUnderTest);
 		project.provide('suiteFiles', files);
 		appendFileSync(files.secretsFile, `${stack.demoAdmin.password}\n`);
 		return async () => {

@@ -2,7 +2,7 @@
 // PostgreSQL 15; or, when SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY (and
 // optionally SUPABASE_DB_URL) are set, any Supabase, e.g. `npx supabase start` where Docker exists.
 import type { TestProject } from 'vitest/node';
-import { startTestStack } from '../support/test-stack.ts';
+import { stackUnderTest, startTestStack } from '../support/test-stack.ts';
 import type { StackUnderTest } from './stack-under-test.ts';
 
 export default async function setup(project: TestProject) {
@@ -20,13 +20,6 @@ export default async function setup(project: TestProject) {
 	}
 
 	const { stack, stop } = await startTestStack();
-	project.provide('stack', {
-		apiUrl: stack.apiUrl,
-		anonKey: stack.keys.anonKey,
-		serviceRoleKey: stack.keys.serviceRoleKey,
-		dbUrl: stack.dbUrl,
-		jwtSecret: stack.keys.jwtSecret,
-		embedded: true
-	} satisfies StackUnderTest);
+	project.provide('stack', stackUnderTest(stack) satisfies StackUnderTest);
 	return stop;
 }

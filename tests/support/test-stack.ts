@@ -9,6 +9,18 @@ import { freePort } from '../../local-stack/src/free-port.ts';
 import { startStack, type RunningStack } from '../../local-stack/src/stack.ts';
 import { startThrowawayCluster } from '../../scripts/lib/pg-cluster.ts';
 
+/** What the contract and attack suites are told about a local stack (see tests/stack/stack-under-test.ts). */
+export function stackUnderTest(stack: RunningStack) {
+	return {
+		apiUrl: stack.apiUrl,
+		anonKey: stack.keys.anonKey,
+		serviceRoleKey: stack.keys.serviceRoleKey,
+		dbUrl: stack.dbUrl,
+		jwtSecret: stack.keys.jwtSecret,
+		embedded: true
+	};
+}
+
 export interface TestStack {
 	stack: RunningStack;
 	logs: string[];
