@@ -76,6 +76,10 @@ export const mutations: Mutation[] = [
 	{ name: 'search_users forgets the organization', caughtBy: 'pgtap',
 		sql: `create or replace function public.search_users(search text) returns setof public.users language sql stable security definer set search_path = '' as $$
 			select u.* from public.users as u where btrim(search) <> '' and ((u.first_name || ' ' || u.last_name) ilike private.contains_pattern(search) or u.email ilike private.contains_pattern(search)) $$` },
+	{ name: 'search_users forgets to check the caller is an admin', caughtBy: 'pgtap',
+		sql: `create or replace function public.search_users(search text) returns setof public.users language sql stable security definer set search_path = '' as $$
+			select u.* from public.users as u where u.organization_id = (select private.active_user_organization_id()) and btrim(search) <> ''
+			and ((u.first_name || ' ' || u.last_name) ilike private.contains_pattern(search) or u.email ilike private.contains_pattern(search)) $$` },
 	{ name: 'search_users treats the fragment as a pattern', caughtBy: 'pgtap',
 		sql: `create or replace function private.contains_pattern(fragment text) returns text language sql immutable set search_path = '' as $$ select '%' || btrim(fragment) || '%' $$` },
 	{ name: 'anon may call search_users', caughtBy: 'pgtap',
