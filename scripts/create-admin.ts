@@ -55,10 +55,17 @@ if (existing) {
 }
 
 const password = generatePassword();
-const { data: created, error: authError } = await supabase.auth.admin.createUser({ email: email.data, password, email_confirm: true });
+// Marked as the console's from the start (organization filled in below), so that if this script
+// dies half-way `npm run repair-orphans` recognises the Auth user as ours to remove.
+const { data: created, error: authError } = await supabase.auth.admin.createUser({
+	email: email.data,
+	password,
+	email_confirm: true,
+	app_metadata: { organization_id: null }
+});
 if (authError || !created.user) {
 	fail(authError?.code === 'email_exists'
-		? `${email.data} is registered in Auth but has no users row (an orphan): remove it in the dashboard or pick another email.`
+		? `${email.data} is registered in Auth but has no users row (an orphan): \`npm run repair-orphans\` removes it (add --all if it was not made by the console), or pick another email.`
 		: `Auth refused to create the user: ${authError?.message}`);
 }
 
@@ -67,7 +74,11 @@ if (orgError || !organization) {
 	await supabase.auth.admin.deleteUser(created.user.id);
 	fail(`Could not create the organization: ${orgError?.message}`);
 }
-await supabase.auth.admin.updateUserById(created.user.id, { app_metadata: { organization_id: organization.id } });
+const { error: metadataError } = await supabase.auth.admin.updateUserById(created.user.id, { app_metadata: { organization_id: organization.id } });
+if (metadataError) {
+	await supabase.auth.admin.deleteUser(created.user.id);
+	fail(`Could not record the organization on the Auth user (organization ${organization.id} is left empty): ${metadataError.message}`);
+}
 
 const { error: rowError } = await supabase.from('users').insert({
 	id: created.user.id,

@@ -6,7 +6,7 @@
 // are left alone (a creation may still be in flight). Defaults to the running local stack, like
 // create-admin; `--url` / `--service-key` (or SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY) for another.
 //
-//   npm run repair-orphans -- [--dry-run] [--min-age 120] [--url URL --service-key KEY]
+//   npm run repair-orphans -- [--dry-run] [--all] [--min-age 120] [--url URL --service-key KEY]
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readStatusFile } from '../local-stack/src/status-file.ts';
@@ -21,6 +21,8 @@ function fail(message: string, code = 1): never {
 const { values } = parseArgs({
 	options: {
 		'dry-run': { type: 'boolean', default: false },
+		// Also Auth users the console did not create (no organization in app_metadata).
+		all: { type: 'boolean', default: false },
 		'min-age': { type: 'string', default: '120' },
 		url: { type: 'string' },
 		'service-key': { type: 'string' }
@@ -29,7 +31,7 @@ const { values } = parseArgs({
 });
 
 const minAgeSeconds = Number(values['min-age']);
-if (!Number.isFinite(minAgeSeconds) || minAgeSeconds < 0) fail('Usage: npm run repair-orphans -- [--dry-run] [--min-age SECONDS] [--url URL --service-key KEY]', 2);
+if (!Number.isFinite(minAgeSeconds) || minAgeSeconds < 0) fail('Usage: npm run repair-orphans -- [--dry-run] [--all] [--min-age SECONDS] [--url URL --service-key KEY]', 2);
 
 const local = readStatusFile(resolve(process.env.STACK_STATE_DIR ?? defaultStateDir));
 const url = values.url ?? process.env.SUPABASE_URL ?? local?.API_URL;
@@ -39,7 +41,7 @@ if (!url || !serviceKey) fail('No Supabase to talk to: start the local stack (np
 const supabase = createNodeClient(url, serviceKey);
 
 // Every Auth user, page by page (the Auth admin API's largest page is 1,000).
-const authUsers: Array<{ id: string; email?: string; created_at: string }> = [];
+const authUsers: Array<{ id: string; email?: string; created_at: string; app_metadata?: Record<string, unknown> }> = [];
 for (let page = 1; ; page++) {
 	const { data, error } = await supabase.auth.admin.listUsers({ page, perPage: 1000 });
 	if (error) fail(`Could not list Auth users: ${error.message}`);
@@ -58,7 +60,10 @@ for (let from = 0; ; from += 1000) {
 }
 
 const cutoff = Date.now() - minAgeSeconds * 1000;
-const orphans = authUsers.filter((user) => !rowIds.has(user.id));
+// Only users the console made: create-user and create-admin put the organization in app_metadata
+// first thing. Other Auth users of a shared project (another app's, an operator's) are not ours
+// to delete unless --all says so.
+const orphans = authUsers.filter((user) => !rowIds.has(user.id) && (values.all || user.app_metadata?.organization_id !== undefined));
 const old = orphans.filter((user) => Date.parse(user.created_at) <= cutoff);
 const young = orphans.length - old.length;
 

@@ -78,7 +78,8 @@ describe('health and settings', () => {
 		expect(response.status).toBe(200);
 		expect(response.body).toMatchObject({
 			external: { email: true, phone: false, anonymous_users: false, google: false },
-			disable_signup: false,
+			// config.toml closes sign-up: admins create users through the create-user function.
+			disable_signup: true,
 			mailer_autoconfirm: true
 		});
 	});

@@ -1,6 +1,6 @@
 // The one browser client of the app. The URL and anon key come from `$env/dynamic/public`, so a
 // build without them still succeeds (CI type-checks and builds without a .env); the values are
-// taken from the environment of `vite build` / `vite dev` and written into the page shell.
+// taken from the environment of `vite build` / `vite dev` and served as `_app/env.js`.
 import { env } from '$env/dynamic/public';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '$lib/database.types';

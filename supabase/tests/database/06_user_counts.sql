@@ -14,7 +14,7 @@ create function tests.counts_match() returns boolean language sql as $$
   )
 $$;
 
-select plan(14);
+select plan(15);
 
 select ok(tests.counts_match(), 'the fixture''s users are counted');
 select results_eq(
@@ -23,7 +23,8 @@ select results_eq(
   'Acme: two active admins, one inactive, a manager, a member, an external user');
 
 select tests.act_as('admin');
-update public.users set role = 'manager' where id = tests.id('member');
+select is(tests.rows_affected(format($$update public.users set role = 'manager' where id = %L$$, tests.id('member'))), 1::bigint,
+  'the admin''s role change happened (so the counters below have something to follow)');
 select tests.act_as('service_role');
 update public.users set status = 'inactive' where id = tests.id('external');
 update public.users set organization_id = 'b0000000-0000-4000-8000-000000000000' where id = tests.id('manager');
