@@ -5,7 +5,7 @@ import bcrypt from 'bcryptjs';
 import { createNodeClient } from '../scripts/lib/supabase-node.ts';
 import { UsersApi, type ListParams } from '../src/lib/users/api.ts';
 import { startTestStack } from '../tests/support/test-stack.ts';
-import { summarize, time, type Timing } from './measure.ts';
+import { repeat, summarize, time, type Timing } from './measure.ts';
 
 export interface ApiPathResult {
 	listPage: Timing;
@@ -14,12 +14,6 @@ export interface ApiPathResult {
 	createConcurrent: Timing & { errors: number; clients: number; perClient: number; seconds: number };
 	/** Median milliseconds of each part of one create-user call. */
 	breakdown: Record<string, number>;
-}
-
-async function timed(runs: number, work: (i: number) => Promise<unknown>): Promise<Timing> {
-	const samples: number[] = [];
-	for (let i = 0; i < runs; i++) samples.push((await time(() => work(i)))[0]);
-	return summarize(samples);
 }
 
 export async function benchApiPath(options: { quick: boolean; log: (line: string) => void }): Promise<ApiPathResult> {
@@ -48,7 +42,7 @@ export async function benchApiPath(options: { quick: boolean; log: (line: string
 		};
 
 		let errors = 0;
-		const createSequential = await timed(sequential, async (i) => (errors += (await createUser(`seq${i}`)) ? 0 : 1));
+		const createSequential = await repeat(sequential, async (i) => (errors += (await createUser(`seq${i}`)) ? 0 : 1));
 		options.log(`  create-user × ${sequential} sequentially: median ${createSequential.median.toFixed(1)} ms, ${errors} errors`);
 
 		let concurrentErrors = 0;
@@ -68,8 +62,8 @@ export async function benchApiPath(options: { quick: boolean; log: (line: string
 
 		const api = new UsersApi(admin);
 		const params: ListParams = { organizationId: org!.id, search: '', role: '', status: '', sort: 'name', ascending: true, page: 0, pageSize: 50, withCount: true };
-		const listPage = await timed(50, () => api.list(params));
-		const floor = await timed(50, () => fetch(`${stack.apiUrl}/auth/v1/health`, { headers: { apikey: stack.keys.anonKey } }).then((r) => r.arrayBuffer()));
+		const listPage = await repeat(50, () => api.list(params));
+		const floor = await repeat(50, () => fetch(`${stack.apiUrl}/auth/v1/health`, { headers: { apikey: stack.keys.anonKey } }).then((r) => r.arrayBuffer()));
 
 		// Where one create-user goes: each step the function takes, timed on its own.
 		const parts: Record<string, number[]> = { 'bcrypt (cost 10)': [], 'Auth: check the caller': [], 'Data API: caller row': [], 'Auth: create user (incl. bcrypt)': [], 'Data API: insert row': [] };

@@ -17,11 +17,10 @@ export async function time<T>(work: () => PromiseLike<T>): Promise<[number, T]> 
 	return [Number(process.hrtime.bigint() - started) / 1e6, value];
 }
 
-/** Runs `work` `warmup` times unmeasured, then `runs` times measured. */
-export async function repeat(work: () => Promise<unknown>, runs: number, warmup = 3): Promise<Timing> {
-	for (let i = 0; i < warmup; i++) await work();
+/** Runs `work(i)` `runs` times, measuring each. */
+export async function repeat(runs: number, work: (i: number) => PromiseLike<unknown>): Promise<Timing> {
 	const samples: number[] = [];
-	for (let i = 0; i < runs; i++) samples.push((await time(work))[0]);
+	for (let i = 0; i < runs; i++) samples.push((await time(() => work(i)))[0]);
 	return summarize(samples);
 }
 

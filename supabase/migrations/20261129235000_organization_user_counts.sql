@@ -93,18 +93,16 @@ begin
   perform private.apply_user_count_changes(coalesce((
     select jsonb_agg(jsonb_build_object('organization_id', organization_id, 'role', role, 'status', status, 'delta', delta))
     from (
-      select organization_id, role, status, sum(delta) as delta
-      from (
-        select o.organization_id, o.role, o.status, -1 as delta
-        from before_rows as o join after_rows as n using (id)
-        where (o.organization_id, o.role, o.status) is distinct from (n.organization_id, n.role, n.status)
-        union all
-        select n.organization_id, n.role, n.status, 1
-        from before_rows as o join after_rows as n using (id)
-        where (o.organization_id, o.role, o.status) is distinct from (n.organization_id, n.role, n.status)
-      ) as changes
+      -- Each changed user leaves its old counter and joins its new one.
+      select moved.organization_id, moved.role, moved.status, sum(moved.delta) as delta
+      from before_rows as o
+      join after_rows as n using (id)
+      cross join lateral (
+        values (o.organization_id, o.role, o.status, -1), (n.organization_id, n.role, n.status, 1)
+      ) as moved (organization_id, role, status, delta)
+      where (o.organization_id, o.role, o.status) is distinct from (n.organization_id, n.role, n.status)
       group by 1, 2, 3
-      having sum(delta) <> 0
+      having sum(moved.delta) <> 0
     ) as groups
   ), '[]'));
   return null;
