@@ -1,4 +1,4 @@
-// Part 2: the API path through the local stack (on PostgreSQL 15) with supabase-js: a list page
+// Part 2: the API path through the local stack (on the configured PostgreSQL) with supabase-js: a list page
 // round trip, and create-user sequentially and concurrently, with where its time goes. The floor
 // is the cheapest round trip through the same gateway (Auth's health check).
 import bcrypt from 'bcryptjs';

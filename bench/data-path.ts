@@ -1,4 +1,4 @@
-// Part 1: the data path on real PostgreSQL 15 at a million users. The queries are the SPA's own
+// Part 1: the data path on real PostgreSQL (the configured major) at a million users. The queries are the SPA's own
 // (src/lib/users/api.ts builds them with supabase-js), sent through the local stack's Data API
 // in-process so the exact SQL it runs is recorded; then that SQL is replayed as the Data API runs
 // it (one transaction, `set local role authenticated` and the admin's claims) and, as the floor,
@@ -6,13 +6,12 @@
 import { Hono } from 'hono';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
-import { join } from 'node:path';
 import type { StackContext } from '../local-stack/src/context.ts';
 import { Database, type Sql, type TransactionOptions } from '../local-stack/src/database.ts';
 import { Jwt } from '../local-stack/src/jwt.ts';
 import { createRestApp } from '../local-stack/src/rest/index.ts';
-import { prepareDatabase, projectRoot } from '../scripts/lib/database.ts';
-import { startThrowawayCluster } from '../scripts/lib/pg-cluster.ts';
+import { prepareDatabase, supabaseDir } from '../scripts/lib/database.ts';
+import { configuredMajor, startPostgres } from '../local-stack/src/postgres.ts';
 import { createNodeClient } from '../scripts/lib/supabase-node.ts';
 import { UsersApi, type ListParams } from '../src/lib/users/api.ts';
 import { interleave, time, type Timing } from './measure.ts';
@@ -57,6 +56,7 @@ export interface QueryFigure {
 
 export interface DataPathResult {
 	shape: SeedShape;
+	postgresMajor: number;
 	seedSeconds: number;
 	queries: QueryFigure[];
 }
@@ -79,11 +79,11 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 		? { organizations: 100, users: 100_000, bigOrganizationUsers: 10_000 }
 		: { organizations: 1_000, users: 1_000_000, bigOrganizationUsers: 100_000 };
 	const runs = options.quick ? 15 : 40;
-	const cluster = await startThrowawayCluster({ settings: { shared_buffers: "'512MB'", work_mem: "'16MB'", max_wal_size: "'4GB'" } });
-	const owner = new pg.Client({ connectionString: cluster.url });
-	const db = new RecordingDatabase(cluster.url, { max: 2 });
+	const cluster = await startPostgres({ major: configuredMajor(supabaseDir), settings: { shared_buffers: '512MB', work_mem: '16MB', max_wal_size: '4GB' } });
+	const owner = new pg.Client({ connectionString: cluster.adminUrl });
+	const db = new RecordingDatabase(cluster.adminUrl, { max: 2 });
 	try {
-		prepareDatabase(cluster.url);
+		await prepareDatabase(cluster);
 		await owner.connect();
 		options.log(`seeding ${shape.users.toLocaleString('en')} users in ${shape.organizations} organizations…`);
 		const [seedMs] = await time(() => seedUsers(owner, shape));
@@ -98,7 +98,9 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 			keys: { jwtSecret: secret, anonKey: await jwt.sign({ role: 'anon', exp }), serviceRoleKey: await jwt.sign({ role: 'service_role', exp }) },
 			apiUrl: 'http://bench.local',
 			jwtExpiry: 3600,
-			supabaseDir: join(projectRoot, 'supabase'),
+			supabaseDir,
+			dbUrl: cluster.url,
+			smtp: { host: '127.0.0.1', port: 0 },
 			log: () => {}
 		};
 		const app = new Hono().route('/rest/v1', createRestApp(ctx));
@@ -124,7 +126,7 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 		];
 
 		const queries: QueryFigure[] = [];
-		const replay = new pg.Client({ connectionString: cluster.url });
+		const replay = new pg.Client({ connectionString: cluster.adminUrl });
 		await replay.connect();
 		try {
 			for (const [name, params] of scenarios) {
@@ -178,10 +180,10 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 		} finally {
 			await replay.end();
 		}
-		return { shape, seedSeconds: seedMs / 1000, queries };
+		return { shape, postgresMajor: cluster.major, seedSeconds: seedMs / 1000, queries };
 	} finally {
 		await owner.end().catch(() => {});
 		await db.close();
-		cluster.stop();
+		await cluster.stop();
 	}
 }

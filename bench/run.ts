@@ -66,13 +66,13 @@ log('## SPA');
 const spa = await benchSpa({ quick, log });
 const budgets = [...dataPathBudgets(dataPath), ...apiPathBudgets(apiPath), ...spaBudgets(spa)];
 
-console.log(`\n## Data path — PostgreSQL 15, ${dataPath.shape.users.toLocaleString('en')} users in ${dataPath.shape.organizations} organizations, the admin's organization has ${dataPath.shape.bigOrganizationUsers.toLocaleString('en')} (seeded in ${dataPath.seedSeconds.toFixed(1)} s)\n`);
+console.log(`\n## Data path — PostgreSQL ${dataPath.postgresMajor}, ${dataPath.shape.users.toLocaleString('en')} users in ${dataPath.shape.organizations} organizations, the admin's organization has ${dataPath.shape.bigOrganizationUsers.toLocaleString('en')} (seeded in ${dataPath.seedSeconds.toFixed(1)} s)\n`);
 console.log(table(
 	['query (as the SPA sends it)', 'RLS median', 'RLS p95', 'floor median', 'floor p95', 'ratio'],
 	dataPath.queries.map((q) => [q.name, `${ms(q.rls.median)} ms`, `${ms(q.rls.p95)} ms`, `${ms(q.floor.median)} ms`, `${ms(q.floor.p95)} ms`, `${q.ratio.toFixed(2)}×`])
 ));
 
-console.log(`\n## API path — through the local stack on PostgreSQL 15, supabase-js and fetch\n`);
+console.log(`\n## API path — through the local stack on the configured PostgreSQL, supabase-js and fetch\n`);
 console.log(table(
 	['what', 'median', 'p95', 'errors'],
 	[

@@ -1,14 +1,14 @@
 // Regenerates src/lib/database.types.ts from the migrations, on a throwaway cluster (the Supabase
 // CLI's `gen types` needs Docker; this runs the same generator, postgres-meta, directly).
 import { writeFileSync } from 'node:fs';
-import { startThrowawayCluster } from './lib/pg-cluster.ts';
-import { generateTypes, prepareDatabase, typesFile } from './lib/database.ts';
+import { configuredMajor, startPostgres } from '../local-stack/src/postgres.ts';
+import { generateTypes, prepareDatabase, supabaseDir, typesFile } from './lib/database.ts';
 
-const cluster = await startThrowawayCluster();
+const cluster = await startPostgres({ major: configuredMajor(supabaseDir) });
 try {
-	prepareDatabase(cluster.url);
+	await prepareDatabase(cluster);
 	writeFileSync(typesFile, generateTypes(cluster.url));
 	console.log(`wrote ${typesFile}`);
 } finally {
-	cluster.stop();
+	await cluster.stop();
 }

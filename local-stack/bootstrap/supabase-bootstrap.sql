@@ -1,11 +1,11 @@
 -- supabase-bootstrap.sql
 --
--- Turns a plain, freshly initdb'd PostgreSQL database (15 or later, PGlite included) into what the
--- Supabase Postgres image plus GoTrue provide before any project migration runs, limited to what
--- this project touches. This is not a migration: the test runner applies it with
---   psql -v ON_ERROR_STOP=1 -f local-stack/bootstrap/supabase-bootstrap.sql
--- connected as the superuser `postgres`, then runs `supabase migration up --db-url`. It is
--- idempotent: running it twice in a row changes nothing the second time.
+-- Turns a plain, freshly initdb'd PostgreSQL database (15 or later) into what the Supabase
+-- Postgres image plus GoTrue provide before any project migration runs, limited to what this
+-- project touches. This is not a migration: the stack and the test runner apply it connected as
+-- the cluster's superuser `supabase_admin` (initdb -U supabase_admin, as the image does), then run
+-- `supabase migration up --db-url` as `postgres`, which this file leaves as the image leaves it:
+-- not a superuser. It is idempotent: running it twice in a row changes nothing the second time.
 --
 -- What it reproduces, and where each fact comes from:
 --
@@ -23,14 +23,17 @@
 --   - supabase_auth_admin: login noinherit createrole noreplication, search_path auth;
 --   - dashboard_user: nosuperuser createdb createrole replication (nologin), all on the database,
 --     schemas auth and extensions and everything in them;
---   - postgres: search_path "$user", public, extensions; member of anon, authenticated,
+--   - postgres: nosuperuser createdb createrole login replication bypassrls, owner of the
+--     database (10000000000000_demote-postgres: without bypassrls the security-definer helpers
+--     would see no auth.users rows through its RLS); search_path "$user", public, extensions;
+--     member of anon, authenticated,
 --     service_role (20230201083204_grant_auth_roles_to_postgres; with admin option on 16+,
 --     20250605172253); all on auth objects but not create on schema auth
 --     (10000000000000_demote-postgres, 20250421084701_revoke_admin_roles_from_postgres);
 --   - schema extensions with uuid-ossp and pgcrypto, usage to postgres and the API roles;
---   - usage on public to postgres and the API roles, and default privileges on public granting
---     all on tables, sequences and functions to postgres, anon, authenticated, service_role for
---     objects created by postgres and by supabase_admin;
+--   - usage on public to postgres and the API roles; since 30 Oct 2026 no default privileges
+--     grant new public objects to anon, authenticated or service_role: migrations grant what the
+--     API may reach;
 --   - schema auth owned by supabase_admin, all on it to supabase_auth_admin, usage to the API
 --     roles, default privileges for supabase_auth_admin in auth granting all to postgres and
 --     dashboard_user (20211115181400_update-auth-permissions), functions owned by
@@ -44,9 +47,8 @@
 --   postgres with grant option; auth.uid(), auth.role(), auth.email() as in
 --   20220224000811_update_auth_functions and auth.jwt() as in 20220531120530_add_auth_jwt_function.
 --
--- Deliberately left out (not used by this project, or impossible on plain Postgres): the
--- `postgres` role stays superuser (the image demotes it, so permission errors the hosted database
--- would raise can be masked here); no passwords; authenticator's session_preload_libraries
+-- Deliberately left out (not used by this project, or impossible on plain Postgres): no passwords
+-- (the servers trust loopback); authenticator's session_preload_libraries
 -- (safeupdate/supautils are not installed on plain Postgres, and a missing library would break
 -- its logins); pg_stat_statements, pg_graphql, pgsodium/vault, pg_net/pg_cron event triggers,
 -- PostgREST schema-reload event triggers, the auth schema DDL-protection event triggers, the
@@ -60,11 +62,12 @@
 -- Guard
 -- ----------------------------------------------------------------------------------------------
 
--- Creating superuser and bypassrls roles and changing other roles' settings needs a superuser.
+-- Creating superuser and bypassrls roles and changing other roles' settings needs a superuser, and
+-- one other than postgres, which this file demotes.
 do $$
 begin
-  if not (select rolsuper from pg_roles where rolname = current_user) then
-    raise exception 'supabase-bootstrap.sql must run as a superuser (connected as %)', current_user;
+  if not (select rolsuper from pg_roles where rolname = current_user) or current_user = 'postgres' then
+    raise exception 'supabase-bootstrap.sql must run as a superuser other than postgres, e.g. supabase_admin (connected as %)', current_user;
   end if;
 end
 $$;
@@ -78,6 +81,11 @@ begin
   -- The image's initdb bootstrap superuser: it owns the internal schemas (auth among them).
   if not exists (select from pg_roles where rolname = 'supabase_admin') then
     create role supabase_admin login superuser createdb createrole replication bypassrls;
+  end if;
+
+  -- The customer-facing administrator: migrations, the SQL editor and the dashboard use it.
+  if not exists (select from pg_roles where rolname = 'postgres') then
+    create role postgres login nosuperuser createdb createrole replication bypassrls;
   end if;
 
   -- PostgREST switches into these after checking the JWT's `role` claim.
@@ -115,6 +123,14 @@ alter role anon with nologin inherit;
 alter role authenticated with nologin inherit;
 alter role service_role with nologin inherit bypassrls;
 alter role authenticator with login noinherit;
+-- 10000000000000_demote-postgres.
+alter role postgres with login nosuperuser createdb createrole replication bypassrls;
+do $$
+begin
+  execute format('alter database %I owner to postgres', current_database());
+  execute format('grant all on database %I to postgres', current_database());
+end
+$$;
 
 grant anon, authenticated, service_role to authenticator;
 
@@ -144,8 +160,8 @@ alter role postgres set search_path = "$user", public, extensions;
 -- Extensions
 -- ----------------------------------------------------------------------------------------------
 
--- Supabase keeps extensions out of public in their own schema, owned by postgres.
-create schema if not exists extensions;
+-- Supabase keeps extensions out of public in their own schema, owned by supabase_admin.
+create schema if not exists extensions authorization supabase_admin;
 
 create extension if not exists "uuid-ossp" with schema extensions;
 create extension if not exists pgcrypto with schema extensions;
@@ -162,16 +178,12 @@ grant all on schema extensions to postgres, dashboard_user;
 
 grant usage on schema public to postgres, anon, authenticated, service_role;
 
--- Every table, sequence and function that postgres creates in public is granted to the API roles
--- at once; row level security and explicit revokes in migrations are what restrict them.
-alter default privileges in schema public grant all on tables to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on sequences to postgres, anon, authenticated, service_role;
-alter default privileges in schema public grant all on functions to postgres, anon, authenticated, service_role;
-
--- The same for objects supabase_admin creates in public (image and platform migrations).
-alter default privileges for role supabase_admin in schema public grant all on tables to postgres, anon, authenticated, service_role;
-alter default privileges for role supabase_admin in schema public grant all on sequences to postgres, anon, authenticated, service_role;
-alter default privileges for role supabase_admin in schema public grant all on functions to postgres, anon, authenticated, service_role;
+-- Since 30 Oct 2026 new tables, sequences and functions in public are not granted to anon,
+-- authenticated or service_role automatically: every migration grants what the API may reach.
+-- What supabase_admin creates there (platform migrations) stays reachable for postgres.
+alter default privileges for role supabase_admin in schema public grant all on tables to postgres;
+alter default privileges for role supabase_admin in schema public grant all on sequences to postgres;
+alter default privileges for role supabase_admin in schema public grant all on functions to postgres;
 
 -- graphql_public is listed in config.toml's api.schemas; the image creates it (empty while
 -- pg_graphql is off) and PostgREST expects it to exist.
@@ -487,7 +499,7 @@ grant all on all sequences in schema auth to postgres, dashboard_user;
 grant all on all routines in schema auth to postgres, dashboard_user;
 
 -- dashboard_user: all on the current database and on extensions (the image names the database
--- `postgres`; PGlite and the test runner may use another name).
+-- `postgres`; the test runner copies it under other names).
 do $$
 begin
   execute format('grant all on database %I to dashboard_user', current_database());

@@ -5,10 +5,12 @@ import { resolve } from 'node:path';
 import { defaultStateDir, type StackOptions } from './stack.ts';
 
 export const usage = `Options:
-  --reset              start from an empty embedded database (the per-install keys are kept)
-  --db-url URL         use this Postgres instead of the embedded one (env STACK_DB_URL)
+  --reset              start from an empty embedded database and mailbox (the per-install keys are kept)
+  --db-url URL         use this Postgres instead of the embedded one: a superuser other than
+                       postgres, e.g. postgresql://supabase_admin@host:5432/postgres (env STACK_DB_URL)
   --port N             API gateway port, default 54321 (env STACK_API_PORT)
   --db-port N          embedded Postgres port, default 54330 (env STACK_DB_PORT)
+  --mail-port N        mail page and API port, default 54324; SMTP on the next (env STACK_MAIL_PORT)
   --host HOST          address to listen on, default 127.0.0.1 (env STACK_HOST)
   --state-dir DIR      keys and embedded data, default .local-stack (env STACK_STATE_DIR)
   --help               this text`;
@@ -28,6 +30,7 @@ export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = proce
 			'db-url': { type: 'string' },
 			port: { type: 'string' },
 			'db-port': { type: 'string' },
+			'mail-port': { type: 'string' },
 			host: { type: 'string' },
 			'state-dir': { type: 'string' },
 			help: { type: 'boolean', default: false }
@@ -40,6 +43,7 @@ export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = proce
 		dbUrl: values['db-url'] ?? env.STACK_DB_URL,
 		apiPort: port(values.port ?? env.STACK_API_PORT, '--port'),
 		dbPort: port(values['db-port'] ?? env.STACK_DB_PORT, '--db-port'),
+		mailPort: port(values['mail-port'] ?? env.STACK_MAIL_PORT, '--mail-port'),
 		host: values.host ?? env.STACK_HOST,
 		stateDir: resolve(values['state-dir'] ?? env.STACK_STATE_DIR ?? defaultStateDir)
 	};

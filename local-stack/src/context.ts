@@ -12,7 +12,10 @@ export interface StackKeys {
 }
 
 export interface StackContext {
+	/** The stack's own pool (superuser login). */
 	db: Database;
+	/** The database as `postgres`, as Supabase gives it to Edge Functions (SUPABASE_DB_URL). */
+	dbUrl: string;
 	jwt: Jwt;
 	keys: StackKeys;
 	/** Public base URL of the gateway, e.g. http://127.0.0.1:54321 (no trailing slash). */
@@ -21,5 +24,7 @@ export interface StackContext {
 	jwtExpiry: number;
 	/** Root of the Supabase CLI project (folder holding config.toml, migrations/, functions/). */
 	supabaseDir: string;
+	/** The mail catcher's SMTP server (plain SMTP, no authentication), where Auth sends mail. */
+	smtp: { host: string; port: number };
 	log: (scope: string, message: string) => void;
 }

@@ -1,6 +1,5 @@
-// The stack's one way to reach Postgres: a pg pool on a connection URL. In the default mode that
-// URL is the embedded PGlite served over the wire protocol, otherwise any Postgres (the tests use a
-// throwaway PostgreSQL 15), so every route runs the same SQL against either.
+// The stack's one way to reach Postgres: a pg pool on a connection URL, the embedded server's or
+// any other, so every route runs the same SQL against either.
 import pg from 'pg';
 
 export interface QueryResult<Row> {
@@ -33,21 +32,8 @@ export function isPostgresError(error: unknown): error is PostgresError {
 export class Database implements Sql {
 	readonly url: string;
 	private readonly pool: pg.Pool;
-	/** Appended to COMMIT and ROLLBACK in the same message; see `restoreSessionAuthorization`. */
-	private readonly afterTransaction: string;
-
-	/**
-	 * `restoreSessionAuthorization`: PGlite (one session behind every connection of the socket
-	 * server) keeps a transaction-local `session_authorization` after the transaction ends, so
-	 * after one Data API request every later query of the stack ran as `authenticator` and Auth
-	 * failed with "permission denied for schema auth" (tests/faults/pglite-restart.test.ts). The
-	 * login user is set back in the same message as COMMIT/ROLLBACK, before the socket server can
-	 * hand the session to another connection.
-	 */
-	constructor(url: string, options: { max?: number; restoreSessionAuthorization?: boolean } = {}) {
+	constructor(url: string, options: { max?: number } = {}) {
 		this.url = url;
-		const loginUser = decodeURIComponent(new URL(url).username) || 'postgres';
-		this.afterTransaction = options.restoreSessionAuthorization ? `; set session authorization "${loginUser.replaceAll('"', '""')}"` : '';
 		this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, idleTimeoutMillis: 10_000 });
 		// An idle client losing its server (database restart) must not crash the stack.
 		this.pool.on('error', (error) => console.error(`[db] idle connection error: ${error.message}`));
@@ -84,11 +70,11 @@ export class Database implements Sql {
 				}
 			};
 			const value = await work(sql);
-			await client.query(`commit${this.afterTransaction}`);
+			await client.query('commit');
 			return value;
 		} catch (error) {
 			try {
-				await client.query(`rollback${this.afterTransaction}`);
+				await client.query('rollback');
 			} catch {
 				broken = true;
 			}

@@ -34,6 +34,8 @@ export function createGateway(ctx: StackContext, apps: ServiceApps): Hono {
 
 	const requireApiKey = async (c: import('hono').Context, next: () => Promise<void>) => {
 		if (c.req.method === 'OPTIONS') return next();
+		// Kong's auth-v1-open routes: links in mails and OAuth callbacks are opened without a key.
+		if (/^\/auth\/v1\/(verify|callback|authorize)(\/|$)/.test(c.req.path)) return next();
 		const key = c.req.header('apikey') ?? c.req.query('apikey');
 		if (!key) return c.json({ message: 'No API key found in request' }, 401);
 		if (!validKeys.has(key)) return c.json({ message: 'Invalid API key' }, 401);

@@ -8,6 +8,8 @@ export interface StatusFile {
 	pid: number;
 	API_URL: string;
 	DB_URL: string;
+	/** The mail catcher's page; the CLI prints it as INBUCKET_URL / MAILPIT_URL. */
+	MAILPIT_URL: string;
 	ANON_KEY: string;
 	SERVICE_ROLE_KEY: string;
 	JWT_SECRET: string;
@@ -20,6 +22,7 @@ export function writeStatusFile(stateDir: string, stack: RunningStack): void {
 		pid: process.pid,
 		API_URL: stack.apiUrl,
 		DB_URL: stack.dbUrl,
+		MAILPIT_URL: stack.mailUrl,
 		ANON_KEY: stack.keys.anonKey,
 		SERVICE_ROLE_KEY: stack.keys.serviceRoleKey,
 		JWT_SECRET: stack.keys.jwtSecret

@@ -1,16 +1,12 @@
-// Bring a plain Postgres to the schema this project runs on: the Supabase bootstrap (what the
-// Supabase image already has), then the project's migrations applied by the real Supabase CLI so
-// the migration bookkeeping is the CLI's own.
+// Helpers of the test and generation scripts: psql, the Supabase CLI, the schema (written once in
+// local-stack/src/schema.ts), type generation.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { cliDbUrl, prepareSchema } from '../../local-stack/src/schema.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
-export const bootstrapFile = resolve(projectRoot, 'local-stack/bootstrap/supabase-bootstrap.sql');
-
-/** The CLI insists on sslmode for --db-url; a local throwaway server has no TLS. */
-export function cliDbUrl(url: string): string {
-	return `${url}${url.includes('?') ? '&' : '?'}sslmode=disable`;
-}
+export const supabaseDir = resolve(projectRoot, 'supabase');
+export { cliDbUrl };
 
 export function psql(url: string, args: string[]): string {
 	return execFileSync('psql', [url, '-X', '-q', '-v', 'ON_ERROR_STOP=1', ...args], {
@@ -30,24 +26,12 @@ export function supabaseCli(args: string[]): void {
 	if (output) console.log(output.replace(/postgresql:\/\/[^\s]+/g, '<db-url>'));
 }
 
-export function applyBootstrap(url: string): void {
-	psql(url, ['-f', bootstrapFile]);
+/** Bootstrap as the superuser, migrations as `postgres`: see local-stack/src/schema.ts. */
+export async function prepareDatabase(server: { adminUrl: string; url: string }): Promise<void> {
+	await prepareSchema({ adminDbUrl: server.adminUrl, dbUrl: server.url, supabaseDir, log: (line) => console.log(line) });
 }
 
-export function applyMigrations(url: string): void {
-	supabaseCli(['migration', 'up', '--db-url', cliDbUrl(url)]);
-}
-
-export const seedFile = resolve(projectRoot, 'supabase/seed.sql');
-
-export function applySeed(url: string): void {
-	psql(url, ['-f', seedFile]);
-}
-
-export function prepareDatabase(url: string): void {
-	applyBootstrap(url);
-	applyMigrations(url);
-}
+export const seedFile = resolve(supabaseDir, 'seed.sql');
 
 export const typesFile = resolve(projectRoot, 'src/lib/database.types.ts');
 

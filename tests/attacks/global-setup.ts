@@ -1,4 +1,4 @@
-// One embedded stack on a throwaway PostgreSQL 15 for the attack and fault suite, like
+// One embedded stack on a throwaway PostgreSQL 17 for the attack and fault suite, like
 // tests/stack/global-setup.ts, plus what the secrets check needs: every line the stack and the
 // functions log goes to a file, and every password the suite creates or sees is appended to
 // another (support.ts `rememberSecret`), so secrets.test.ts can look for one in the other.

@@ -3,7 +3,7 @@ import { defineConfig } from 'vitest/config';
 import { BaseSequencer, type TestSpecification } from 'vitest/node';
 
 // The attack and fault suite (issue 7): tests/attacks/ and tests/faults/ against one embedded stack
-// on a throwaway PostgreSQL 15 (global-setup.ts), files one after another: the fault tests cut the
+// on a throwaway PostgreSQL 17 (global-setup.ts), files one after another: the fault tests cut the
 // stack's database connections and must not hit another file's requests, and secrets.test.ts reads
 // every log and password the other files produced, so it runs last.
 class LastSecretsSequencer extends BaseSequencer {

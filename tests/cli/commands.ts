@@ -10,12 +10,13 @@ import { freePort } from '../../local-stack/src/free-port.ts';
 
 export { freePort };
 
-export type StackEnvironment = Record<'STACK_API_PORT' | 'STACK_DB_PORT' | 'APP_PORT' | 'STACK_STATE_DIR', string>;
+export type StackEnvironment = Record<'STACK_API_PORT' | 'STACK_DB_PORT' | 'STACK_MAIL_PORT' | 'APP_PORT' | 'STACK_STATE_DIR', string>;
 
 export async function freshEnvironment(): Promise<StackEnvironment> {
 	return {
 		STACK_API_PORT: String(await freePort()),
 		STACK_DB_PORT: String(await freePort()),
+		STACK_MAIL_PORT: String(await freePort()),
 		APP_PORT: String(await freePort()),
 		STACK_STATE_DIR: mkdtempSync(join(tmpdir(), 'umc-cli-'))
 	};

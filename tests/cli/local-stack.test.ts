@@ -52,7 +52,14 @@ describe('npm run stack', () => {
 			await first.waitFor(/Stop: Ctrl-C/);
 			const status = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } });
 			const values = Object.fromEntries(status.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-			expect(Object.keys(values)).toEqual(['API_URL', 'DB_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET']);
+			expect(Object.keys(values)).toEqual(['API_URL', 'DB_URL', 'MAILPIT_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET']);
+
+			// The mail catcher: a page to read mail, and Mailpit's API.
+			const page = await fetch(values.MAILPIT_URL!);
+			expect(page.status).toBe(200);
+			expect(await page.text()).toContain('Local mail');
+			const mailbox = await (await fetch(`${values.MAILPIT_URL}/api/v1/messages`)).json();
+			expect(mailbox).toMatchObject({ messages: expect.any(Array) });
 
 			// The service key creates a user through the Auth admin API; that user signs in with the anon key.
 			const admin = createNodeClient(values.API_URL!, values.SERVICE_ROLE_KEY!);
@@ -68,16 +75,23 @@ describe('npm run stack', () => {
 			const client = new pg.Client({ connectionString: values.DB_URL });
 			await client.connect();
 			const { rows } = await client.query(`select count(*)::int as n from public.users where email like '%@demo.test'`);
+			// As on Supabase: PostgreSQL 17, and DB_URL's postgres is no superuser.
+			const { rows: server } = await client.query(
+				`select current_setting('server_version_num')::int / 10000 as major, current_user as login, (select rolsuper from pg_roles where rolname = current_user) as superuser`
+			);
 			await client.end();
 			expect(rows[0].n).toBe(4);
+			expect(server[0]).toEqual({ major: 17, login: 'postgres', superuser: false });
 
 			await interrupt(first);
 			const notRunning = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } }).catch((e) => e);
 			expect(notRunning.code).toBe(1);
 			expect(notRunning.stderr).toMatch(/not running/);
 
+			const warmStart = Date.now();
 			const second = start('stack', env);
 			await second.waitFor(/Stop: Ctrl-C/);
+			console.log(`warm start of npm run stack: ${((Date.now() - warmStart) / 1000).toFixed(1)} s`);
 			expect(second.output()).not.toMatch(/Applying migration|seeded/);
 			const again = await createNodeClient(values.API_URL!, values.ANON_KEY!).auth.signInWithPassword({
 				email: 'kept@restart.test',

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 // The commands a developer types (`npm run dev`, `npm run stack`, `npm run stack:status`), run as
-// child processes on the embedded PGlite, the way a newcomer would.
+// child processes on the embedded PostgreSQL, the way a newcomer would.
 export default defineConfig({
 	test: {
 		root: import.meta.dirname,

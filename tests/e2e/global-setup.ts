@@ -1,4 +1,4 @@
-// Starts everything the e2e suite needs: a throwaway PostgreSQL 15, the embedded stack on it, the
+// Starts everything the e2e suite needs: a throwaway PostgreSQL 17, the embedded stack on it, the
 // SPA built and served from build/ with that stack's URL and anon key, passwords for the demo
 // personas, and a second organization of a few thousand users seeded with set-based SQL.
 // What the tests need is handed over in process.env (workers inherit it).

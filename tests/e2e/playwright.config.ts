@@ -1,5 +1,5 @@
 // End-to-end tests of the built SPA in Debian's Chromium, against the embedded stack on a throwaway
-// PostgreSQL 15 that global-setup.ts starts (and tears down) on free ports.
+// PostgreSQL 17 that global-setup.ts starts (and tears down) on free ports.
 import { defineConfig } from '@playwright/test';
 
 export default defineConfig({

@@ -15,12 +15,14 @@ const anonKey = await jwt.sign({ role: 'anon', exp: Math.floor(Date.now() / 1000
 const serviceRoleKey = await jwt.sign({ role: 'service_role', exp: Math.floor(Date.now() / 1000) + 600 });
 const logs: string[] = [];
 const ctx: StackContext = {
-	db: new Database('postgresql://postgres@127.0.0.1:1/never-connected'),
+	db: new Database('postgresql://supabase_admin@127.0.0.1:1/never-connected'),
+	dbUrl: 'postgresql://postgres@127.0.0.1:1/never-connected',
 	jwt,
 	keys: { jwtSecret: secret, anonKey, serviceRoleKey },
 	apiUrl: 'http://127.0.0.1:54321',
 	jwtExpiry: 3600,
 	supabaseDir: fixture,
+	smtp: { host: '127.0.0.1', port: 1 },
 	log: (scope, message) => logs.push(`[${scope}] ${message}`)
 };
 const functions = createFunctionsApp(ctx);
@@ -75,7 +77,7 @@ describe('function runner', () => {
 				SUPABASE_URL: 'http://127.0.0.1:54321',
 				SUPABASE_ANON_KEY: anonKey,
 				SUPABASE_SERVICE_ROLE_KEY: serviceRoleKey,
-				SUPABASE_DB_URL: ctx.db.url
+				SUPABASE_DB_URL: ctx.dbUrl
 			}
 		});
 	});

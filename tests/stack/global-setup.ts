@@ -1,5 +1,5 @@
 // Contract tests run against a Supabase: by default a fresh embedded stack on a throwaway
-// PostgreSQL 15; or, when SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY (and
+// PostgreSQL 17; or, when SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY (and
 // optionally SUPABASE_DB_URL) are set, any Supabase, e.g. `npx supabase start` where Docker exists.
 import type { TestProject } from 'vitest/node';
 import { stackUnderTest, startTestStack } from '../support/test-stack.ts';
@@ -13,6 +13,7 @@ export default async function setup(project: TestProject) {
 			anonKey: SUPABASE_ANON_KEY,
 			serviceRoleKey: SUPABASE_SERVICE_ROLE_KEY,
 			dbUrl: SUPABASE_DB_URL ?? null,
+			mailUrl: process.env.SUPABASE_MAIL_URL ?? null,
 			jwtSecret: SUPABASE_JWT_SECRET ?? null,
 			embedded: false
 		} satisfies StackUnderTest);

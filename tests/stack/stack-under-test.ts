@@ -11,6 +11,8 @@ export interface StackUnderTest {
 	serviceRoleKey: string;
 	/** Superuser connection, for setting up and inspecting state; null when not given. */
 	dbUrl: string | null;
+	/** The mail catcher (Mailpit's API under /api/v1); null when not given. */
+	mailUrl: string | null;
 	/** For forging tokens in attack tests; null when not given. */
 	jwtSecret: string | null;
 	embedded: boolean;

@@ -1,13 +1,13 @@
-// The local stack as the test suites use it: on a throwaway PostgreSQL 15 (real concurrency, the
-// Postgres of Supabase's image), with its own state folder and port, every function warmed up.
+// The local stack as the test suites use it: on a throwaway PostgreSQL of the configured major
+// (the embedded default, 17), with its own state folder and ports, every function warmed up.
 // Its log is kept in memory for the test to inspect and printed when startup fails; STACK_LOG=1
 // prints it as it goes.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../local-stack/src/free-port.ts';
-import { startStack, type RunningStack } from '../../local-stack/src/stack.ts';
-import { startThrowawayCluster } from '../../scripts/lib/pg-cluster.ts';
+import { projectRoot, startStack, type RunningStack } from '../../local-stack/src/stack.ts';
+import { configuredMajor, startPostgres } from '../../local-stack/src/postgres.ts';
 
 /** What the contract and attack suites are told about a local stack (see tests/stack/stack-under-test.ts). */
 export function stackUnderTest(stack: RunningStack) {
@@ -15,7 +15,8 @@ export function stackUnderTest(stack: RunningStack) {
 		apiUrl: stack.apiUrl,
 		anonKey: stack.keys.anonKey,
 		serviceRoleKey: stack.keys.serviceRoleKey,
-		dbUrl: stack.dbUrl,
+		dbUrl: stack.adminDbUrl,
+		mailUrl: stack.mailUrl,
 		jwtSecret: stack.keys.jwtSecret,
 		embedded: true
 	};
@@ -29,18 +30,19 @@ export interface TestStack {
 
 /** `onLog` receives every line the stack and its functions log (the attack suite files them). */
 export async function startTestStack(options: { onLog?: (line: string) => void } = {}): Promise<TestStack> {
-	const cluster = await startThrowawayCluster();
+	const cluster = await startPostgres({ major: configuredMajor(join(projectRoot, 'supabase')) });
 	const stateDir = mkdtempSync(join(tmpdir(), 'umc-stack-'));
 	const logs: string[] = [];
-	const removeAll = () => {
-		cluster.stop();
+	const removeAll = async () => {
+		await cluster.stop();
 		rmSync(stateDir, { recursive: true, force: true });
 	};
 	try {
 		const stack = await startStack({
-			dbUrl: cluster.url,
+			dbUrl: cluster.adminUrl,
 			stateDir,
 			apiPort: await freePort(),
+			mailPort: await freePort(),
 			warmFunctions: true,
 			log: (scope, message) => {
 				const line = `[${scope}] ${message}`;
@@ -54,12 +56,12 @@ export async function startTestStack(options: { onLog?: (line: string) => void }
 			logs,
 			async stop() {
 				await stack.stop();
-				removeAll();
+				await removeAll();
 			}
 		};
 	} catch (error) {
 		console.error(logs.slice(-50).join('\n'));
-		removeAll();
+		await removeAll();
 		throw error;
 	}
 }

@@ -10,6 +10,7 @@ const LOG_TYPE = {
 	user_deleted: 'team',
 	user_modified: 'user',
 	user_updated_password: 'user',
+	user_recovery_requested: 'user',
 	token_refreshed: 'token',
 	token_revoked: 'token'
 } as const;

@@ -11,7 +11,7 @@ import { passwordWeakness, verifyPassword } from './passwords.ts';
 import { readParams, requestMeta } from './request.ts';
 import {
 	activeRefreshToken, deleteRefreshToken, findSession, lockRefreshToken, recordRefresh, revokeTokenFamily, rotateRefreshToken,
-	startSession, type SessionRecord
+	startSession, type SessionRecord, type SessionStart
 } from './sessions.ts';
 import { DEFAULT_AUDIENCE, findIdentities, findUserByEmail, findUserById, updateUser, userJson, type UserRecord } from './users.ts';
 
@@ -43,6 +43,17 @@ async function tokenResponse(ctx: StackContext, sql: Sql, userId: string, sessio
 	};
 }
 
+/**
+ * A new session for a user who just proved who they are (GoTrue's IssueRefreshToken): the
+ * session with its first refresh token, last_sign_in_at, and the token response. The password
+ * grant and /verify both end here.
+ */
+export async function issueSession(ctx: StackContext, sql: Sql, userId: string, start: SessionStart) {
+	const { session, refreshToken } = await startSession(sql, userId, start);
+	await updateUser(sql, userId, {}, ['last_sign_in_at']);
+	return tokenResponse(ctx, sql, userId, session, refreshToken);
+}
+
 export async function passwordGrant(ctx: StackContext, c: Context) {
 	const params = await readParams(c, PASSWORD_GRANT);
 	if (params.email && params.phone) {
@@ -62,9 +73,7 @@ export async function passwordGrant(ctx: StackContext, c: Context) {
 	const meta = requestMeta(c);
 	const response = await ctx.db.transaction(async (sql) => {
 		await recordAudit(sql, userActor(user), 'login', { provider: 'email' });
-		const { session, refreshToken } = await startSession(sql, user.id, meta);
-		await updateUser(sql, user.id, {}, ['last_sign_in_at']);
-		return tokenResponse(ctx, sql, user.id, session, refreshToken);
+		return issueSession(ctx, sql, user.id, meta);
 	});
 	// A correct but weak password still signs in; the client is told so it can ask for a new one.
 	const weakness = passwordWeakness(params.password);

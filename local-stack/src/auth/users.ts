@@ -327,3 +327,64 @@ export function userJson(user: UserRecord, identities: IdentityRecord[] | null):
 	json.is_anonymous = user.is_anonymous;
 	return json;
 }
+
+/** A user's pending recovery, with the database clock, read under a row lock. */
+export interface RecoveryState {
+	id: string;
+	/** GoTrue's hash form ('' once used or never issued). */
+	recovery_token: string | null;
+	/** recovery_sent_at in Unix milliseconds. */
+	recovery_sent_ms: number | null;
+	/** The database's clock_timestamp() in Unix milliseconds: every time check uses one clock. */
+	now_ms: number;
+}
+
+const RECOVERY_STATE_SELECT = `
+	select u.id, u.recovery_token,
+	       (extract(epoch from u.recovery_sent_at) * 1000)::float8 as recovery_sent_ms,
+	       (extract(epoch from clock_timestamp()) * 1000)::float8 as now_ms
+	from auth.users u`;
+
+/**
+ * Locks the user's row until the transaction ends, so two requests for one user (two recovery
+ * mails, two uses of one link) run one after the other.
+ */
+export async function lockRecoveryState(sql: Sql, userId: string): Promise<RecoveryState | null> {
+	const { rows } = await sql.query<RecoveryState>(`${RECOVERY_STATE_SELECT} where u.instance_id = $1 and u.id = $2 for update`, [INSTANCE_ID, userId]);
+	return rows[0] ?? null;
+}
+
+/**
+ * The user holding this recovery token hash, locked (GoTrue's FindUserByRecoveryToken; the local
+ * stack keeps the token in auth.users.recovery_token only, having no auth.one_time_tokens). A
+ * request that waited for the lock re-reads the row and no longer finds a token used meanwhile.
+ */
+export async function lockUserByRecoveryToken(sql: Sql, hash: string): Promise<RecoveryState | null> {
+	if (hash === '') return null;
+	const { rows } = await sql.query<RecoveryState>(
+		`${RECOVERY_STATE_SELECT} where u.instance_id = $1 and u.recovery_token = $2 limit 1 for update`,
+		[INSTANCE_ID, hash]
+	);
+	return rows[0] ?? null;
+}
+
+/** A recovery mail went out: its token hash and the time it was sent (GoTrue's sendPasswordRecovery). */
+export async function setRecoveryToken(sql: Sql, userId: string, hash: string): Promise<void> {
+	await sql.query(`update auth.users set recovery_token = $2, recovery_sent_at = clock_timestamp() where id = $1`, [userId, hash]);
+}
+
+/** GoTrue's Recover: the token is used up; recovery_sent_at stays, so max_frequency still counts from it. */
+export async function clearRecoveryToken(sql: Sql, userId: string): Promise<void> {
+	await sql.query(`update auth.users set recovery_token = '' where id = $1`, [userId]);
+}
+
+/** GoTrue's Confirm: the address is confirmed and user_metadata says email_verified. */
+export async function confirmEmail(sql: Sql, userId: string): Promise<void> {
+	await sql.query(
+		`update auth.users
+		 set confirmation_token = '', email_confirmed_at = now(),
+		     raw_user_meta_data = coalesce(raw_user_meta_data, '{}'::jsonb) || '{"email_verified": true}'::jsonb
+		 where id = $1`,
+		[userId]
+	);
+}

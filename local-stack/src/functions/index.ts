@@ -116,7 +116,7 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 		SUPABASE_URL: ctx.apiUrl,
 		SUPABASE_ANON_KEY: ctx.keys.anonKey,
 		SUPABASE_SERVICE_ROLE_KEY: ctx.keys.serviceRoleKey,
-		SUPABASE_DB_URL: ctx.db.url
+		SUPABASE_DB_URL: ctx.dbUrl
 	};
 	const functions = new Map(
 		discoverFunctions(ctx.supabaseDir).map((fn) => [fn.name, { fn, process: new FunctionProcess(fn, env, (m) => ctx.log(`fn:${fn.name}`, m)) }])

@@ -1,7 +1,13 @@
 -- Structure: RLS everywhere, exact privileges per API role (despite Supabase's default grants),
 -- pinned search_path on definer functions, helpers out of anon's reach, comments for the dashboard.
 begin;
-select plan(39);
+select plan(41);
+
+-- The database is as the Supabase image leaves it: postgres (which runs the migrations and owns
+-- the security-definer helpers) is no superuser, but bypasses RLS; without that, auth.users' RLS
+-- would silently hide rows from the helpers and the banned-session trigger would let sessions in.
+select is((select rolsuper from pg_roles where rolname = 'postgres'), false, 'postgres is not a superuser, as on Supabase');
+select is((select rolbypassrls from pg_roles where rolname = 'postgres'), true, 'postgres bypasses RLS, as on Supabase');
 
 -- Every table in public has row-level security enabled.
 select is(

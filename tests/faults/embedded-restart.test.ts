@@ -1,4 +1,4 @@
-// Fault: the embedded stack (PGlite persisted on disk, the default `npm run stack`) is stopped and
+// Fault: the embedded stack (PostgreSQL persisted in its state folder, the default `npm run stack`) is stopped and
 // started again. Everything written through the product before the stop is there after it: a user
 // created by the create-user function signs in with the password it was given, their row reads
 // back the same, an edit made through the Data API stuck, and the data-changing counts match.
@@ -21,7 +21,8 @@ async function start(): Promise<RunningStack> {
 		stateDir,
 		apiPort: await freePort(),
 		dbPort: await freePort(),
-		log: (scope, message) => appendFileSync(logFile, `[pglite ${scope}] ${message}\n`)
+		mailPort: await freePort(),
+		log: (scope, message) => appendFileSync(logFile, `[restart ${scope}] ${message}\n`)
 	});
 	rememberSecret(running.demoAdmin.password);
 	return running;
@@ -46,14 +47,14 @@ async function snapshot(dbUrl: string) {
 	}
 }
 
-describe('stack restart on PGlite persistence', () => {
+describe('embedded stack restart', () => {
 	it('keeps a user created through the function, an edit through the Data API, and every row', { timeout: 240_000 }, async () => {
 		const first = await start();
 		const client = createNodeClient(first.apiUrl, first.keys.anonKey);
 		const { data: session, error } = await client.auth.signInWithPassword(first.demoAdmin);
 		expect(error).toBeNull();
-		// A Data API request that commits and one that is refused (rolled back) first: on PGlite both
-		// once left the one database session as `authenticator`, and Auth failed after them.
+		// A Data API request that commits and one that is refused (rolled back) before Auth is used
+		// again: neither may leave a pooled connection as `authenticator`.
 		expect((await client.from('users').select('id')).error).toBeNull();
 		expect((await client.from('users').update({ status: 'inactive' }).eq('id', session.user?.id ?? '')).error?.code).toBe('42501');
 		const email = `kept.${Date.now().toString(36)}@restart.test`;
@@ -68,12 +69,12 @@ describe('stack restart on PGlite persistence', () => {
 		rememberSecret(password);
 		const { error: renameError } = await client.from('users').update({ last_name: 'Restarted' }).eq('id', created.data.user.id);
 		expect(renameError).toBeNull();
-		const before = await snapshot(first.dbUrl);
+		const before = await snapshot(first.adminDbUrl);
 		await first.stop();
 		running = undefined;
 
 		const second = await start();
-		expect(await snapshot(second.dbUrl)).toEqual(before);
+		expect(await snapshot(second.adminDbUrl)).toEqual(before);
 		const again = createNodeClient(second.apiUrl, second.keys.anonKey);
 		const { data: signedIn, error: signInError } = await again.auth.signInWithPassword({ email, password });
 		expect(signInError).toBeNull();
