@@ -1,5 +1,5 @@
 // What a PostgREST query string means, before it meets the schema: the shapes parse.ts produces
-// and plan.ts resolves against the schema cache. Names follow PostgREST's own vocabulary
+// and read-plan.ts resolves against the schema cache. Names follow PostgREST's own vocabulary
 // (select items, filters, logic trees, order terms) so its documentation maps onto this code.
 
 export interface JsonStep {

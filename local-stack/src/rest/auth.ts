@@ -1,8 +1,8 @@
 // Who a Data API request runs as, decided the way PostgREST does it (Auth/Jwt.hs): the verified
-// `Authorization: Bearer` JWT's `role` claim, `anon` without a token. PostgREST's own decoding and
-// claim checks are reproduced here (they answer with PGRST301/PGRST303 and their exact messages),
-// which is why this module verifies the HMAC itself instead of going through jwt.ts.
-import { createHmac, timingSafeEqual } from 'node:crypto';
+// `Authorization: Bearer` JWT's `role` claim, `anon` without a token. jose checks the signature;
+// the claim checks stay here because PostgREST's differ from jose's (30 s of skew on exp, nbf and
+// iat, its own order and messages), and every refusal carries PostgREST's code and message.
+import { compactVerify, decodeProtectedHeader, errors } from 'jose';
 import { jwtClaimsError, jwtDecodeError } from './errors.ts';
 
 export interface RequestIdentity {
@@ -17,42 +17,48 @@ export interface RequestIdentity {
 export const ANONYMOUS_ROLE = 'anon';
 /** PostgREST tolerates this much clock skew on exp, nbf and iat. */
 const ALLOWED_SKEW_SECONDS = 30;
-const HMAC_ALGORITHMS: Record<string, string> = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+/** PostgREST's key set is the one secret, so every HMAC algorithm verifies with it; nothing else does. */
+const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 
-function decodeSegment(segment: string): Buffer | undefined {
-	if (!/^[A-Za-z0-9_-]*$/.test(segment)) return undefined;
-	return Buffer.from(segment, 'base64url');
-}
-
-function parseJsonObject(bytes: Buffer | undefined): Record<string, unknown> | undefined {
-	if (!bytes) return undefined;
+function readHeader(token: string, headerPart: string): Record<string, unknown> {
+	// jose would also accept padding and whitespace in the header; PostgREST's decoder does not.
+	if (!/^[A-Za-z0-9_-]*$/.test(headerPart)) throw jwtDecodeError('JWT cryptographic operation failed');
 	try {
-		const value: unknown = JSON.parse(bytes.toString('utf8'));
-		return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+		return decodeProtectedHeader(token);
 	} catch {
-		return undefined;
+		throw jwtDecodeError('JWT cryptographic operation failed');
 	}
 }
 
-function verifySignature(token: string, secret: Uint8Array): Record<string, unknown> {
+async function verifySignature(token: string, secret: Uint8Array): Promise<Record<string, unknown>> {
 	const parts = token.split('.');
 	if (parts.length !== 3) throw jwtDecodeError(`Expected 3 parts in JWT; got ${parts.length}`);
-	const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-	const header = parseJsonObject(decodeSegment(headerPart));
-	if (!header) throw jwtDecodeError('JWT cryptographic operation failed');
+	const header = readHeader(token, parts[0] as string);
+	// Decided before jose sees the token: jose refuses both alike, PostgREST tells them apart.
 	if (header.alg === 'none') {
 		throw jwtDecodeError('Wrong or unsupported encoding algorithm', "JWT is unsecured but expected 'alg' was not 'none'");
 	}
-	const digest = typeof header.alg === 'string' ? HMAC_ALGORITHMS[header.alg] : undefined;
-	if (!digest) throw jwtDecodeError('No suitable key or wrong key type', 'No suitable key was found to decode the JWT');
-	const expected = createHmac(digest, secret).update(`${headerPart}.${payloadPart}`).digest();
-	const given = decodeSegment(signaturePart);
-	if (!given || given.length !== expected.length || !timingSafeEqual(given, expected)) {
-		throw jwtDecodeError('No suitable key or wrong key type', 'None of the keys was able to decode the JWT');
+	if (typeof header.alg !== 'string' || !HMAC_ALGORITHMS.includes(header.alg)) {
+		throw jwtDecodeError('No suitable key or wrong key type', 'No suitable key was found to decode the JWT');
 	}
-	const claims = parseJsonObject(decodeSegment(payloadPart));
-	if (!claims) throw jwtClaimsError('Parsing claims failed');
-	return claims;
+	let payload: Uint8Array;
+	try {
+		({ payload } = await compactVerify(token, secret, { algorithms: HMAC_ALGORITHMS }));
+	} catch (error) {
+		if (error instanceof errors.JOSEError) throw jwtDecodeError('No suitable key or wrong key type', 'None of the keys was able to decode the JWT');
+		throw error;
+	}
+	return parseClaims(payload);
+}
+
+function parseClaims(payload: Uint8Array): Record<string, unknown> {
+	try {
+		const value: unknown = JSON.parse(new TextDecoder().decode(payload));
+		if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+	} catch {
+		// refused below, like a payload that is JSON but not an object
+	}
+	throw jwtClaimsError('Parsing claims failed');
 }
 
 function checkClaims(claims: Record<string, unknown>, nowSeconds: number): void {
@@ -67,6 +73,8 @@ function checkClaims(claims: Record<string, unknown>, nowSeconds: number): void 
 		if (typeof value !== 'number') throw jwtClaimsError(`The JWT '${name}' claim must be a number`);
 		if (isViolated(Math.floor(value))) throw jwtClaimsError(message);
 	}
+	// Only the type is checked: PostgREST also matches the audience against its `jwt-aud` setting,
+	// and without one (the stack has none) it accepts any audience.
 	const audience = claims.aud;
 	const isString = (value: unknown) => typeof value === 'string';
 	if (audience !== undefined && audience !== null && !isString(audience) && !(Array.isArray(audience) && audience.every(isString))) {
@@ -75,16 +83,16 @@ function checkClaims(claims: Record<string, unknown>, nowSeconds: number): void 
 }
 
 /**
- * The identity of a request from its Authorization header. Throws the RestError PostgREST answers
- * for a token it refuses.
+ * The identity of a request from its Authorization header. Rejects with the RestError PostgREST
+ * answers for a token it refuses.
  */
-export function identify(authorization: string | undefined, secret: Uint8Array, nowSeconds = Date.now() / 1000): RequestIdentity {
+export async function identify(authorization: string | undefined, secret: Uint8Array, nowSeconds = Date.now() / 1000): Promise<RequestIdentity> {
 	const match = authorization === undefined ? null : /^bearer(?:\s+(.*))?$/is.exec(authorization.trim());
 	if (!match) return { role: ANONYMOUS_ROLE, claims: { role: ANONYMOUS_ROLE }, authenticated: false };
 	const token = (match[1] ?? '').trim();
 	if (!token) throw jwtDecodeError('Empty JWT is sent in Authorization header');
 
-	const claims = verifySignature(token, secret);
+	const claims = await verifySignature(token, secret);
 	checkClaims(claims, nowSeconds);
 	const roleClaim = claims.role;
 	const role = roleClaim === undefined || roleClaim === null ? ANONYMOUS_ROLE : typeof roleClaim === 'string' ? roleClaim : JSON.stringify(roleClaim);

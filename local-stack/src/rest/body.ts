@@ -28,6 +28,17 @@ function nestingDepth(text: string): number {
 	return deepest;
 }
 
+/** A JSON body handed to Postgres as sent, so numbers and text keep their exact form. */
+export interface JsonBody {
+	text: string;
+	/** One object rather than an array of them. */
+	isObject: boolean;
+}
+
+type JsonObject = Record<string, unknown>;
+
+const isJsonObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export function parseJsonBody(text: string): unknown {
 	if (nestingDepth(text) > MAX_JSON_NESTING) throw invalidBody(`JSON body nested deeper than ${MAX_JSON_NESTING} levels`);
 	try {
@@ -35,4 +46,25 @@ export function parseJsonBody(text: string): unknown {
 	} catch {
 		throw invalidBody();
 	}
+}
+
+/** A write's body as PostgREST accepts it: one JSON object or an array of objects. */
+export interface WriteBody {
+	json: JsonBody;
+	rows: JsonObject[];
+}
+
+export function parseWriteBody(text: string): WriteBody {
+	const value = parseJsonBody(text);
+	if (isJsonObject(value)) return { json: { text, isObject: true }, rows: [value] };
+	if (Array.isArray(value) && value.every(isJsonObject)) return { json: { text, isObject: false }, rows: value };
+	throw invalidBody();
+}
+
+/** The named arguments of a function call sent as a JSON object; an empty body names none. */
+export function parseArgumentsBody(text: string): { json: JsonBody; names: string[] } {
+	if (text.trim() === '') return { json: { text: '{}', isObject: true }, names: [] };
+	const value = parseJsonBody(text);
+	if (!isJsonObject(value)) throw invalidBody();
+	return { json: { text, isObject: true }, names: Object.keys(value) };
 }

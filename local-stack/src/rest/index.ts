@@ -19,7 +19,7 @@ const TABLE_OPTIONS: RestResponse = { status: 200, headers: { allow: 'OPTIONS,GE
 async function dispatch(service: RestService, request: RestRequest): Promise<RestResponse> {
 	let identity: RequestIdentity | undefined;
 	try {
-		identity = identify(request.headers.get('authorization') ?? undefined, service.jwtSecret);
+		identity = await identify(request.headers.get('authorization') ?? undefined, service.jwtSecret);
 		const { schema, negotiated } = negotiateSchema(request, service.config);
 		const preferHeader = request.headers.get('prefer');
 		const preferences = parsePreferences(preferHeader === null ? [] : [preferHeader]);

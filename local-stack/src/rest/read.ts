@@ -2,17 +2,17 @@
 // with PostgREST's counting (exact, planned, estimated), Content-Range and 200/206/416.
 import type { Sql } from '../database.ts';
 import type { RowRange } from './ast.ts';
+import { finishCount } from './count.ts';
 import { invalidRange, singularityError } from './errors.ts';
 import { negotiateResponse } from './media.ts';
 import { parseQueryString } from './parse.ts';
-import { ReadPlanner, type ReadNode } from './plan.ts';
-import { preferenceApplied, type Preferences } from './preferences.ts';
+import { preferenceApplied } from './preferences.ts';
 import { readOutcome, topLevelRange } from './range.ts';
+import { planRead, type ReadNode } from './read-plan.ts';
 import {
 	GATEWAY_PARAMS,
 	applyResponseSettings,
 	execute,
-	findTable,
 	planWithCache,
 	profileHeaders,
 	type PreparedRequest,
@@ -20,7 +20,7 @@ import {
 	type RestService,
 	type ResultRow
 } from './request.ts';
-import { countSql, Params, readSql, resultStatement, SOURCE, type CountMode, type RowSource } from './sql.ts';
+import { countSql, Params, readStatement, type RowSource } from './sql.ts';
 
 /** The planner's estimate of how many rows the count query returns (count=planned). */
 export async function plannedCount(sql: Sql, plan: ReadNode, source: RowSource): Promise<number> {
@@ -29,33 +29,6 @@ export async function plannedCount(sql: Sql, plan: ReadNode, source: RowSource):
 	const document = explained.rows[0]?.['QUERY PLAN'];
 	const rows = (typeof document === 'string' ? JSON.parse(document) : document)?.[0]?.Plan?.['Plan Rows'];
 	return typeof rows === 'number' ? rows : 0;
-}
-
-export interface CountPlan {
-	mode: CountMode;
-	/** After the statement: replace or refine the total with the planner's estimate. */
-	finish: (sql: Sql, exactOrBounded: number | undefined) => Promise<number | undefined>;
-}
-
-/** How `Prefer: count=…` is answered: exact in the statement, planned by EXPLAIN, estimated as exact up to max_rows. */
-export function planCount(preference: Preferences['count'], plan: ReadNode, source: RowSource, params: Params, maxRows: number | undefined): CountPlan {
-	const none = async (_sql: Sql, total: number | undefined) => total;
-	if (preference === 'exact' || (preference === 'estimated' && maxRows === undefined)) {
-		return { mode: { kind: 'exact', sql: countSql(plan, source, params) }, finish: none };
-	}
-	if (preference === 'planned') {
-		return { mode: { kind: 'none' }, finish: (sql) => plannedCount(sql, plan, source) };
-	}
-	if (preference === 'estimated' && maxRows !== undefined) {
-		return {
-			mode: { kind: 'exact', sql: countSql(plan, source, params), limit: maxRows + 1 },
-			finish: async (sql, bounded) => {
-				if (bounded === undefined || bounded <= maxRows) return bounded;
-				return Math.max(bounded, await plannedCount(sql, plan, source));
-			}
-		};
-	}
-	return { mode: { kind: 'none' }, finish: none };
 }
 
 export function readResponse(
@@ -89,24 +62,26 @@ export async function handleRead(service: RestService, prepared: PreparedRequest
 	const params = parseQueryString(request.rawQuery, { ignore: GATEWAY_PARAMS });
 	const media = negotiateResponse(request.headers.get('accept') ?? undefined);
 	const range = topLevelRange(params.ranges.get(''), request.headers.get('range') ?? undefined, service.config.maxRows);
-	const { cache, plan } = await planWithCache(service, (cache) => {
-		const table = findTable(cache, prepared.schema, request.target.name);
-		return { cache, plan: new ReadPlanner(cache).plan(table, params, { rootReference: table.name, rootRange: range, applyRootConditions: true }) };
-	});
+	const { cache, plan } = await planWithCache(service, (cache) => ({
+		cache,
+		plan: planRead(cache, {
+			schema: prepared.schema,
+			name: request.target.name,
+			params,
+			range,
+			countPreference: preferences.count,
+			maxRows: service.config.maxRows
+		})
+	}));
 
 	const sqlParams = new Params();
-	const source: RowSource = { kind: 'table' };
-	const count = planCount(preferences.count, plan, source, sqlParams, service.config.maxRows);
-	const statement = resultStatement(readSql(plan, source, sqlParams), count.mode, `SELECT * FROM ${SOURCE}`, {
-		omit: request.method === 'HEAD',
-		singular: media.singular,
-		stripNulls: media.stripNulls
-	});
+	const statement = readStatement(plan, { omit: request.method === 'HEAD', singular: media.singular, stripNulls: media.stripNulls }, sqlParams);
 
 	const { row, pageTotal, total } = await execute(service, prepared, cache, true, async (sql) => {
 		const row = (await sql.query<ResultRow>(statement, sqlParams.values)).rows[0] as ResultRow;
 		const pageTotal = Number(row.page_total);
-		const total = await count.finish(sql, row.total_result_set === null ? undefined : Number(row.total_result_set));
+		const counted = row.total_result_set === null ? undefined : Number(row.total_result_set);
+		const total = await finishCount(plan.count, counted, () => plannedCount(sql, plan.root, { kind: 'table' }));
 		if (media.singular && pageTotal !== 1) throw singularityError(pageTotal);
 		return { row, pageTotal, total };
 	});

@@ -4,9 +4,9 @@
 import type { Database, Sql } from '../database.ts';
 import type { RequestIdentity } from './auth.ts';
 import type { RestConfig } from './config.ts';
-import { RestError, tableNotFound, unacceptableSchema } from './errors.ts';
+import { RestError, unacceptableSchema } from './errors.ts';
 import type { Preferences } from './preferences.ts';
-import { tableKey, type SchemaCache, type SchemaCacheStore, type Table } from './schema-cache.ts';
+import type { SchemaCache, SchemaCacheStore } from './schema-cache.ts';
 import { parseCookies, runAsRequest } from './transaction.ts';
 
 export interface RestService {
@@ -53,36 +53,6 @@ export function negotiateSchema(request: RestRequest, config: RestConfig): { sch
 	const schema = header.trim();
 	if (!config.schemas.includes(schema)) throw unacceptableSchema(schema, config.schemas);
 	return { schema, negotiated: true };
-}
-
-function levenshtein(a: string, b: string): number {
-	let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-	for (let i = 1; i <= a.length; i++) {
-		const current = [i];
-		for (let j = 1; j <= b.length; j++) {
-			const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-			current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
-		}
-		previous = current;
-	}
-	return previous[b.length] as number;
-}
-
-/** The closest name, when close enough to be worth a hint (PostgREST uses a 0.75 similarity floor). */
-export function closestName(name: string, candidates: string[]): string | undefined {
-	let best: { candidate: string; score: number } | undefined;
-	for (const candidate of candidates) {
-		const score = 1 - levenshtein(name, candidate) / Math.max(name.length, candidate.length, 1);
-		if (score >= 0.75 && (!best || score > best.score)) best = { candidate, score };
-	}
-	return best?.candidate;
-}
-
-export function findTable(cache: SchemaCache, schema: string, name: string): Table {
-	const table = cache.tables.get(tableKey(schema, name));
-	if (table) return table;
-	const names = [...cache.tables.values()].filter((candidate) => candidate.schema === schema).map((candidate) => candidate.name);
-	throw tableNotFound(schema, name, closestName(name, names));
 }
 
 /** Errors that mean "the schema cache does not know this (yet)". */

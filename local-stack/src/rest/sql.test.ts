@@ -1,59 +1,27 @@
 import { describe, expect, it } from 'vitest';
-import { RestError } from './errors.ts';
 import { parseQueryString } from './parse.ts';
-import { findRelationship, ReadPlanner, type ReadNode } from './plan.ts';
-import { tableKey, type Column, type Relationship, type Routine, type SchemaCache, type Table } from './schema-cache.ts';
-import { arrayLiteral, callSql, countSql, deleteSql, insertSql, Params, quoteIdent, readSql, resultStatement, updateSql, writeStatement } from './sql.ts';
-
-function column(name: string, type = 'text', defaultExpression: string | null = null): Column {
-	return { name, type, notNull: false, defaultExpression, generated: false };
-}
-
-function table(name: string, columns: Column[], primaryKey = ['id']): Table {
-	return { schema: 'public', name, columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey, uniqueKeys: [primaryKey] };
-}
-
-const organizations = table('organizations', [column('id', 'uuid', 'gen_random_uuid()'), column('name')]);
-const users = table('users', [
-	column('id', 'uuid'),
-	column('organization_id', 'uuid'),
-	column('email'),
-	column('first_name'),
-	column('role', 'public.user_role', `'member'::public.user_role`),
-	column('created_by', 'uuid'),
-	column('we"ird')
-]);
-// Two foreign keys to the same table: embedding `users` from here is ambiguous without a hint.
-const transfers = table('transfers', [column('id', 'uuid'), column('from_user', 'uuid'), column('to_user', 'uuid')]);
-
-function relationshipsOf(fk: { constraint: string; table: Table; foreign: Table; column: string }): Relationship[] {
-	const isSelf = fk.table === fk.foreign;
-	return [
-		{ constraint: fk.constraint, table: fk.table, foreignTable: fk.foreign, cardinality: 'm2o', columns: [[fk.column, 'id']], isSelf },
-		{ constraint: fk.constraint, table: fk.foreign, foreignTable: fk.table, cardinality: 'o2m', columns: [['id', fk.column]], isSelf }
-	];
-}
-
-function buildCache(): SchemaCache {
-	const all = [
-		...relationshipsOf({ constraint: 'users_organization_id_fkey', table: users, foreign: organizations, column: 'organization_id' }),
-		...relationshipsOf({ constraint: 'users_created_by_fkey', table: users, foreign: users, column: 'created_by' }),
-		...relationshipsOf({ constraint: 'transfers_from_user_fkey', table: transfers, foreign: users, column: 'from_user' }),
-		...relationshipsOf({ constraint: 'transfers_to_user_fkey', table: transfers, foreign: users, column: 'to_user' })
-	];
-	const relationships = new Map<string, Relationship[]>();
-	for (const relationship of all) {
-		const key = tableKey('public', relationship.table.name);
-		relationships.set(key, [...(relationships.get(key) ?? []), relationship]);
-	}
-	return {
-		schemas: ['public'],
-		tables: new Map([organizations, users, transfers].map((t) => [tableKey('public', t.name), t])),
-		relationships,
-		routines: new Map(),
-		roleSettings: new Map()
-	};
-}
+import { findRelationship, planRead, ReadPlanner, type ReadNode } from './read-plan.ts';
+import type { Routine, Table } from './schema-cache.ts';
+import { buildCache, column, organizations, restError, transfers, users } from './schema-fixture.ts';
+import { parseWriteBody } from './body.ts';
+import { callArguments, planCall } from './call-plan.ts';
+import { planMutation } from './mutate-plan.ts';
+import {
+	arrayLiteral,
+	callSql,
+	callStatement,
+	countSql,
+	deleteSql,
+	insertSql,
+	mutateStatement,
+	Params,
+	quoteIdent,
+	readSql,
+	readStatement,
+	resultStatement,
+	updateSql,
+	writeStatement
+} from './sql.ts';
 
 const cache = buildCache();
 
@@ -65,16 +33,6 @@ function plan(query: string, target = users): ReadNode {
 function read(query: string, target = users): { sql: string; values: Array<string | null> } {
 	const params = new Params();
 	return { sql: readSql(plan(query, target), { kind: 'table' }, params), values: params.values };
-}
-
-function restError(run: () => unknown): RestError {
-	try {
-		run();
-	} catch (error) {
-		if (error instanceof RestError) return error;
-		throw error;
-	}
-	throw new Error('expected a RestError');
 }
 
 describe('identifiers and values', () => {
@@ -223,6 +181,7 @@ describe('writes', () => {
 		const params = new Params();
 		const sql = insertSql(
 			{
+				kind: 'insert',
 				table: users,
 				columns: [column('id', 'uuid'), column('email'), column('role', 'public.user_role')],
 				body: { text: '[{"id":"1","email":"a@x.test","role":"admin"}]', isObject: false },
@@ -245,7 +204,7 @@ describe('writes', () => {
 	it('fills missing keys with column defaults when asked (missing=default)', () => {
 		const params = new Params();
 		const sql = insertSql(
-			{ table: users, columns: [column('email'), column('role', 'public.user_role', `'member'::public.user_role`)], body: { text: '{"email":"a"}', isObject: true }, applyDefaults: true, returning: [] },
+			{ kind: 'insert', table: users, columns: [column('email'), column('role', 'public.user_role', `'member'::public.user_role`)], body: { text: '{"email":"a"}', isObject: true }, applyDefaults: true, returning: [] },
 			params
 		);
 		expect(sql).toContain(`LATERAL (SELECT jsonb_build_object($2::text, 'member'::public.user_role) || pgrst_payload.json_data AS val) pgrst_json_defs`);
@@ -255,26 +214,26 @@ describe('writes', () => {
 	});
 
 	it('inserts default rows for empty objects', () => {
-		const sql = insertSql({ table: organizations, columns: [], body: { text: '{}', isObject: true }, applyDefaults: false, returning: ['id'] }, new Params());
+		const sql = insertSql({ kind: 'insert', table: organizations, columns: [], body: { text: '{}', isObject: true }, applyDefaults: false, returning: ['id'] }, new Params());
 		expect(sql).toBe('INSERT INTO "public"."organizations" SELECT  FROM (SELECT $1::json AS json_data) pgrst_payload, LATERAL (SELECT  FROM (values(1)) _ ) pgrst_body RETURNING "public"."organizations"."id"');
 	});
 
 	it('updates with the request filters and returns nothing for an empty body', () => {
 		const conditions = new ReadPlanner(cache).conditions(users, parseQueryString('id=eq.42&or=(role.eq.admin,role.eq.member)'));
 		const params = new Params();
-		const sql = updateSql({ table: users, columns: [column('first_name')], body: { text: '{"first_name":"Ada"}', isObject: true }, conditions, returning: [] }, params);
+		const sql = updateSql({ kind: 'update', table: users, columns: [column('first_name')], body: { text: '{"first_name":"Ada"}', isObject: true }, conditions, returning: [] }, params);
 		expect(sql).toBe(
 			'UPDATE "public"."users" SET "first_name" = pgrst_body."first_name" FROM (SELECT $1::json AS json_data) pgrst_payload, ' +
 				'LATERAL (SELECT "first_name" FROM json_to_record(pgrst_payload.json_data) AS _("first_name" text) ) pgrst_body ' +
 				'WHERE "public"."users"."id" = $2 AND ("public"."users"."role" = $3 OR "public"."users"."role" = $4) RETURNING 1'
 		);
-		expect(updateSql({ table: users, columns: [], body: { text: '{}', isObject: true }, conditions, returning: [] }, new Params())).toBe('SELECT NULL FROM "public"."users" WHERE false');
+		expect(updateSql({ kind: 'update', table: users, columns: [], body: { text: '{}', isObject: true }, conditions, returning: [] }, new Params())).toBe('SELECT NULL FROM "public"."users" WHERE false');
 	});
 
 	it('deletes with filters and reads the response back from the CTE', () => {
 		const params = new Params();
 		const conditions = new ReadPlanner(cache).conditions(users, parseQueryString('id=eq.42'));
-		const write = deleteSql(users, conditions, ['id', 'organization_id'], params);
+		const write = deleteSql({ kind: 'delete', table: users, conditions, returning: ['id', 'organization_id'] }, params);
 		expect(write).toBe('DELETE FROM "public"."users" WHERE "public"."users"."id" = $1 RETURNING "public"."users"."id", "public"."users"."organization_id"');
 		const response = new ReadPlanner(cache).plan(users, parseQueryString('select=id,organizations(name)'), { rootReference: 'pgrst_source', rootRange: { offset: 0 }, applyRootConditions: false });
 		const select = readSql(response, { kind: 'cte' }, params);
@@ -307,5 +266,58 @@ describe('calls', () => {
 				'LATERAL (SELECT "public"."search_users"("term" := pgrst_body."term") pgrst_scalar) pgrst_call'
 		);
 		expect(callSql({ ...routine, returnKind: 'composite' }, [], { text: '{}', isObject: true }, new Params())).toBe('SELECT pgrst_call.* FROM "public"."search_users"() pgrst_call');
+	});
+});
+
+describe('statements of planned requests', () => {
+	const shape = { omit: false, singular: false, stripNulls: false };
+
+	it('counts a read as its plan says: exactly, up to max_rows + 1, or not in the statement', () => {
+		const request = { schema: 'public', name: 'users', params: parseQueryString('select=id&role=eq.admin'), range: { offset: 0, limit: 10 }, maxRows: 10 };
+		const exact = new Params();
+		expect(readStatement(planRead(cache, { ...request, countPreference: 'exact' }), shape, exact)).toContain(
+			'pgrst_source_count AS ( SELECT 1 FROM "public"."users" WHERE "public"."users"."role" = $1 )'
+		);
+		// The count's parameters come first, then the page's.
+		expect(exact.values).toEqual(['admin', 'admin', '10', '0']);
+		expect(readStatement(planRead(cache, { ...request, countPreference: 'estimated' }), shape, new Params())).toContain('"public"."users"."role" = $1 LIMIT 11 )');
+		const planned = readStatement(planRead(cache, { ...request, countPreference: 'planned' }), shape, new Params());
+		expect(planned).not.toContain('pgrst_source_count');
+		expect(planned).toContain('null::bigint AS total_result_set');
+	});
+
+	it('writes a mutation with its response read back only for return=representation', () => {
+		const mutate = (preferences: { return?: 'representation' | 'minimal'; resolution?: 'merge-duplicates' }) =>
+			mutateStatement(
+				planMutation(cache, { kind: 'insert', schema: 'public', name: 'users', params: parseQueryString('select=id,organizations(name)'), preferences, body: parseWriteBody('{"id":"1"}') }),
+				{ singular: false, stripNulls: false },
+				new Params()
+			);
+		const minimal = mutate({});
+		expect(minimal).toMatch(/^WITH pgrst_source AS \( INSERT INTO "public"."users"\("id"\) .* RETURNING 1 \) /);
+		expect(minimal).toContain(`'' AS body`);
+		expect(minimal).toContain('FROM ( SELECT * FROM pgrst_source ) _postgrest_t');
+		const representation = mutate({ return: 'representation', resolution: 'merge-duplicates' });
+		expect(representation).toContain('RETURNING "public"."users"."id", "public"."users"."organization_id" )');
+		expect(representation).toContain('FROM "pgrst_source" LEFT JOIN LATERAL');
+		expect(representation).toContain(`nullif(current_setting('pgrst.inserted', true), '')::int AS inserted`);
+	});
+
+	it('calls a function, reading rows through the result plan and single values as they are', () => {
+		const call = (name: string, query: string, body: string, count?: 'exact') => {
+			const params = parseQueryString(query);
+			const args = callArguments({ readMethod: false, queryArgs: [], contentType: undefined, body });
+			const plan = planCall(cache, { schema: 'public', name, params, args, readMethod: false, range: params.ranges.get('') ?? { offset: 0 }, countPreference: count, maxRows: undefined });
+			return callStatement(plan, shape, new Params());
+		};
+		const rows = call('search_users', 'select=id&role=eq.admin', '{"search":"a"}', 'exact');
+		expect(rows).toContain('LATERAL "public"."search_users"("search" := pgrst_body."search") pgrst_call');
+		expect(rows).toContain('pgrst_source_count AS ( SELECT 1 FROM "pgrst_source" WHERE "pgrst_source"."role" = $2 )');
+		expect(rows).toContain(`coalesce(json_agg(_postgrest_t), '[]')::text AS body`);
+		const value = call('add', 'limit=1', '{"a":1,"b":2}', 'exact');
+		expect(value).toContain('pgrst_source_count AS ( SELECT 1 FROM pgrst_source )');
+		expect(value).toContain(`coalesce(json_agg(_postgrest_t.pgrst_scalar)->0, 'null')::text AS body`);
+		expect(value).toContain('FROM ( SELECT * FROM pgrst_source LIMIT $2 OFFSET $3 ) _postgrest_t');
+		expect(call('touch', '', '{}')).toContain(`'' AS body`);
 	});
 });

@@ -1,9 +1,14 @@
-// Read plans and writes to SQL text, shaped like PostgREST's own statements (Query/QueryBuilder.hs,
-// SqlFragment.hs, Statements.hs): one statement per request, a `pgrst_source` CTE holding the
-// rows, the body aggregated with json_agg in Postgres. Every name is quoted (tables, columns and
-// functions were checked against the schema cache); every value from the request is a bound parameter.
+// Read, mutate and call plans to SQL text, shaped like PostgREST's own statements
+// (Query/QueryBuilder.hs, SqlFragment.hs, Statements.hs): one statement per request, a
+// `pgrst_source` CTE holding the rows, the body aggregated with json_agg in Postgres. Every name is
+// quoted (tables, columns and functions were checked against the schema cache); every value from
+// the request is a bound parameter.
 import type { Field, OpExpr, RowRange } from './ast.ts';
-import { outputName, outputNames, type EmbedPlan, type PlanLogic, type PlanOrder, type ReadNode, type SelectColumn } from './plan.ts';
+import type { JsonBody } from './body.ts';
+import type { CallPlan } from './call-plan.ts';
+import type { CountStrategy } from './count.ts';
+import { mergesDuplicates, type DeleteMutation, type InsertMutation, type MutatePlan, type Mutation, type UpdateMutation } from './mutate-plan.ts';
+import { outputName, outputNames, SOURCE, type EmbedPlan, type PlanLogic, type PlanOrder, type ReadNode, type ReadPlan, type SelectColumn } from './read-plan.ts';
 import type { Column, Routine, Table } from './schema-cache.ts';
 
 /** Bound parameters of one statement; `add` returns the placeholder to write. */
@@ -35,7 +40,6 @@ export function arrayLiteral(values: string[]): string {
 	return `{${values.map(element).join(',')}}`;
 }
 
-export const SOURCE = 'pgrst_source';
 const RESULT = '_postgrest_t';
 
 // ── fragments ─────────────────────────────────────────────────────────────────────────────────
@@ -225,6 +229,14 @@ const RESPONSE_SETTINGS = `nullif(current_setting('response.headers', true), '')
 /** How the total is counted in the statement: exactly, or exactly up to a bound (count=estimated). */
 export type CountMode = { kind: 'none' } | { kind: 'exact'; sql: string; limit?: number };
 
+/** A planned count is not counted in the statement: it comes from EXPLAIN afterwards. */
+function countMode(strategy: CountStrategy, node: ReadNode, source: RowSource, params: Params): CountMode {
+	if (strategy.kind === 'exact') return { kind: 'exact', sql: countSql(node, source, params) };
+	// One row past max_rows tells "exactly max_rows" from "more, estimate them".
+	if (strategy.kind === 'estimated') return { kind: 'exact', sql: countSql(node, source, params), limit: strategy.maxRows + 1 };
+	return { kind: 'none' };
+}
+
 /** The statement of a read or a call: rows in the CTE, count, page size and body in one row. */
 export function resultStatement(sourceSql: string, count: CountMode, selectSql: string, shape: BodyShape): string {
 	const countCte = count.kind === 'exact' ? `, pgrst_source_count AS ( ${count.sql}${count.limit ? ` LIMIT ${count.limit}` : ''} )` : '';
@@ -236,13 +248,14 @@ export function resultStatement(sourceSql: string, count: CountMode, selectSql: 
 	);
 }
 
-// ── writes ────────────────────────────────────────────────────────────────────────────────────
-
-export interface JsonBody {
-	/** The request body as sent: Postgres decodes it, so numbers and text keep their exact form. */
-	text: string;
-	isObject: boolean;
+/** The statement of a read: the plan's rows in the CTE, counted as the plan's strategy says. */
+export function readStatement(plan: ReadPlan, shape: BodyShape, params: Params): string {
+	const source: RowSource = { kind: 'table' };
+	const count = countMode(plan.count, plan.root, source, params);
+	return resultStatement(readSql(plan.root, source, params), count, `SELECT * FROM ${SOURCE}`, shape);
 }
+
+// ── writes ────────────────────────────────────────────────────────────────────────────────────
 
 function typedColumns(columns: Column[]): string {
 	return columns.map((column) => `${quoteIdent(column.name)} ${column.type}`).join(', ');
@@ -288,16 +301,7 @@ function returningSql(table: Table, returning: string[]): string {
 const countInserted = (sign: '+' | '-') =>
 	`set_config('pgrst.inserted', (coalesce(nullif(current_setting('pgrst.inserted', true), '')::int, 0) ${sign} 1)::text, true) <> '${sign === '+' ? '0' : '-1'}'`;
 
-export interface InsertSpec {
-	table: Table;
-	columns: Column[];
-	body: JsonBody;
-	applyDefaults: boolean;
-	onConflict?: { resolution: 'merge-duplicates' | 'ignore-duplicates'; columns: string[] };
-	returning: string[];
-}
-
-export function insertSql(spec: InsertSpec, params: Params): string {
+export function insertSql(spec: InsertMutation, params: Params): string {
 	const names = spec.columns.map((column) => quoteIdent(column.name));
 	const merge = spec.onConflict?.resolution === 'merge-duplicates';
 	let sql = `INSERT INTO ${qualifiedTable(spec.table)}${names.length ? `(${names.join(', ')})` : ''} `;
@@ -312,15 +316,7 @@ export function insertSql(spec: InsertSpec, params: Params): string {
 	return sql + returningSql(spec.table, spec.returning);
 }
 
-export interface UpdateSpec {
-	table: Table;
-	columns: Column[];
-	body: JsonBody;
-	conditions: PlanLogic[];
-	returning: string[];
-}
-
-export function updateSql(spec: UpdateSpec, params: Params): string {
+export function updateSql(spec: UpdateMutation, params: Params): string {
 	const table = qualifiedTable(spec.table);
 	if (spec.columns.length === 0) {
 		// `UPDATE … SET` needs a column; an empty body changes nothing and returns no row.
@@ -334,10 +330,21 @@ export function updateSql(spec: UpdateSpec, params: Params): string {
 	return `UPDATE ${table} SET ${assignments} ${from}${where}${returningSql(spec.table, spec.returning)}`;
 }
 
-export function deleteSql(table: Table, conditions: PlanLogic[], returning: string[], params: Params): string {
-	const name = qualifiedTable(table);
-	const where = conditions.map((logic) => logicSql(name, table, logic, params));
-	return `DELETE FROM ${name}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${returningSql(table, returning)}`;
+export function deleteSql(spec: DeleteMutation, params: Params): string {
+	const name = qualifiedTable(spec.table);
+	const where = spec.conditions.map((logic) => logicSql(name, spec.table, logic, params));
+	return `DELETE FROM ${name}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}${returningSql(spec.table, spec.returning)}`;
+}
+
+function mutationSql(mutation: Mutation, params: Params): string {
+	switch (mutation.kind) {
+		case 'insert':
+			return insertSql(mutation, params);
+		case 'update':
+			return updateSql(mutation, params);
+		case 'delete':
+			return deleteSql(mutation, params);
+	}
 }
 
 /** The statement of a write: the write in the CTE, the response rows read back from it. */
@@ -351,10 +358,17 @@ export function writeStatement(writeSql: string, responseSql: string | undefined
 	);
 }
 
+/** The statement of a write request: the mutation, and its response read back when one is returned. */
+export function mutateStatement(plan: MutatePlan, shape: Omit<BodyShape, 'omit'>, params: Params): string {
+	const write = mutationSql(plan.mutation, params);
+	const response = plan.representation ? readSql(plan.response, { kind: 'cte' }, params) : undefined;
+	return writeStatement(write, response, { ...shape, omit: !plan.representation }, mergesDuplicates(plan.mutation));
+}
+
 // ── calls ─────────────────────────────────────────────────────────────────────────────────────
 
 /** The rows of a function returning single values: no columns to select or filter, only a range. */
-export function scalarResultSql(range: RowRange, params: Params): string {
+function scalarResultSql(range: RowRange, params: Params): string {
 	return `SELECT * FROM ${SOURCE}${rangeSql(range, params)}`;
 }
 
@@ -371,4 +385,22 @@ export function callSql(routine: Routine, argumentNames: string[], body: JsonBod
 	});
 	const args = argumentNames.map((argument) => `${quoteIdent(argument)} := pgrst_body.${quoteIdent(argument)}`).join(', ');
 	return `SELECT ${selected} ${jsonBodyFrom(body, columns, params, { limitOne: true })}, LATERAL ${call(args)}`;
+}
+
+/** The statement of a call: the function's results in the CTE, read back through the plan's result read. */
+export function callStatement(plan: CallPlan, shape: Omit<BodyShape, 'scalar' | 'single'>, params: Params): string {
+	const { routine, result } = plan;
+	const source = callSql(routine, plan.argumentNames, plan.args, params);
+	const count: CountMode = result
+		? countMode(plan.count, result, { kind: 'cte' }, params)
+		: plan.count.kind === 'exact'
+			? { kind: 'exact', sql: `SELECT 1 FROM ${SOURCE}` }
+			: { kind: 'none' };
+	const select = result ? readSql(result, { kind: 'cte' }, params) : scalarResultSql(plan.range, params);
+	return resultStatement(source, count, select, {
+		...shape,
+		omit: shape.omit || routine.returnKind === 'void',
+		scalar: routine.returnKind !== 'composite',
+		single: !routine.returnsSet
+	});
 }

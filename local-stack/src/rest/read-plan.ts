@@ -1,8 +1,10 @@
-// From parsed parameters to a read plan checked against the schema cache (PostgREST's Plan.hs):
-// embedded resources resolved to foreign-key relationships, every column looked up, filters,
-// logic trees, orders and ranges attached to the node their embed path names. Nothing here writes
-// SQL; sql.ts turns the plan into a statement.
+// From parsed parameters to a read plan checked against the schema cache (PostgREST's
+// Plan/ReadPlan.hs and readPlan in Plan.hs): embedded resources resolved to foreign-key
+// relationships, every column looked up, filters, logic trees, orders and ranges attached to the
+// node their embed path names. Writes and calls read their response through the same plan
+// (mutate-plan.ts, call-plan.ts). Pure: sql.ts writes the statement, read.ts runs it.
 import type { EmbedPath, Field, JoinType, LogicTree, OpExpr, OrderTerm, QueryParams, RowRange, SelectItem } from './ast.ts';
+import { countStrategy, type CountStrategy } from './count.ts';
 import {
 	aggregatesNotAllowed,
 	ambiguousRelationship,
@@ -13,7 +15,9 @@ import {
 	unacceptableFilter,
 	undefinedColumn
 } from './errors.ts';
+import type { Preferences } from './preferences.ts';
 import { tableKey, type Relationship, type SchemaCache, type Table } from './schema-cache.ts';
+import { findTable } from './schema-lookup.ts';
 
 export interface SelectColumn {
 	/** `*` selects every column. */
@@ -61,6 +65,12 @@ export interface EmbedPlan {
 	relationship: Relationship;
 	node: ReadNode;
 }
+
+/**
+ * The CTE a write or call puts its rows in. Plans over those rows name it too, so an unknown
+ * column is reported against it as Postgres would (`column pgrst_source.x does not exist`).
+ */
+export const SOURCE = 'pgrst_source';
 
 const isToOne = (relationship: Relationship) => relationship.cardinality !== 'o2m';
 
@@ -131,7 +141,7 @@ export function outputNames(node: ReadNode): string[] {
 }
 
 export interface PlanOptions {
-	/** How the top-level rows are named in SQL: the table's name, or `pgrst_source` after a write. */
+	/** How the top-level rows are named in SQL: the table's name, or SOURCE after a write or call. */
 	rootReference: string;
 	/** Range of the top level (limit/offset, Range header and max_rows already combined). */
 	rootRange: RowRange;
@@ -272,4 +282,26 @@ export class ReadPlanner {
 
 function isEmptyEmbed(node: ReadNode): boolean {
 	return node.select.length === 0 && node.embeds.every((embed) => embed.empty);
+}
+
+/** A GET or HEAD on a table or view. */
+export interface ReadPlan {
+	root: ReadNode;
+	count: CountStrategy;
+}
+
+export interface ReadRequest {
+	schema: string;
+	name: string;
+	params: QueryParams;
+	/** The top-level range: limit/offset, Range header and max_rows already combined. */
+	range: RowRange;
+	countPreference: Preferences['count'];
+	maxRows: number | undefined;
+}
+
+export function planRead(cache: SchemaCache, request: ReadRequest): ReadPlan {
+	const table = findTable(cache, request.schema, request.name);
+	const root = new ReadPlanner(cache).plan(table, request.params, { rootReference: table.name, rootRange: request.range, applyRootConditions: true });
+	return { root, count: countStrategy(request.countPreference, request.maxRows) };
 }
