@@ -5,7 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
 	plugins: [sveltekit()],
 	test: {
-		include: ['src/**/*.{test,spec}.ts', 'local-stack/**/*.test.ts'],
+		include: ['src/**/*.{test,spec}.ts', 'local-stack/**/*.test.ts', 'scripts/**/*.test.ts'],
 		projects: [
 			{
 				// The SPA's unit and component tests: Svelte's browser build in a DOM (happy-dom has
@@ -17,9 +17,9 @@ export default defineConfig({
 				test: { name: 'spa', environment: 'happy-dom', include: ['src/**/*.{test,spec}.ts'], exclude: ['local-stack/**', 'node_modules/**'] }
 			},
 			{
-				// The local stack is Node code: plain Node environment.
+				// The local stack and the scripts are Node code: plain Node environment.
 				extends: true,
-				test: { name: 'node', environment: 'node', include: ['local-stack/**/*.test.ts'], exclude: ['src/**', 'node_modules/**'] }
+				test: { name: 'node', environment: 'node', include: ['local-stack/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/**', 'node_modules/**'] }
 			}
 		]
 	}

@@ -1,4 +1,4 @@
-// Regenerates src/lib/database.types.ts from the migrations, on a throwaway cluster (the Supabase
+// Regenerates supabase/functions/_shared/database.types.ts from the migrations, on a throwaway cluster (the Supabase
 // CLI's `gen types` needs Docker; this runs the same generator, postgres-meta, directly).
 import { writeFileSync } from 'node:fs';
 import { configuredMajor, startPostgres } from '../local-stack/src/postgres.ts';

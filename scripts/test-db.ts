@@ -115,9 +115,9 @@ for (const major of MAJORS) {
 	try {
 		step('generated types are current');
 		if (generateTypes(kept.url) !== readFileSync(typesFile, 'utf8')) {
-			throw new Error('src/lib/database.types.ts is stale: run `npm run gen:types` and commit the result.');
+			throw new Error('supabase/functions/_shared/database.types.ts is stale: run `npm run gen:types` and commit the result.');
 		}
-		console.log('src/lib/database.types.ts matches the migrations');
+		console.log('supabase/functions/_shared/database.types.ts matches the migrations');
 	} finally {
 		await kept.stop();
 	}

@@ -15,22 +15,22 @@ npm run --silent build >/dev/null
 echo "── unit and component tests (vitest)"
 npm run --silent test:unit
 
-echo "── Edge Functions: deno check + deno test (pure modules)"
+echo "── Edge Functions: deployable from supabase/functions alone, deno check + deno test (pure modules)"
 npm run --silent test:functions
 
-echo "── database (PostgreSQL 15, Supabase CLI, pgTAP, race, mutations)"
+echo "── database (PostgreSQL 15 and 17, Supabase CLI, pgTAP, race, mutations)"
 npm run --silent test:db
 
-echo "── local stack contract (supabase-js against the stack on PostgreSQL 15)"
+echo "── local stack contract (supabase-js against the stack on PostgreSQL 17)"
 npm run --silent test:stack
 
 echo "── attacks and faults (catalogue, races, fuzzing, dropped connections, secrets)"
 npm run --silent test:attacks
 
-echo "── local stack commands (npm run dev / stack / stack:status on PGlite)"
+echo "── local stack commands (npm run dev / stack / stack:status on the embedded PostgreSQL)"
 npm run --silent test:cli
 
-echo "── end-to-end (Playwright in Debian's Chromium, local stack on PostgreSQL 15)"
+echo "── end-to-end (Playwright in Debian's Chromium, local stack on PostgreSQL 17)"
 E2E_SKIP_BUILD=1 npm run --silent test:e2e
 
 echo "── benchmarks, quick version (budgets reported, not enforced)"

@@ -33,7 +33,7 @@ export async function prepareDatabase(server: { adminUrl: string; url: string })
 
 export const seedFile = resolve(supabaseDir, 'seed.sql');
 
-export const typesFile = resolve(projectRoot, 'src/lib/database.types.ts');
+export const typesFile = resolve(supabaseDir, 'functions/_shared/database.types.ts');
 
 /** What `supabase gen types typescript` prints, produced by postgres-meta (the CLI's own generator,
  *  which the CLI would otherwise run in Docker). */

@@ -3,7 +3,7 @@
 // 22 do). Nothing this project runs on Node uses Realtime, so clients made here get a transport
 // that refuses to be used instead of a dependency on a WebSocket package.
 import { createClient, type SupabaseClient, type SupabaseClientOptions } from '@supabase/supabase-js';
-import type { Database } from '../../src/lib/database.types.ts';
+import type { Database } from '../../supabase/functions/_shared/database.types.ts';
 
 class RealtimeIsNotUsedHere {
 	constructor() {

@@ -133,8 +133,8 @@ export const catalogue: Attempt[] = [
 
 	// ── changing what one may not ────────────────────────────────────────────────────────────────
 	{ name: 'member changes their own role', attack: (w) => patch(`users?id=eq.${w.member.id}`, w.member.accessToken, { role: 'admin' }), refused: noRows },
-	{ name: 'manager promotes themselves to admin', attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { role: 'admin' }), refused: err(403, '42501') },
-	{ name: 'admin demotes themselves', attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.admin.accessToken, { role: 'member' }), refused: err(403, '42501') },
+	{ name: 'manager promotes themselves to admin', attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { role: 'admin' }), refused: err(403, 'PT403') },
+	{ name: 'admin demotes themselves', attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.admin.accessToken, { role: 'member' }), refused: err(403, 'PT403') },
 	{ name: "member changes another user's status", attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.member.accessToken, { status: 'inactive' }), refused: err(403, '42501') },
 	{ name: 'manager changes their own email', attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { email: 'boss@attack.test' }), refused: err(403, '42501') },
 	{ name: 'manager moves themselves to organization B', attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { organization_id: w.orgB }), refused: err(403, '42501') },
@@ -171,11 +171,11 @@ export const catalogue: Attempt[] = [
 	{ name: 'manager calls create-user', attack: (w) => fn('create-user', w.manager.accessToken, newUser({ role: 'admin' })), refused: err(403, 'forbidden') },
 	{ name: 'external deactivates an admin through update-user', attack: (w) => fn('update-user', w.external.accessToken, { user_id: w.admin.id, action: 'deactivate' }), refused: err(403, 'forbidden') },
 	{ name: "manager sets an admin's password", attack: (w) => fn('update-user', w.manager.accessToken, { user_id: w.admin.id, action: 'set_password', password: 'Correct-Horse-9' }), refused: err(403, 'forbidden') },
-	{ name: 'member changes their own email through update-user', attack: (w) => fn('update-user', w.member.accessToken, { user_id: w.member.id, action: 'change_email', email: 'me@attack.test' }), refused: err(403, 'forbidden') },
+	{ name: 'member changes their own email through update-user', attack: (w) => fn('update-user', w.member.accessToken, { user_id: w.member.id, action: 'update_profile', email: 'me@attack.test' }), refused: err(403, 'forbidden') },
 	{ name: 'admin of A creates a user in B (forged organization_id)', attack: (w) => fn('create-user', w.admin.accessToken, newUser({ organization_id: w.orgB })), refused: err(400, 'invalid_input') },
 	{ name: 'admin of A deactivates a user of B', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerMember.id, action: 'deactivate' }), refused: err(404, 'user_not_found') },
 	{ name: 'admin of A sets the password of a user of B', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerAdmin.id, action: 'set_password' }), refused: err(404, 'user_not_found') },
-	{ name: 'admin of A changes the email of a user of B', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerAdmin.id, action: 'change_email', email: 'owned@attack.test' }), refused: err(404, 'user_not_found') },
+	{ name: 'admin of A changes the email of a user of B', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerAdmin.id, action: 'update_profile', email: 'owned@attack.test' }), refused: err(404, 'user_not_found') },
 	{ name: 'update-user refuses a forged organization_id in the body before any lookup', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerMember.id, action: 'activate', organization_id: w.orgA }), refused: err(400, 'invalid_input') },
 	// ── the search function and the counters ───────────────────────────────────────────────────
 	{ name: 'member searches the organization through rpc/search_users', attack: (w) => rest('rpc/search_users?search=attack', w.member.accessToken), refused: noRows },
@@ -188,7 +188,7 @@ export const catalogue: Attempt[] = [
 	{ name: 'admin rewrites the user counts', attack: (w) => patch(`organization_user_counts?organization_id=eq.${w.orgA}`, w.admin.accessToken, { users: 0 }), refused: err(403, '42501') },
 	{ name: 'create-user mass assignment (status, id, created_by, app_metadata)', attack: (w) => fn('create-user', w.admin.accessToken, newUser({ status: 'inactive', id: w.member.id, created_by: w.strangerAdmin.id, app_metadata: { role: 'admin' } })), refused: err(400, 'invalid_input') },
 	{ name: 'update-user mass assignment (role on activate)', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.member.id, action: 'activate', role: 'admin', status: 'active' }), refused: err(400, 'invalid_input') },
-	{ name: 'admin deactivates themselves through update-user', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.admin.id, action: 'deactivate' }), refused: err(400, 'cannot_change_self') },
+	{ name: 'admin deactivates themselves through update-user', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.admin.id, action: 'deactivate' }), refused: err(403, 'cannot_change_self') },
 	{ name: 'deactivated admin calls create-user with a still-valid token', attack: (w) => fn('create-user', w.inactiveAdmin.accessToken, newUser()), refused: err([401, 403]) },
 	{ name: 'anon calls create-user without a token', attack: () => fn('create-user', null, newUser()), refused: err(401) },
 	{ name: 'create-user with the anon key as the bearer', attack: () => fn('create-user', stack().anonKey, newUser()), refused: err(401, 'unauthorized') },

@@ -95,7 +95,7 @@ function updateUserBody(r: Rng): unknown {
 	// Not the fuzzing admin: a password set on them ends their own sessions (as GoTrue does), and
 	// every later call would only test the 401.
 	if (r.chance(0.9)) body.user_id = r.chance(0.6) ? r.pick(knownIds.slice(1)) : r.chance(0.5) ? crypto.randomUUID() : randomJson(r);
-	if (r.chance(0.9)) body.action = r.chance(0.8) ? r.pick(['set_password', 'deactivate', 'activate', 'change_email']) : randomJson(r);
+	if (r.chance(0.9)) body.action = r.chance(0.8) ? r.pick(['set_password', 'deactivate', 'activate', 'update_profile']) : randomJson(r);
 	if (r.chance(0.4)) body.password = r.chance(0.5) ? randomString(r, 90) : randomJson(r);
 	if (r.chance(0.3)) body.email = r.chance(0.5) ? `fuzz.${r.int(1e9).toString(36)}@fuzz.test` : randomJson(r);
 	if (r.chance(0.1)) body[randomString(r, 10)] = randomJson(r);

@@ -60,6 +60,20 @@ export const mutations: Mutation[] = [
 			                ((select auth.jwt()) -> 'app_metadata' ->> 'organization_id')::uuid) $$` },
 	{ name: 'drop the own role/status trigger', caughtBy: 'pgtap',
 		sql: `drop trigger forbid_own_role_or_status_change on public.users` },
+	{ name: 'own role/status guard raises the generic 42501 (callers could tell it apart only by wording)', caughtBy: 'pgtap',
+		sql: `create or replace function private.forbid_own_role_or_status_change() returns trigger language plpgsql set search_path = '' as $$
+			begin
+			  if new.id = (select auth.uid()) and (new.role is distinct from old.role or new.status is distinct from old.status) then
+			    raise exception 'you cannot change your own role or status' using errcode = '42501';
+			  end if;
+			  return new;
+			end $$` },
+	{ name: 'names take invisible format characters again (control characters only refused)', caughtBy: 'pgtap',
+		sql: `create or replace function private.is_clean_name(name text) returns boolean language sql immutable set search_path = '' as $$
+			select name = btrim(name) and name !~ '[[:cntrl:]]' $$` },
+	{ name: 'search_users takes a fragment of any length', caughtBy: 'pgtap',
+		sql: `create or replace function private.search_fragment(search text) returns text language sql immutable set search_path = '' as $$
+			select btrim(search) $$` },
 	{ name: 'drop the last-admin trigger', caughtBy: 'pgtap',
 		sql: `drop trigger keep_one_active_admin on public.users` },
 	{ name: 'drop the delete guard', caughtBy: 'pgtap',

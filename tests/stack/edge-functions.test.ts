@@ -250,7 +250,7 @@ describe('update-user', () => {
 
 	it('an admin cannot deactivate themselves', async () => {
 		const result = await callFunction('update-user', secondAdmin.accessToken, { user_id: secondAdmin.id, action: 'deactivate' });
-		expect(result.status).toBe(400);
+		expect(result.status).toBe(403);
 		expect(result.body.error.code).toBe('cannot_change_self');
 		expect(result.body.error.message).toMatch(/Ask another admin/);
 	});
@@ -279,19 +279,65 @@ describe('update-user', () => {
 		await signIn(target.email, 'Correct-Horse-42');
 	});
 
-	it('change_email: Auth and the row change together; a taken email is 409', async () => {
-		const target = await freshMember('email');
-		const taken = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'change_email', email: member.email });
-		expect(taken.status).toBe(409);
-		expect(taken.body.error.code).toBe('email_taken');
-
+	it('update_profile: names, email and role in one request, Auth and the row together', async () => {
+		const target = await freshMember('profile');
 		const email = uniqueEmail('renamed');
-		const changed = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'change_email', email: email.toUpperCase() });
-		expect(changed.status).toBe(200);
-		expect(changed.body.user.email).toBe(email);
+		const saved = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			first_name: ' Ada ',
+			last_name: 'Lovelace',
+			email: email.toUpperCase(),
+			role: 'manager'
+		});
+		expect(saved.status).toBe(200);
+		expect(saved.body.user).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', email, role: 'manager' });
 		await signIn(email, target.password);
-		const { data } = await serviceClient().auth.admin.getUserById(target.id);
-		expect(data.user?.email).toBe(email);
+		expect((await serviceClient().auth.admin.getUserById(target.id)).data.user?.email).toBe(email);
+
+		// A taken email refuses the whole save: the names stay as they were.
+		const taken = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'update_profile', first_name: 'Grace', email: member.email });
+		expect([taken.status, taken.body.error.code]).toEqual([409, 'email_taken']);
+		const row = await withDb(async (db) => (await db.query('select first_name, email from public.users where id = $1', [target.id])).rows[0]);
+		expect(row).toEqual({ first_name: 'Ada', email });
+
+		// The same rule for every path: a name the database would refuse never reaches it.
+		const tooLong = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'update_profile', last_name: 'x'.repeat(101) });
+		expect([tooLong.status, tooLong.body.error.code, tooLong.body.error.fields]).toEqual([400, 'invalid_input', { last_name: 'Last name has at most 100 characters' }]);
+		const nothing = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'update_profile' });
+		expect([nothing.status, nothing.body.error.code]).toEqual([400, 'invalid_input']);
+	});
+
+	it('update_profile: an admin cannot change their own role this way either', async () => {
+		const own = await callFunction('update-user', secondAdmin.accessToken, { user_id: secondAdmin.id, action: 'update_profile', role: 'member' });
+		expect([own.status, own.body.error.code]).toEqual([403, 'cannot_change_self']);
+		const ownName = await callFunction('update-user', secondAdmin.accessToken, { user_id: secondAdmin.id, action: 'update_profile', first_name: 'Second' });
+		expect(ownName.status).toBe(200);
+	});
+
+	it('update_profile: when the row refuses the save, the Auth email is put back', async () => {
+		const target = await freshMember('undo');
+		await withDb((db) =>
+			db.query(`
+				create function public.test_fail_row_update() returns trigger language plpgsql as $$
+				begin raise exception 'injected failure'; end $$;
+				create trigger test_fail_row_update before update on public.users
+				for each row when (new.first_name = 'FailRowUpdate') execute function public.test_fail_row_update();`)
+		);
+		try {
+			const result = await callFunction('update-user', admin.accessToken, {
+				user_id: target.id,
+				action: 'update_profile',
+				first_name: 'FailRowUpdate',
+				email: uniqueEmail('never')
+			});
+			expect(result.status).toBe(500);
+			expect(JSON.stringify(result.body)).not.toContain('injected failure');
+		} finally {
+			await withDb((db) => db.query('drop trigger test_fail_row_update on public.users; drop function public.test_fail_row_update();'));
+		}
+		expect((await serviceClient().auth.admin.getUserById(target.id)).data.user?.email).toBe(target.email);
+		await signIn(target.email, target.password);
 	});
 
 	it('answers 404 for unknown users and 400 for bad actions', async () => {

@@ -1,11 +1,13 @@
 // The Edge Function runner on its own, with a fixture project: real Deno processes, verify_jwt from
 // config.toml, the path and environment the edge runtime gives, recovery after a crash.
+import { serve } from '@hono/node-server';
 import { Hono } from 'hono';
+import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackContext } from '../../local-stack/src/context.ts';
 import { Database } from '../../local-stack/src/database.ts';
-import { createFunctionsApp, discoverFunctions } from '../../local-stack/src/functions/index.ts';
+import { createFunctionsApp, discoverFunctions, endToEndHeaders } from '../../local-stack/src/functions/index.ts';
 import { Jwt } from '../../local-stack/src/jwt.ts';
 
 const fixture = resolve(import.meta.dirname, 'fixtures/supabase');
@@ -30,7 +32,43 @@ const functions = createFunctionsApp(ctx);
 const gateway = new Hono().route('/functions/v1', functions.app);
 const call = (path: string, init: RequestInit = {}) => gateway.request(`http://gateway/functions/v1${path}`, init);
 
+// The same gateway on a real socket, for requests fetch() would not send as they are.
+const server = serve({ fetch: gateway.fetch, hostname: '127.0.0.1', port: 0 });
+await new Promise<void>((ready) => (server.listening ? ready() : server.once('listening', () => ready())));
+const serverPort = (server.address() as { port: number }).port;
+
+/** Sends one HTTP/1.1 request as written and resolves with the status line of the final answer and its body. */
+function raw(head: string[], body = ''): Promise<{ status: number; body: string }> {
+	return new Promise((done, fail) => {
+		const socket = connect({ host: '127.0.0.1', port: serverPort });
+		let received = '';
+		socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer to ${head[0]}`)));
+		socket.on('connect', () => socket.write([...head, 'Host: gateway', 'Connection: close', '', body].join('\r\n')));
+		socket.on('data', (chunk) => (received += chunk.toString('utf8')));
+		socket.on('error', fail);
+		socket.on('close', () => {
+			// 100 Continue comes first when the request asked for it: the final answer is the last.
+			const answers = received.split(/(?=HTTP\/1\.1 \d{3} )/).filter((part) => !part.startsWith('HTTP/1.1 100 '));
+			const last = answers[answers.length - 1] ?? '';
+			const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(last)?.[1] ?? 0);
+			const split = last.indexOf('\r\n\r\n');
+			let body = last.slice(split + 4);
+			if (/^transfer-encoding: *chunked/im.test(last.slice(0, split))) {
+				let decoded = '';
+				for (let size = Number.parseInt(body, 16); size > 0; size = Number.parseInt(body, 16)) {
+					const start = body.indexOf('\r\n') + 2;
+					decoded += body.slice(start, start + size);
+					body = body.slice(start + size + 2);
+				}
+				body = decoded;
+			}
+			done({ status, body });
+		});
+	});
+}
+
 afterAll(async () => {
+	await new Promise((closed) => server.close(closed));
 	functions.stop();
 	await ctx.db.close();
 });
@@ -98,6 +136,63 @@ describe('function runner', () => {
 		const again = (await (await call('/crashy')).json()) as { alive: boolean; pid: number };
 		expect(again.alive).toBe(true);
 		expect(again.pid).not.toBe(first.pid);
+	});
+
+	// Issue 12 #8: one request with a hop-by-hop header made fetch() throw, and the runner killed the
+	// process every other call was in. Each such header, through fetch and over a raw socket, while
+	// normal calls run: the same process answers before and after, and every normal call succeeds.
+	const hopByHop: Array<[string, string]> = [
+		['upgrade', 'h2c'],
+		['connection', 'keep-alive, x-private'],
+		['keep-alive', 'timeout=5, max=1000'],
+		['expect', '100-continue'],
+		['transfer-encoding', 'chunked'],
+		['te', 'trailers'],
+		['trailer', 'x-checksum'],
+		['proxy-authorization', 'Basic eDp5'],
+		['proxy-connection', 'keep-alive']
+	];
+
+	it('forwards only end-to-end headers, and drops those Connection names', () => {
+		const incoming = new Headers([...hopByHop, ['x-private', 'secret'], ['x-client-info', 'supabase-js'], ['authorization', 'Bearer t'], ['host', 'gateway'], ['content-length', '2']]);
+		expect([...endToEndHeaders(incoming).keys()].sort()).toEqual(['authorization', 'x-client-info']);
+	});
+
+	it('keeps the process alive when a request carries a hop-by-hop header (sent by fetch)', async () => {
+		const before = (await (await call('/crashy')).json()) as { pid: number };
+		const normal = () => call('/crashy').then(async (response) => ({ status: response.status, body: (await response.json()) as { pid: number } }));
+		const hostile = hopByHop.map(([name, value]) =>
+			call('/crashy', { method: 'POST', headers: { [name]: value, 'content-type': 'application/json' }, body: '{}' }).then((response) => response.status)
+		);
+		const [normals, hostiles] = await Promise.all([Promise.all(Array.from({ length: 20 }, normal)), Promise.all(hostile)]);
+		expect(hostiles).toEqual(hopByHop.map(() => 200));
+		expect(normals.map((answer) => [answer.status, answer.body.pid])).toEqual(normals.map(() => [200, before.pid]));
+		const after = (await (await call('/crashy')).json()) as { pid: number };
+		expect(after.pid).toBe(before.pid);
+	});
+
+	it('keeps the process alive when a request carries a hop-by-hop header (sent raw)', async () => {
+		const before = (await (await call('/crashy')).json()) as { pid: number };
+		const requests: Array<[string[], string]> = [
+			[['POST /functions/v1/crashy HTTP/1.1', 'Upgrade: h2c', 'HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA', 'Content-Length: 2'], '{}'],
+			[['POST /functions/v1/crashy HTTP/1.1', 'Keep-Alive: timeout=5', 'Content-Length: 2'], '{}'],
+			[['POST /functions/v1/crashy HTTP/1.1', 'Expect: 100-continue', 'Content-Length: 2'], '{}'],
+			[['POST /functions/v1/crashy HTTP/1.1', 'Transfer-Encoding: chunked'], '2\r\n{}\r\n0\r\n\r\n'],
+			[['POST /functions/v1/crashy HTTP/1.1', 'TE: trailers', 'Trailer: X-Checksum', 'Transfer-Encoding: chunked'], '2\r\n{}\r\n0\r\nX-Checksum: 1\r\n\r\n'],
+			[['GET /functions/v1/crashy HTTP/1.1', 'Proxy-Authorization: Basic eDp5', 'Proxy-Connection: keep-alive'], ''],
+			// `Connection: close` is added to each; this one names more headers besides.
+			[['GET /functions/v1/crashy HTTP/1.1', 'Connection: X-Private, Upgrade', 'X-Private: 1', 'Upgrade: websocket'], '']
+		];
+		const normal = () => call('/crashy').then(async (response) => [response.status, ((await response.json()) as { pid: number }).pid]);
+		const [normals, answers] = await Promise.all([
+			Promise.all(Array.from({ length: 20 }, normal)),
+			Promise.all(requests.map(([head, body]) => raw(head, body)))
+		]);
+		expect(answers.map((answer) => answer.status)).toEqual(requests.map(() => 200));
+		for (const answer of answers) expect(JSON.parse(answer.body)).toEqual({ alive: true, pid: before.pid });
+		expect(normals).toEqual(normals.map(() => [200, before.pid]));
+		const after = (await (await call('/crashy')).json()) as { pid: number };
+		expect(after.pid).toBe(before.pid);
 	});
 
 	it('answers 404 for a folder that is not a function', async () => {

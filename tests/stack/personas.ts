@@ -2,7 +2,7 @@
 // a users row through the service role) and signed in through supabase-js.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
-import type { Database } from '../../src/lib/database.types.ts';
+import type { Database } from '../../supabase/functions/_shared/database.types.ts';
 import { serviceClient, stack, uniqueEmail } from './stack-under-test.ts';
 
 type Role = Database['public']['Enums']['user_role'];

@@ -7,7 +7,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 import { SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/lib/database.types.ts';
+import type { Database } from '../../supabase/functions/_shared/database.types.ts';
 import { stack, uniqueEmail, withDb } from './stack-under-test.ts';
 
 type Role = Database['public']['Enums']['user_role'];
@@ -398,7 +398,7 @@ describe('writes', () => {
 		const anon = await anonClient().from('organizations').insert({ name: 'nope' });
 		expect([anon.status, anon.error?.code]).toEqual([401, '42501']);
 		const ownRole = await asPersona('adminA').from('users').update({ role: 'member' }).eq('id', people.adminA.id);
-		expect([ownRole.status, ownRole.error?.code, ownRole.error?.message]).toEqual([403, '42501', 'you cannot change your own role or status']);
+		expect([ownRole.status, ownRole.error?.code, ownRole.error?.message]).toEqual([403, 'PT403', 'you cannot change your own role or status']);
 	});
 
 	it('keeps the last active admin: 409 PT409 from the trigger', async () => {

@@ -2,7 +2,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import pg from 'pg';
 import { inject } from 'vitest';
-import type { Database } from '../../src/lib/database.types.ts';
+import type { Database } from '../../supabase/functions/_shared/database.types.ts';
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 
 export interface StackUnderTest {

@@ -30,7 +30,7 @@ Deno.test('bodies: empty, not JSON, too large', async () => {
 
 Deno.test('expected failures keep their status; 5xx carry a request id and no internals', async () => {
 	const logged: string[] = [];
-	const refused = await serveJson(() => Promise.reject(new ApiError(409, 'email_taken', 'taken')))(post('{}'));
+	const refused = await serveJson(() => Promise.reject(new ApiError('email_taken', 'taken')))(post('{}'));
 	assert.equal(refused.status, 409);
 	assert.deepEqual(await refused.json(), { error: { code: 'email_taken', message: 'taken' } });
 
@@ -53,6 +53,11 @@ Deno.test('Auth and Data API errors map to the console\'s codes', () => {
 		[fromDataError({ code: 'PT409', message: 'an organization must keep at least one active admin' }, 'x').status, fromDataError({ code: 'PT409', message: '' }, 'x').code],
 		[409, 'last_admin']
 	);
+	// Recognised by SQLSTATE alone: the database's wording may change, the code may not.
+	assert.deepEqual([fromDataError({ code: 'PT403', message: '' }, 'x').status, fromDataError({ code: 'PT403', message: '' }, 'x').code], [403, 'cannot_change_self']);
+	assert.equal(fromDataError({ code: '42501', message: 'you cannot change your own role or status' }, 'x').code, 'database_error');
+	const check = fromDataError({ code: '23514', message: 'new row for relation "users" violates check constraint "users_last_name_length"' }, 'x');
+	assert.deepEqual([check.status, check.code, check.details.fields], [400, 'invalid_input', { last_name: 'Not accepted by the database' }]);
 	assert.equal(fromDataError({ code: '23505', message: 'duplicate key value violates unique constraint "users_email_key"' }, 'x').code, 'email_taken');
 	const other = fromDataError({ code: '42P01', message: 'relation "secret_table" does not exist' }, 'save the user');
 	assert.equal(other.status, 500);

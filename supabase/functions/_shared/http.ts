@@ -2,6 +2,8 @@
 // POST only, bounded bodies, and errors as `{ error: { code, message, ...details } }` where a 5xx
 // carries a request id and never the internals.
 
+import { ERROR_CODES, type ErrorCode } from './error-codes.ts';
+
 export const MAX_BODY_BYTES = 16 * 1024;
 
 export const corsHeaders: Record<string, string> = {
@@ -11,14 +13,16 @@ export const corsHeaders: Record<string, string> = {
 	'access-control-max-age': '3600'
 };
 
+/** A refusal with one of the shared codes; its status comes with the code, its message may be more precise. */
 export class ApiError extends Error {
+	readonly status: number;
 	constructor(
-		readonly status: number,
-		readonly code: string,
-		message: string,
+		readonly code: ErrorCode,
+		message: string = ERROR_CODES[code].message,
 		readonly details: Record<string, unknown> = {}
 	) {
 		super(message);
+		this.status = ERROR_CODES[code].status;
 	}
 }
 
@@ -36,15 +40,15 @@ export function errorBody(error: ApiError): { error: Record<string, unknown> } {
 /** The request's JSON body, refusing what is not JSON or is larger than `maxBytes`. */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > maxBytes) throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+	if (declared > maxBytes) throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
 	const bytes = new Uint8Array(await request.arrayBuffer());
-	if (bytes.byteLength > maxBytes) throw new ApiError(413, 'payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+	if (bytes.byteLength > maxBytes) throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
 	const text = new TextDecoder().decode(bytes);
-	if (!text.trim()) throw new ApiError(400, 'invalid_json', 'The request body is empty; send a JSON object.');
+	if (!text.trim()) throw new ApiError('invalid_json', 'The request body is empty; send a JSON object.');
 	try {
 		return JSON.parse(text);
 	} catch {
-		throw new ApiError(400, 'invalid_json', 'The request body is not valid JSON.');
+		throw new ApiError('invalid_json', 'The request body is not valid JSON.');
 	}
 }
 
@@ -60,7 +64,7 @@ export function serveJson(handler: Handler, log: Log = console.error): (request:
 		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders });
 		const requestId = crypto.randomUUID();
 		if (request.method !== 'POST') {
-			return json(405, errorBody(new ApiError(405, 'method_not_allowed', 'Use POST.')), { allow: 'POST, OPTIONS' });
+			return json(405, errorBody(new ApiError('method_not_allowed', 'Use POST.')), { allow: 'POST, OPTIONS' });
 		}
 		try {
 			return await handler(request, requestId);

@@ -1,6 +1,6 @@
 // The service-role client, from the environment the Edge Runtime (or the local stack) provides.
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import type { Database } from '../../../src/lib/database.types.ts';
+import type { Database } from './database.types.ts';
 
 export function serviceClient(): SupabaseClient<Database> {
 	const url = Deno.env.get('SUPABASE_URL');

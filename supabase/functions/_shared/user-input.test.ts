@@ -30,6 +30,14 @@ Deno.test('control characters, wrong types and missing fields are refused', () =
 	const control = createUserInput.safeParse({ ...valid, first_name: 'Bob\u0000' });
 	assert.ok(!control.success);
 	assert.equal(fieldIssues(control.error).first_name, 'First name cannot contain control characters');
+	for (const invisible of ['\u200B', '\u202Enimda', 'Ad\uFEFFa', 'Ada\u061C', 'Ada\u{E0001}']) {
+		const parsed = createUserInput.safeParse({ ...valid, last_name: invisible });
+		assert.ok(!parsed.success, JSON.stringify(invisible));
+		assert.equal(fieldIssues(parsed.error).last_name, 'Last name cannot contain invisible characters');
+	}
+	// Persian and Indic names need the zero-width (non-)joiner; a no-break space is trimmed away.
+	const persian = createUserInput.safeParse({ ...valid, last_name: 'Mo\u200Cmeni', first_name: '\u00A0Ada\u00A0' });
+	assert.ok(persian.success && persian.data.last_name === 'Mo\u200Cmeni' && persian.data.first_name === 'Ada');
 
 	const types = createUserInput.safeParse({ email: 42, first_name: ['a'], last_name: null, role: true });
 	assert.ok(!types.success);
@@ -62,12 +70,18 @@ Deno.test('update-user actions and their fields', () => {
 	assert.ok(updateUserInput.safeParse({ user_id: id, action: 'set_password', password: 'x' }).success);
 	assert.ok(updateUserInput.safeParse({ user_id: id, action: 'deactivate' }).success);
 	assert.ok(updateUserInput.safeParse({ user_id: id, action: 'activate' }).success);
-	const email = updateUserInput.safeParse({ user_id: id, action: 'change_email', email: ' New@Acme.TEST' });
-	assert.ok(email.success && email.data.action === 'change_email' && email.data.email === 'new@acme.test');
+	const profile = updateUserInput.safeParse({ user_id: id, action: 'update_profile', email: ' New@Acme.TEST', first_name: ' Ada ' });
+	assert.ok(profile.success && profile.data.action === 'update_profile' && profile.data.email === 'new@acme.test' && profile.data.first_name === 'Ada');
+	const empty = updateUserInput.safeParse({ user_id: id, action: 'update_profile' });
+	assert.ok(!empty.success);
+	assert.equal(fieldIssues(empty.error).body, 'Send at least one of first_name, last_name, email, role');
+	const sneaky = updateUserInput.safeParse({ user_id: id, action: 'update_profile', status: 'inactive' });
+	assert.ok(!sneaky.success);
+	assert.equal(fieldIssues(sneaky.error).status, 'Unknown field');
 
 	const unknown = updateUserInput.safeParse({ user_id: id, action: 'delete' });
 	assert.ok(!unknown.success);
-	assert.equal(fieldIssues(unknown.error).action, 'action is one of set_password, deactivate, activate, change_email');
+	assert.equal(fieldIssues(unknown.error).action, 'action is one of set_password, deactivate, activate, update_profile');
 	const badId = updateUserInput.safeParse({ user_id: "1 or 1=1", action: 'activate' });
 	assert.ok(!badId.success);
 	assert.equal(fieldIssues(badId.error).user_id, 'user_id must be a user id');

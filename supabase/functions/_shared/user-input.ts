@@ -2,25 +2,48 @@
 // before sending, the Edge Functions validate requests with the same ones. zod/mini keeps the
 // browser bundle small (~6 KB against ~95 KB for the full zod).
 import * as z from 'zod/mini';
+import { Constants, type Database } from './database.types.ts';
 
-export const USER_ROLES = ['admin', 'manager', 'member', 'external'] as const;
-export type UserRole = (typeof USER_ROLES)[number];
+/** From the database's enums (generated types): a role removed there stops compiling here. */
+export const USER_ROLES = Constants.public.Enums.user_role;
+export type UserRole = Database['public']['Enums']['user_role'];
+export const USER_STATUSES = Constants.public.Enums.user_status;
+export type UserStatus = Database['public']['Enums']['user_status'];
+
+/** public.users' check constraints: users_first_name_length, users_last_name_length, users_email_shape. */
+export const NAME_MAX_LENGTH = 100;
+export const EMAIL_MAX_LENGTH = 254;
+/** public.search_users refuses longer searches: nothing longer can match an email. */
+export const SEARCH_MAX_LENGTH = EMAIL_MAX_LENGTH;
 
 export const PASSWORD_MIN_LENGTH = 12;
 /** bcrypt, which Supabase Auth hashes with, ignores what comes after 72 bytes. */
 export const PASSWORD_MAX_BYTES = 72;
 
+/**
+ * Invisible format characters (Unicode Cf) make a name look blank or read backwards (U+200B,
+ * U+202E); U+200C and U+200D stay allowed, as Persian and Indic names and emoji need them.
+ * public.users' checks (private.is_clean_name) refuse the same.
+ */
+const INVISIBLE = /(?![\u200C\u200D])\p{Cf}/u;
+
+// The same rules as public.users' checks (trimmed, 1–100 characters, no control or invisible
+// format characters), so a form says what the database would refuse before anything is sent.
 const personName = (label: string) =>
 	z.string({ error: `${label} is required` }).check(
 		z.trim(),
 		z.minLength(1, `${label} is required`),
-		z.maxLength(100, `${label} has at most 100 characters`),
-		z.refine((value) => !/\p{Cc}/u.test(value), `${label} cannot contain control characters`)
+		z.maxLength(NAME_MAX_LENGTH, `${label} has at most ${NAME_MAX_LENGTH} characters`),
+		z.refine((value) => !/\p{Cc}/u.test(value), `${label} cannot contain control characters`),
+		z.refine((value) => !INVISIBLE.test(value), `${label} cannot contain invisible characters`)
 	);
+
+export const firstNameSchema = personName('First name');
+export const lastNameSchema = personName('Last name');
 
 export const emailSchema = z.pipe(
 	z.string({ error: 'Email is required' }).check(z.trim(), z.toLowerCase(), z.minLength(1, 'Email is required')),
-	z.email({ error: 'Enter a valid email address' }).check(z.maxLength(254, 'Email has at most 254 characters'))
+	z.email({ error: 'Enter a valid email address' }).check(z.maxLength(EMAIL_MAX_LENGTH, `Email has at most ${EMAIL_MAX_LENGTH} characters`))
 );
 
 export const roleSchema = z.enum(USER_ROLES, { error: `Role is one of ${USER_ROLES.join(', ')}` });
@@ -30,8 +53,8 @@ const userId = z.guid({ error: 'user_id must be a user id' });
 /** Body of POST /functions/v1/create-user. Unknown keys (an organization id, say) are refused. */
 export const createUserInput = z.strictObject({
 	email: emailSchema,
-	first_name: personName('First name'),
-	last_name: personName('Last name'),
+	first_name: firstNameSchema,
+	last_name: lastNameSchema,
 	role: roleSchema
 });
 export type CreateUserInput = z.infer<typeof createUserInput>;
@@ -48,9 +71,25 @@ export const updateUserInput = z.discriminatedUnion(
 		}),
 		z.strictObject({ user_id: userId, action: z.literal('deactivate') }),
 		z.strictObject({ user_id: userId, action: z.literal('activate') }),
-		z.strictObject({ user_id: userId, action: z.literal('change_email'), email: emailSchema })
+		// One save of another user's personal information and role: Auth and the row change
+		// together or not at all. Fields left out stay as they are.
+		z
+			.strictObject({
+				user_id: userId,
+				action: z.literal('update_profile'),
+				first_name: z.optional(firstNameSchema),
+				last_name: z.optional(lastNameSchema),
+				email: z.optional(emailSchema),
+				role: z.optional(roleSchema)
+			})
+			.check(
+				z.refine((input) => ['first_name', 'last_name', 'email', 'role'].some((key) => key in input), {
+					message: 'Send at least one of first_name, last_name, email, role',
+					path: ['body']
+				})
+			)
 	],
-	{ error: 'action is one of set_password, deactivate, activate, change_email' }
+	{ error: 'action is one of set_password, deactivate, activate, update_profile' }
 );
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 

@@ -1,6 +1,6 @@
 // Create a user of the caller's organization with a generated password, shown to the admin once.
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { Database } from '../../../src/lib/database.types.ts';
+import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin } from '../_shared/admin-caller.ts';
 import { fromAuthError, fromDataError } from '../_shared/errors.ts';
 import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
@@ -14,7 +14,7 @@ export function createUser(deps: { service: SupabaseClient<Database>; log: Log }
 		const caller = await requireActiveAdmin(service, request);
 		const parsed = createUserInput.safeParse(await readJsonBody(request));
 		if (!parsed.success) {
-			throw new ApiError(400, 'invalid_input', 'Check the highlighted fields.', { fields: fieldIssues(parsed.error) });
+			throw new ApiError('invalid_input', 'Check the highlighted fields.', { fields: fieldIssues(parsed.error) });
 		}
 		const input = parsed.data;
 		const password = generatePassword();

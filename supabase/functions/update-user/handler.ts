@@ -1,7 +1,7 @@
 // Admin actions on an existing user of the caller's organization that need the service role:
-// set a password, deactivate, activate, change the email.
+// set a password, deactivate, activate, and one save of their personal information and role.
 import type { SupabaseClient } from '@supabase/supabase-js';
-import type { Database } from '../../../src/lib/database.types.ts';
+import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin, type AdminCaller } from '../_shared/admin-caller.ts';
 import { emailTaken, fromAuthError, fromDataError } from '../_shared/errors.ts';
 import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
@@ -25,7 +25,7 @@ async function setPassword(service: Service, target: UserRow, input: Extract<Upd
 	const password = input.password ?? generatePassword();
 	if (!generated) {
 		const weakness = passwordWeakness(password, target.email);
-		if (weakness) throw new ApiError(400, 'weak_password', weakness, { fields: { password: weakness } });
+		if (weakness) throw new ApiError('weak_password', weakness, { fields: { password: weakness } });
 	}
 	const { error } = await service.auth.admin.updateUserById(target.id, { password });
 	if (error) throw fromAuthError(error, 'set the password');
@@ -35,7 +35,7 @@ async function setPassword(service: Service, target: UserRow, input: Extract<Upd
 
 async function deactivate(service: Service, caller: AdminCaller, target: UserRow, log: Log, requestId: string) {
 	if (target.id === caller.id) {
-		throw new ApiError(400, 'cannot_change_self', 'You cannot deactivate your own account. Ask another admin of your organization.');
+		throw new ApiError('cannot_change_self', 'You cannot deactivate your own account. Ask another admin of your organization.');
 	}
 	// Status first: the database refuses to deactivate an organization's last active admin, and
 	// from this moment the user's access token reads nothing.
@@ -59,21 +59,36 @@ async function activate(service: Service, target: UserRow) {
 	return json(200, { user: await setStatus(service, target.id, 'active', 'activate the user') });
 }
 
-async function changeEmail(service: Service, target: UserRow, email: string, log: Log, requestId: string) {
-	if (email === target.email) return json(200, { user: target });
-	// Auth's admin update has no duplicate check of its own (a taken email fails on its unique
-	// index as a 500), so ask first; every Auth user of the console has a row with its email.
-	const { data: holder, error: lookupError } = await service.from('users').select('id').eq('email', email).maybeSingle();
-	if (lookupError) throw fromDataError(lookupError, 'check the email');
-	if (holder) throw emailTaken();
-	const { error } = await service.auth.admin.updateUserById(target.id, { email, email_confirm: true });
-	if (error) throw fromAuthError(error, 'change the email');
-	const { data: user, error: rowError } = await service.from('users').update({ email }).eq('id', target.id).select(USER_COLUMNS).single();
+type ProfileInput = Extract<UpdateUserInput, { action: 'update_profile' }>;
+
+async function updateProfile(service: Service, caller: AdminCaller, target: UserRow, input: ProfileInput, log: Log, requestId: string) {
+	const changes: Partial<Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'role'>> = {};
+	for (const key of ['first_name', 'last_name', 'email', 'role'] as const) {
+		const value = input[key];
+		if (value !== undefined && value !== target[key]) Object.assign(changes, { [key]: value });
+	}
+	if (Object.keys(changes).length === 0) return json(200, { user: target });
+	// With the service role the database cannot tell who asks, so its own-role trigger is blind here.
+	if (changes.role && target.id === caller.id) throw new ApiError('cannot_change_self');
+
+	const emailChanges = changes.email !== undefined;
+	if (emailChanges) {
+		// Auth's admin update has no duplicate check of its own (a taken email fails on its unique
+		// index as a 500), so ask first; every Auth user of the console has a row with its email.
+		const { data: holder, error: lookupError } = await service.from('users').select('id').eq('email', changes.email!).maybeSingle();
+		if (lookupError) throw fromDataError(lookupError, 'check the email');
+		if (holder) throw emailTaken();
+		const { error } = await service.auth.admin.updateUserById(target.id, { email: changes.email, email_confirm: true });
+		if (error) throw fromAuthError(error, 'change the email');
+	}
+	const { data: user, error: rowError } = await service.from('users').update(changes).eq('id', target.id).select(USER_COLUMNS).single();
 	if (rowError || !user) {
-		// Auth and the row change together or not at all.
-		const { error: undoError } = await service.auth.admin.updateUserById(target.id, { email: target.email, email_confirm: true });
-		if (undoError) log(`[${requestId}] Auth email of ${target.id} differs from its row: ${undoError.message}`);
-		throw fromDataError(rowError ?? { code: 'PGRST116', message: 'no row' }, 'change the email');
+		// Auth and the row change together or not at all: the row refused (the last admin, say).
+		if (emailChanges) {
+			const { error: undoError } = await service.auth.admin.updateUserById(target.id, { email: target.email, email_confirm: true });
+			if (undoError) log(`[${requestId}] Auth email of ${target.id} differs from its row: ${undoError.message}`);
+		}
+		throw fromDataError(rowError ?? { code: 'PGRST116', message: 'no row' }, 'save the profile');
 	}
 	return json(200, { user });
 }
@@ -84,7 +99,7 @@ export function updateUser(deps: { service: Service; log: Log }): Handler {
 		const caller = await requireActiveAdmin(service, request);
 		const parsed = updateUserInput.safeParse(await readJsonBody(request));
 		if (!parsed.success) {
-			throw new ApiError(400, 'invalid_input', 'Check the highlighted fields.', { fields: fieldIssues(parsed.error) });
+			throw new ApiError('invalid_input', 'Check the highlighted fields.', { fields: fieldIssues(parsed.error) });
 		}
 		const input = parsed.data;
 
@@ -96,7 +111,7 @@ export function updateUser(deps: { service: Service; log: Log }): Handler {
 			.eq('organization_id', caller.organizationId)
 			.maybeSingle();
 		if (error) throw fromDataError(error, 'find the user');
-		if (!target) throw new ApiError(404, 'user_not_found', 'No such user in your organization.');
+		if (!target) throw new ApiError('user_not_found', 'No such user in your organization.');
 
 		switch (input.action) {
 			case 'set_password':
@@ -105,8 +120,8 @@ export function updateUser(deps: { service: Service; log: Log }): Handler {
 				return deactivate(service, caller, target, log, requestId);
 			case 'activate':
 				return activate(service, target);
-			case 'change_email':
-				return changeEmail(service, target, input.email, log, requestId);
+			case 'update_profile':
+				return updateProfile(service, caller, target, input, log, requestId);
 		}
 	};
 }

@@ -52,7 +52,7 @@ as $$
 $$;
 grant execute on function tests.insert_user_sql(text) to anon, authenticated, service_role;
 
-select plan(70);
+select plan(75);
 
 -- admin --------------------------------------------------------------------------------------------
 -- An update without a filter reads no column, so Postgres checks it against the update policies
@@ -88,7 +88,7 @@ select throws_ok(format($$update public.users set email = 'x@acme.test' where id
 select throws_ok(format($$update public.users set organization_id = 'b0000000-0000-4000-8000-000000000000' where id = %L$$, tests.id('member')),
   '42501', 'permission denied for table users', 'admin cannot move a user to another organization');
 select throws_ok(format($$update public.users set role = 'member' where id = %L$$, tests.id('admin')),
-  '42501', 'you cannot change your own role or status', 'admin is told they cannot change their own role');
+  'PT403', 'you cannot change your own role or status', 'admin is told they cannot change their own role');
 select is(tests.rows_affected(format($$update public.users set role = 'admin' where id = %L$$, tests.id('stranger_member'))), 0::bigint,
   'admin cannot promote a user of another organization');
 select throws_ok(tests.insert_user_sql('admin'), '42501', 'permission denied for table users', 'admin cannot insert users directly');
@@ -108,6 +108,16 @@ select throws_ok(format($$update public.users set last_name = ' Padded ' where i
   '23514', 'new row for relation "users" violates check constraint "users_last_name_clean"', 'untrimmed names are refused');
 select is(tests.rows_affected(format($$update public.users set first_name = 'Zoë 李' where id = %L$$, tests.id('member'))), 1::bigint,
   'unicode names are stored');
+select throws_ok(format($$update public.users set first_name = E'\u200B' where id = %L$$, tests.id('member')),
+  '23514', 'new row for relation "users" violates check constraint "users_first_name_clean"', 'a zero-width space (a blank-looking name) is refused');
+select throws_ok(format($$update public.users set last_name = E'\u202Enimda' where id = %L$$, tests.id('member')),
+  '23514', 'new row for relation "users" violates check constraint "users_last_name_clean"', 'a right-to-left override (a reversed name) is refused');
+select throws_ok(format($$update public.users set first_name = E'Ada\U000E0001' where id = %L$$, tests.id('member')),
+  '23514', 'new row for relation "users" violates check constraint "users_first_name_clean"', 'invisible tag characters beyond the BMP are refused');
+select throws_ok(format($$update public.users set first_name = E'\u00A0' where id = %L$$, tests.id('member')),
+  '23514', 'new row for relation "users" violates check constraint "users_first_name_clean"', 'a name of one no-break space is refused');
+select is(tests.rows_affected(format($$update public.users set last_name = E'Mo\u200Cmeni' where id = %L$$, tests.id('member'))), 1::bigint,
+  'a zero-width non-joiner, which Persian names need, is stored');
 
 -- second admin ---------------------------------------------------------------------------------------
 select tests.act_as('second_admin');
@@ -123,7 +133,7 @@ select is(tests.updatable_columns(tests.id('manager')), array['first_name', 'las
   'manager edits their own first and last name only');
 select is(tests.updatable_columns(tests.id('member')), array[]::text[], 'manager changes nothing of another user');
 select throws_ok(format($$update public.users set role = 'admin' where id = %L$$, tests.id('manager')),
-  '42501', 'you cannot change your own role or status', 'manager cannot promote themselves');
+  'PT403', 'you cannot change your own role or status', 'manager cannot promote themselves');
 select throws_ok(tests.insert_user_sql('manager'), '42501', 'permission denied for table users', 'manager cannot insert users');
 select throws_ok(format($$delete from public.users where id = %L$$, tests.id('manager')),
   '42501', 'permission denied for table users', 'manager cannot delete users');

@@ -7,10 +7,10 @@ select plan(22);
 -- Own role and status ---------------------------------------------------------------------------------
 select tests.act_as('admin');
 select throws_ok(format($$update public.users set role = 'manager' where id = %L$$, tests.id('admin')),
-  '42501', 'you cannot change your own role or status', 'an admin cannot demote themselves, even with another admin around');
+  'PT403', 'you cannot change your own role or status', 'an admin cannot demote themselves, even with another admin around');
 select tests.act_as('manager');
 select throws_ok(format($$update public.users set role = 'external' where id = %L$$, tests.id('manager')),
-  '42501', 'you cannot change your own role or status', 'a manager cannot demote themselves');
+  'PT403', 'you cannot change your own role or status', 'a manager cannot demote themselves');
 select is(tests.rows_affected(format($$update public.users set role = 'manager', first_name = 'Grace' where id = %L$$, tests.id('manager'))), 1::bigint,
   'writing back one''s unchanged role with a name change is not a role change');
 
@@ -26,7 +26,7 @@ select is(tests.rows_affected(format($$update public.users set role = 'member' w
 
 select tests.act_as('second_admin');
 select throws_ok(format($$update public.users set role = 'member' where id = %L$$, tests.id('second_admin')),
-  '42501', 'you cannot change your own role or status', 'the last admin cannot demote themselves');
+  'PT403', 'you cannot change your own role or status', 'the last admin cannot demote themselves');
 
 select tests.act_as('service_role');
 select throws_ok(format($$update public.users set role = 'member' where id = %L$$, tests.id('second_admin')),

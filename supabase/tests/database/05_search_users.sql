@@ -1,7 +1,7 @@
 -- public.search_users: an admin's search of their own organization, persona by persona.
 begin;
 \ir _personas.psql
-select plan(17);
+select plan(19);
 
 select tests.act_as('admin');
 select results_eq($$select email from public.search_users('acme') order by email$$,
@@ -15,6 +15,9 @@ select is_empty($$select 1 from public.search_users('%')$$, 'a % is searched lit
 select is_empty($$select 1 from public.search_users('a_a')$$, 'an _ is searched literally, not as a wildcard');
 select is_empty($$select 1 from public.search_users('   ')$$, 'an empty search finds nothing');
 select is_empty($$select 1 from public.search_users($q$x' or ''=' $q$)$$, 'quotes in the fragment are text, not SQL');
+select is_empty($$select 1 from public.search_users(repeat('a', 254))$$, 'a search as long as the longest email is answered');
+select throws_ok($$select 1 from public.search_users(repeat('a', 255))$$, '22001', 'a search has at most 254 characters',
+  'a longer search is refused before any row is read (a megabyte of it cost a second)');
 
 select tests.act_as('stranger');
 select is((select count(*)::int from public.search_users('globex')), 2, 'Globex''s admin finds Globex''s users');
