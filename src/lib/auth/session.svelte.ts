@@ -1,14 +1,15 @@
 // Who is signed in, as the whole app sees it: the Supabase session plus the caller's own row of
 // public.users (role and status are read from the database, never from token metadata).
-import { getContext, setContext } from 'svelte';
+import { createContext } from 'svelte';
 import type { AppClient } from '$lib/supabase/client';
+import { CLIENT_ERRORS } from '$lib/users/errors';
 import { USER_COLUMNS, type UserRow } from '$lib/users/types';
 
 export type SessionStatus = 'loading' | 'signed-out' | 'signed-in' | 'unconfigured';
 
 export const INACTIVE_MESSAGE = 'Your account is inactive — ask an admin of your organization';
 export const WRONG_CREDENTIALS_MESSAGE = 'Wrong email or password. Check both and try again.';
-export const UNREACHABLE_MESSAGE = 'Could not reach the server. Check your connection and try again.';
+export const UNREACHABLE_MESSAGE = CLIENT_ERRORS.network;
 
 export class AuthSession {
 	status = $state<SessionStatus>('loading');
@@ -114,6 +115,4 @@ export class AuthSession {
 	}
 }
 
-const KEY = Symbol('auth-session');
-export const provideSession = (session: AuthSession): AuthSession => setContext(KEY, session);
-export const useSession = (): AuthSession => getContext<AuthSession>(KEY);
+export const [useSession, provideSession] = createContext<AuthSession>();

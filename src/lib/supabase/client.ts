@@ -3,7 +3,7 @@
 // taken from the environment of `vite build` / `vite dev` and served as `_app/env.js`.
 import { env } from '$env/dynamic/public';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
-import type { Database } from '$lib/database.types';
+import type { Database } from '$shared/database.types.ts';
 
 export type AppClient = SupabaseClient<Database>;
 

@@ -2,8 +2,9 @@
 // record of every call so tests can check what would have been sent. (The real client and the real
 // server are exercised by the Playwright suite.)
 import { vi } from 'vitest';
-import type { ApiError, ListParams, ListResult, Result, UserAdminApi } from '$lib/users/api';
-import type { CreateUserInput } from '$lib/users/schemas';
+import type { CreateUserInput } from '$shared/user-input.ts';
+import type { ApiError, ListParams, ListResult, OwnNames, ProfileChanges, Result, UserAdminApi } from '$lib/users/api';
+import { apiError } from '$lib/users/errors';
 import type { UserRow } from '$lib/users/types';
 
 export const ORG_ID = '00000000-0000-4000-8000-00000000d000';
@@ -64,23 +65,36 @@ export class FakeUsersApi implements UserAdminApi {
 		const error = this.#takeError();
 		if (error) return fail(error);
 		const user = this.users.find((row) => row.id === id);
-		return user ? { ok: true, data: { ...user } } : fail({ code: 'user_not_found', message: 'No such user in your organization.' });
+		return user ? { ok: true, data: { ...user } } : fail(apiError('user_not_found'));
 	});
 
-	update = vi.fn(async (id: string, changes: Partial<Pick<UserRow, 'first_name' | 'last_name' | 'role'>>): Promise<Result<UserRow>> => {
+	/** The Data API path for one's own names. */
+	updateOwnNames = vi.fn(async (id: string, names: OwnNames): Promise<Result<UserRow>> => {
 		const error = this.#takeError();
 		if (error) return fail(error);
 		const user = this.users.find((row) => row.id === id);
-		if (!user) return fail({ code: 'forbidden', message: 'You may not change this user.' });
-		Object.assign(user, changes);
+		if (!user) return fail(apiError('forbidden'));
+		Object.assign(user, names);
 		return { ok: true, data: { ...user } };
+	});
+
+	/** update-user's `update_profile`: everything in one request, or nothing. */
+	updateProfile = vi.fn(async (id: string, changes: ProfileChanges): Promise<Result<{ user: UserRow }>> => {
+		const error = this.#takeError();
+		if (error) return fail(error);
+		const user = this.users.find((row) => row.id === id);
+		if (!user) return fail(apiError('user_not_found', { status: 404 }));
+		if (changes.email && this.users.some((row) => row.id !== id && row.email === changes.email))
+			return fail(apiError('email_taken', { fields: { email: 'This email is already in use' }, status: 409 }));
+		Object.assign(user, changes);
+		return { ok: true, data: { user: { ...user } } };
 	});
 
 	create = vi.fn(async (input: CreateUserInput): Promise<Result<{ user: UserRow; password: string }>> => {
 		const error = this.#takeError();
 		if (error) return fail(error);
 		if (this.users.some((row) => row.email === input.email))
-			return fail({ code: 'email_taken', message: 'A user with this email already exists.', fields: { email: 'This email is already in use' }, status: 409 });
+			return fail(apiError('email_taken', { fields: { email: 'This email is already in use' }, status: 409 }));
 		const user = makeUser({ ...input });
 		this.users.push(user);
 		return { ok: true, data: { user, password: this.generatedPassword } };
@@ -90,7 +104,7 @@ export class FakeUsersApi implements UserAdminApi {
 		const error = this.#takeError();
 		if (error) return fail(error);
 		const user = this.users.find((row) => row.id === _id);
-		if (!user) return fail({ code: 'user_not_found', message: 'No such user in your organization.' });
+		if (!user) return fail(apiError('user_not_found'));
 		return { ok: true, data: { user, ...(password ? {} : { password: this.generatedPassword }) } };
 	});
 
@@ -98,17 +112,8 @@ export class FakeUsersApi implements UserAdminApi {
 		const error = this.#takeError();
 		if (error) return fail(error);
 		const user = this.users.find((row) => row.id === id);
-		if (!user) return fail({ code: 'user_not_found', message: 'No such user in your organization.' });
+		if (!user) return fail(apiError('user_not_found'));
 		user.status = active ? 'active' : 'inactive';
-		return { ok: true, data: { user: { ...user } } };
-	});
-
-	changeEmail = vi.fn(async (id: string, email: string): Promise<Result<{ user: UserRow }>> => {
-		const error = this.#takeError();
-		if (error) return fail(error);
-		const user = this.users.find((row) => row.id === id);
-		if (!user) return fail({ code: 'user_not_found', message: 'No such user in your organization.' });
-		user.email = email;
 		return { ok: true, data: { user: { ...user } } };
 	});
 }

@@ -1,6 +1,6 @@
 // Short-lived result messages ("User created", "Could not save…"), announced to screen readers by
 // the live region that renders them.
-import { getContext, setContext } from 'svelte';
+import { createContext } from 'svelte';
 
 export type ToastKind = 'success' | 'error' | 'info';
 
@@ -35,6 +35,5 @@ export class Toasts {
 	}
 }
 
-const KEY = Symbol('toasts');
-export const provideToasts = (toasts: Toasts): Toasts => setContext(KEY, toasts);
-export const useToasts = (): Toasts => getContext<Toasts>(KEY);
+/** The app's one toast queue: the root layout provides it, every component reads it from here. */
+export const [useToasts, provideToasts] = createContext<Toasts>();

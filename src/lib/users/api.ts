@@ -1,9 +1,12 @@
 // Every call the console makes about users, in one place: reads and the edits RLS allows go to the
 // Data API as the signed-in admin; what needs the service role goes through the Edge Functions.
 import { FunctionsHttpError } from '@supabase/supabase-js';
+import type { CreateUserInput, UserRole, UserStatus } from '$shared/user-input.ts';
 import type { AppClient } from '$lib/supabase/client';
-import type { CreateUserInput, FieldIssues, UserRole } from './schemas.ts';
-import { USER_COLUMNS, type UserRow, type UserStatus } from './types.ts';
+import { apiError, fromDataError, fromFunctionError, type Result } from './errors.ts';
+import { USER_COLUMNS, type UserRow } from './types.ts';
+
+export type { ApiError, Result } from './errors.ts';
 
 export type SortKey = 'name' | 'email' | 'role' | 'status' | 'created_at';
 
@@ -33,15 +36,6 @@ export interface ListResult {
 	total: number | null;
 }
 
-export interface ApiError {
-	code: string;
-	message: string;
-	fields?: FieldIssues;
-	status?: number;
-}
-
-export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
-
 const SORT_COLUMNS: Record<SortKey, string[]> = {
 	// Matches the (organization_id, last_name, first_name, id) index: ordered pages come from it.
 	name: ['last_name', 'first_name'],
@@ -54,21 +48,13 @@ const SORT_COLUMNS: Record<SortKey, string[]> = {
 /** A value inside a PostgREST logic tree (`or=(…)`), where commas and parentheses are syntax. */
 const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
-/** The messages people see for what the database refuses, in words rather than codes. */
-export function describeDataError(error: { code?: string; message: string }): ApiError {
-	if (error.code === 'PT409' || /at least one active admin/.test(error.message))
-		return {
-			code: 'last_admin',
-			message: 'Your organization must keep at least one active admin. Make another user an active admin first.'
-		};
-	if (error.code === '42501' && /own role or status/.test(error.message))
-		return { code: 'cannot_change_self', message: 'You cannot change your own role or status. Ask another admin of your organization.' };
-	if (error.code === 'PGRST116') return { code: 'user_not_found', message: 'No such user in your organization.' };
-	return { code: error.code ?? 'error', message: error.message || 'Something went wrong. Try again.' };
-}
-
 /** What the components need; UsersApi implements it, component tests pass a fake. */
-export type UserAdminApi = Pick<UsersApi, 'list' | 'get' | 'update' | 'create' | 'setPassword' | 'setActive' | 'changeEmail'>;
+export type UserAdminApi = Pick<UsersApi, 'list' | 'get' | 'create' | 'setPassword' | 'setActive' | 'updateProfile' | 'updateOwnNames'>;
+
+/** Another user's personal information and role: what `update_profile` changes in one request. */
+export type ProfileChanges = Partial<Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'role'>>;
+/** What a person may change of their own row through the Data API (RLS and column privileges decide). */
+export type OwnNames = Pick<UserRow, 'first_name' | 'last_name'>;
 
 export class UsersApi {
 	constructor(private readonly client: AppClient) {}
@@ -114,7 +100,7 @@ export class UsersApi {
 		// A unique tie-breaker keeps pages stable when names repeat.
 		query = query.order('id', { ascending: forward });
 		const { data, error, count: total } = await (cursor ? query.limit(params.pageSize) : query.range(from, from + params.pageSize - 1));
-		if (error) return { ok: false, error: describeDataError(error) };
+		if (error) return { ok: false, error: fromDataError(error) };
 		const rows = (data ?? []) as UserRow[];
 		// A previous page was read walking backwards: put it in display order again.
 		if (cursor?.direction === 'before') rows.reverse();
@@ -127,27 +113,36 @@ export class UsersApi {
 		if (params.role) query = query.eq('role', params.role);
 		if (params.status) query = query.eq('status', params.status);
 		const { data, error } = await query;
-		if (error) return { ok: false, error: describeDataError(error) };
+		if (error) return { ok: false, error: fromDataError(error) };
 		return { ok: true, data: (data ?? []).reduce((sum, row) => sum + row.users, 0) };
 	}
 
 	async get(id: string): Promise<Result<UserRow>> {
 		const { data, error } = await this.client.from('users').select(USER_COLUMNS).eq('id', id).maybeSingle();
-		if (error) return { ok: false, error: describeDataError(error) };
-		if (!data) return { ok: false, error: { code: 'user_not_found', message: 'No such user in your organization.' } };
+		if (error) return { ok: false, error: fromDataError(error) };
+		if (!data) return { ok: false, error: apiError('user_not_found') };
 		return { ok: true, data };
 	}
 
-	/** Names and role are the columns RLS lets an admin (names only: a manager, for themselves) change. */
-	async update(id: string, changes: Partial<Pick<UserRow, 'first_name' | 'last_name' | 'role'>>): Promise<Result<UserRow>> {
-		const { data, error } = await this.client.from('users').update(changes).eq('id', id).select(USER_COLUMNS).maybeSingle();
-		if (error) return { ok: false, error: describeDataError(error) };
-		if (!data) return { ok: false, error: { code: 'forbidden', message: 'You may not change this user.' } };
+	/**
+	 * The signed-in person's own names, through the Data API: RLS lets managers and admins change
+	 * their own first and last name, nothing else of their row.
+	 */
+	async updateOwnNames(id: string, names: OwnNames): Promise<Result<UserRow>> {
+		const { data, error } = await this.client.from('users').update(names).eq('id', id).select(USER_COLUMNS).maybeSingle();
+		if (error) return { ok: false, error: fromDataError(error) };
+		// RLS filtered the row out: not theirs to change.
+		if (!data) return { ok: false, error: apiError('forbidden') };
 		return { ok: true, data };
 	}
 
 	create(input: CreateUserInput): Promise<Result<{ user: UserRow; password: string }>> {
 		return this.invoke('create-user', input);
+	}
+
+	/** Another user's names, email and role in one request: Auth and the row change together or not at all. */
+	updateProfile(userId: string, changes: ProfileChanges): Promise<Result<{ user: UserRow }>> {
+		return this.invoke('update-user', { user_id: userId, action: 'update_profile', ...changes });
 	}
 
 	setPassword(userId: string, password?: string): Promise<Result<{ user: UserRow; password?: string }>> {
@@ -158,23 +153,14 @@ export class UsersApi {
 		return this.invoke('update-user', { user_id: userId, action: active ? 'activate' : 'deactivate' });
 	}
 
-	changeEmail(userId: string, email: string): Promise<Result<{ user: UserRow }>> {
-		return this.invoke('update-user', { user_id: userId, action: 'change_email', email });
-	}
-
 	private async invoke<T>(name: string, body: object): Promise<Result<T>> {
 		const { data, error } = await this.client.functions.invoke<T>(name, { body });
 		if (!error) return { ok: true, data: data as T };
 		if (error instanceof FunctionsHttpError) {
 			const response = error.context as Response;
-			try {
-				const payload = (await response.json()) as { error?: ApiError };
-				if (payload.error) return { ok: false, error: { ...payload.error, status: response.status } };
-			} catch {
-				// Not our JSON error shape (a proxy in between, say): fall through to the generic text.
-			}
-			return { ok: false, error: { code: 'http_error', message: `The server answered ${response.status}. Try again.`, status: response.status } };
+			const payload: unknown = await response.json().catch(() => null);
+			return { ok: false, error: fromFunctionError(response.status, payload) };
 		}
-		return { ok: false, error: { code: 'network', message: 'Could not reach the server. Check your connection and try again.' } };
+		return { ok: false, error: apiError('network') };
 	}
 }

@@ -1,7 +1,8 @@
 // The Create User modal's form: validated with the shared schema before anything is sent, server
 // refusals (a taken email…) mapped back onto the field they concern.
+import { createUserInput, type CreateUserInput, type FieldIssues, type UserRole } from '$shared/user-input.ts';
 import type { ApiError, Result } from './api.ts';
-import { createUserInput, fieldIssues, type CreateUserInput, type FieldIssues, type UserRole } from './schemas.ts';
+import { check, issuesFor } from './forms.ts';
 import type { UserRow } from './types.ts';
 
 export interface CreateSource {
@@ -21,22 +22,25 @@ export class CreateUserForm {
 	password = $state<string | null>(null);
 	created = $state<UserRow | null>(null);
 
-	constructor(private readonly source: CreateSource) {}
+	readonly #source: () => CreateSource;
+
+	constructor(source: () => CreateSource) {
+		this.#source = source;
+	}
 
 	validate(): CreateUserInput | null {
-		const parsed = createUserInput.safeParse({
+		const checked = check(createUserInput, {
 			first_name: this.first_name,
 			last_name: this.last_name,
 			email: this.email,
 			role: this.role || undefined
 		});
-		if (parsed.success) {
+		if (checked.ok) {
 			this.errors = {};
-			return parsed.data;
+			return checked.data;
 		}
-		const issues = fieldIssues(parsed.error);
-		if (!this.role) issues.role = 'Choose a role';
-		this.errors = issues;
+		// Nothing picked yet: ask for a choice rather than list the roles.
+		this.errors = this.role ? checked.errors : { ...checked.errors, role: 'Choose a role' };
 		return null;
 	}
 
@@ -45,7 +49,7 @@ export class CreateUserForm {
 		const input = this.validate();
 		if (!input) return false;
 		this.submitting = true;
-		const result = await this.source.create(input);
+		const result = await this.#source().create(input);
 		this.submitting = false;
 		if (!result.ok) {
 			this.#showError(result.error);
@@ -66,10 +70,10 @@ export class CreateUserForm {
 		this.submitting = false;
 	}
 
+	/** Refusals that name fields go to those fields; the rest above the form, in the shared words. */
 	#showError(error: ApiError): void {
-		const known = Object.entries(error.fields ?? {}).filter(([field]) => ['first_name', 'last_name', 'email', 'role'].includes(field));
-		if (error.code === 'email_taken') this.errors = { email: 'A user with this email already exists' };
-		else if (known.length) this.errors = Object.fromEntries(known);
+		const issues = issuesFor(error, ['first_name', 'last_name', 'email', 'role']);
+		if (issues) this.errors = issues;
 		else this.formError = error.message;
 	}
 }

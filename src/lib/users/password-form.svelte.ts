@@ -1,5 +1,5 @@
 // A password an admin types for someone: strong by the shared rule, typed twice to catch typos.
-import { passwordWeakness } from './schemas.ts';
+import { passwordWeakness } from '$shared/user-input.ts';
 
 export class PasswordForm {
 	password = $state('');

@@ -1,6 +1,6 @@
 // What each role may do, as the help centre describes it; shown wherever an admin picks a role so
 // they choose knowingly.
-import type { UserRole } from './schemas.ts';
+import type { UserRole, UserStatus } from '$shared/user-input.ts';
 
 export interface RoleInfo {
 	label: string;
@@ -33,4 +33,10 @@ export const ROLE_INFO: Record<UserRole, RoleInfo> = {
 		summary: 'Limited access for people outside the organization.',
 		abilities: ['View their own profile (read-only)', 'No access to other users', 'Cannot change passwords here; an admin sets a new one']
 	}
+};
+
+/** How each status reads on screen; the statuses themselves come from the database's enum. */
+export const STATUS_LABELS: Record<UserStatus, string> = {
+	active: 'Active',
+	inactive: 'Inactive'
 };

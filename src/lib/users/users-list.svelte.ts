@@ -1,8 +1,10 @@
 // The User Management table's state: filters, sort and page live here, and every change asks the
-// server for exactly one page. Nothing ever loads the whole organization.
+// server for exactly one page. Nothing ever loads the whole organization. Built once per page and
+// fed by getters: it loads the first page when built, and again if the organization changes.
+import { untrack } from 'svelte';
+import type { UserRole, UserStatus } from '$shared/user-input.ts';
 import type { ApiError, ListParams, ListResult, Result, SortKey } from './api.ts';
-import type { UserRole } from './schemas.ts';
-import type { UserRow, UserStatus } from './types.ts';
+import type { UserRow } from './types.ts';
 
 export interface ListSource {
 	list(params: ListParams): Promise<Result<ListResult>>;
@@ -36,21 +38,27 @@ export class UsersList {
 	#cursor: ListParams['cursor'];
 	#searchTimer: ReturnType<typeof setTimeout> | undefined;
 
-	readonly #source: ListSource;
-	readonly #organizationId: string;
+	readonly #source: () => ListSource;
+	readonly #organizationId: () => string;
 
-	constructor(source: ListSource, organizationId: string, pageSize = PAGE_SIZE) {
+	/** Must be built while a component initialises (it loads, and stops its timer when that goes). */
+	constructor(source: () => ListSource, organizationId: () => string, pageSize = PAGE_SIZE) {
 		this.#source = source;
 		this.#organizationId = organizationId;
 		this.pageSize = pageSize;
+		$effect(() => {
+			this.#organizationId();
+			untrack(() => void this.#restart());
+			return () => clearTimeout(this.#searchTimer);
+		});
 	}
 
 	/** Loads the current page; `withCount` when filters changed and the total must be recounted. */
 	async load(withCount = this.total === null): Promise<void> {
 		const request = ++this.#request;
 		this.loading = true;
-		const result = await this.#source.list({
-			organizationId: this.#organizationId,
+		const result = await this.#source().list({
+			organizationId: this.#organizationId(),
 			search: this.search,
 			role: this.role,
 			status: this.status,
@@ -126,10 +134,6 @@ export class UsersList {
 	/** Puts a changed row in place without reloading (e.g. after activation). */
 	replace(user: UserRow): void {
 		this.rows = this.rows.map((row) => (row.id === user.id ? user : row));
-	}
-
-	dispose(): void {
-		clearTimeout(this.#searchTimer);
 	}
 
 	#restart(): Promise<void> {

@@ -1,13 +1,18 @@
-import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
+import { ERROR_CODES } from '$shared/error-codes.ts';
 import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
+import { renderWithContext } from '$lib/testing/render';
+import { apiError } from '../errors';
 import CreateUserModal from './CreateUserModal.svelte';
+
+const me = makeUser({ role: 'admin' });
 
 function setup(api = new FakeUsersApi()) {
 	const onclose = vi.fn();
 	const oncreated = vi.fn();
-	const view = render(CreateUserModal, { open: true, api, onclose, oncreated });
+	const view = renderWithContext(CreateUserModal, { open: true, onclose, oncreated }, { api, me });
 	return { api, onclose, oncreated, view, user: userEvent.setup() };
 }
 
@@ -75,16 +80,17 @@ describe('Create User modal', () => {
 		await user.click(screen.getByRole('button', { name: 'Create' }));
 		const email = screen.getByLabelText('Email');
 		await waitFor(() => expect(email.getAttribute('aria-invalid')).toBe('true'));
-		expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe('A user with this email already exists');
+		expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe('This email is already in use');
+		expect(screen.queryByRole('alert')).toBeNull();
 	});
 
-	it('shows other server errors above the form', async () => {
+	it('shows other server errors above the form, in the shared words for their code', async () => {
 		const api = new FakeUsersApi();
-		api.nextError = { code: 'forbidden', message: 'Only active admins can create users.' };
+		api.nextError = apiError('forbidden', { status: 403 });
 		const { user } = setup(api);
 		await fill(user, { first: 'A', last: 'B', email: 'a@b.test', role: 'member' });
 		await user.click(screen.getByRole('button', { name: 'Create' }));
-		expect((await screen.findByRole('alert')).textContent).toContain('Only active admins can create users.');
+		expect((await screen.findByRole('alert')).textContent).toBe(ERROR_CODES.forbidden.message);
 	});
 
 	it('asks its owner to close on Escape', async () => {

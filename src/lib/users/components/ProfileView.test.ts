@@ -1,15 +1,15 @@
-import { render, screen, waitFor } from '@testing-library/svelte';
+import { screen, waitFor } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
-import { Toasts } from '$lib/ui/toasts.svelte';
+import { renderWithContext } from '$lib/testing/render';
 import type { UserRow } from '../types';
 import ProfileView from './ProfileView.svelte';
 
 function setup(profile: UserRow) {
 	const api = new FakeUsersApi([profile]);
 	const onsaved = vi.fn();
-	render(ProfileView, { profile, organizationName: 'Acme Demo', api, toasts: new Toasts(), onsaved });
+	renderWithContext(ProfileView, { profile, organizationName: 'Acme Demo', api, onsaved });
 	return { api, onsaved, user: userEvent.setup() };
 }
 
@@ -22,7 +22,7 @@ describe('Own profile', () => {
 		await user.clear(first);
 		await user.type(first, 'Gracie');
 		await user.click(screen.getByRole('button', { name: 'Save' }));
-		expect(api.update).toHaveBeenCalledWith(profile.id, { first_name: 'Gracie', last_name: 'Manager' });
+		expect(api.updateOwnNames).toHaveBeenCalledWith(profile.id, { first_name: 'Gracie', last_name: 'Manager' });
 		await waitFor(() => expect(onsaved).toHaveBeenCalled());
 		expect((screen.getByLabelText('Email') as HTMLInputElement).readOnly).toBe(true);
 	});

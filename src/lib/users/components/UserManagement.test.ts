@@ -1,8 +1,11 @@
-import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '$shared/error-codes.ts';
+import { USER_ROLES, USER_STATUSES } from '$shared/user-input.ts';
 import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
-import { Toasts } from '$lib/ui/toasts.svelte';
+import { renderWithContext } from '$lib/testing/render';
+import { apiError } from '../errors';
 import type { UserRow } from '../types';
 import UserManagement from './UserManagement.svelte';
 
@@ -10,8 +13,7 @@ const me = makeUser({ first_name: 'Ada', last_name: 'Admin', email: 'admin@demo.
 
 function setup(users: UserRow[], pageSize = 50) {
 	const api = new FakeUsersApi([me, ...users]);
-	const toasts = new Toasts();
-	render(UserManagement, { api, organizationId: ORG_ID, organizationName: 'Acme Demo', currentUserId: me.id, toasts, pageSize });
+	const { toasts } = renderWithContext(UserManagement, { pageSize }, { api, me });
 	return { api, toasts, user: userEvent.setup() };
 }
 
@@ -40,6 +42,14 @@ describe('User Management page', () => {
 		// Paging keeps the known total: no second count.
 		expect(api.listCalls.at(-1)).toMatchObject({ page: 1, withCount: false });
 		expect(screen.getByText('Page 2 of 4')).toBeTruthy();
+	});
+
+	it('offers every role and status of the database’s enums as filters', async () => {
+		setup([]);
+		const options = (label: string) => [...(screen.getByLabelText(label) as HTMLSelectElement).options].map((option) => option.value);
+		expect(options('Filter by role')).toEqual(['', ...USER_ROLES]);
+		expect(options('Filter by status')).toEqual(['', ...USER_STATUSES]);
+		await screen.findByText('Ada Admin');
 	});
 
 	it('searches by name or email and filters by role and status', async () => {
@@ -77,8 +87,8 @@ describe('User Management page', () => {
 
 	it('shows an error state with a retry', async () => {
 		const api = new FakeUsersApi([me]);
-		api.nextError = { code: 'network', message: 'Could not reach the server.' };
-		render(UserManagement, { api, organizationId: ORG_ID, organizationName: '', currentUserId: me.id, toasts: new Toasts() });
+		api.nextError = apiError('network');
+		renderWithContext(UserManagement, {}, { api, me });
 		expect((await screen.findByRole('alert')).textContent).toContain('Could not reach the server.');
 		await userEvent.setup().click(screen.getByRole('button', { name: 'Try again' }));
 		expect(await screen.findByText('Ada Admin')).toBeTruthy();
@@ -100,9 +110,9 @@ describe('User Management page', () => {
 	it('explains a refusal in the confirmation dialog', async () => {
 		const { api, user } = setup([makeUser({ first_name: 'Other', last_name: 'Admin', role: 'admin' })]);
 		await user.click(await screen.findByRole('button', { name: 'Deactivate Other Admin' }));
-		api.nextError = { code: 'last_admin', message: 'Your organization must keep at least one active admin. Make another user an active admin first.' };
+		api.nextError = apiError('last_admin', { status: 409 });
 		await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Deactivate' }));
-		expect((await screen.findByRole('alert')).textContent).toContain('must keep at least one active admin');
+		expect((await screen.findByRole('alert')).textContent).toBe(ERROR_CODES.last_admin.message);
 	});
 
 	it('does not offer to deactivate the signed-in admin', async () => {

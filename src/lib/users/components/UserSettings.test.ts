@@ -1,21 +1,22 @@
-import { render, screen, waitFor, within } from '@testing-library/svelte';
+import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '$shared/error-codes.ts';
 import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
-import { Toasts } from '$lib/ui/toasts.svelte';
+import { renderWithContext } from '$lib/testing/render';
+import { apiError } from '../errors';
 import UserSettings from './UserSettings.svelte';
 
 const admin = makeUser({ first_name: 'Ada', last_name: 'Admin', role: 'admin' });
 
-function setup(target = makeUser({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@demo.test', role: 'member' }), currentUserId = admin.id) {
-	const api = new FakeUsersApi([admin, target]);
-	const toasts = new Toasts();
-	render(UserSettings, { api, userId: target.id, currentUserId, toasts });
-	return { api, toasts, target, user: userEvent.setup() };
+function setup(target = makeUser({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@demo.test', role: 'member' }), others: ReturnType<typeof makeUser>[] = []) {
+	const api = new FakeUsersApi([admin, target, ...others]);
+	const view = renderWithContext(UserSettings, { userId: target.id }, { api, me: admin });
+	return { api, toasts: view.toasts, view, target, user: userEvent.setup() };
 }
 
 describe('User settings page', () => {
-	it('edits personal information and says so', async () => {
+	it('saves names and email in one update_profile request and says so', async () => {
 		const { api, toasts, target, user } = setup();
 		const first = await screen.findByLabelText('First name');
 		expect((first as HTMLInputElement).value).toBe('Grace');
@@ -24,10 +25,21 @@ describe('User settings page', () => {
 		await user.clear(screen.getByLabelText('Email'));
 		await user.type(screen.getByLabelText('Email'), 'GRACIE@demo.test');
 		await user.click(screen.getByRole('button', { name: 'Save personal information' }));
-		expect(api.update).toHaveBeenCalledWith(target.id, { first_name: 'Gracie', last_name: 'Hopper' });
-		expect(api.changeEmail).toHaveBeenCalledWith(target.id, 'gracie@demo.test');
+		expect(api.updateProfile).toHaveBeenCalledTimes(1);
+		expect(api.updateProfile).toHaveBeenCalledWith(target.id, { first_name: 'Gracie', email: 'gracie@demo.test' });
+		expect(api.updateOwnNames).not.toHaveBeenCalled();
 		await waitFor(() => expect(toasts.items.at(-1)?.message).toBe('Personal information saved'));
 		expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Gracie Hopper');
+	});
+
+	it('loads the other user when the id changes, without being rebuilt', async () => {
+		const other = makeUser({ first_name: 'Linus', last_name: 'Torvalds', email: 'linus@demo.test' });
+		const { api, view } = setup(undefined, [other]);
+		expect(await screen.findByRole('heading', { level: 1, name: 'Grace Hopper' })).toBeTruthy();
+		await view.rerender({ userId: other.id });
+		expect(await screen.findByRole('heading', { level: 1, name: 'Linus Torvalds' })).toBeTruthy();
+		expect((screen.getByLabelText('Email') as HTMLInputElement).value).toBe('linus@demo.test');
+		expect(api.get.mock.calls.map(([id]) => id)).toEqual([expect.any(String), other.id]);
 	});
 
 	it('refuses an invalid email before sending and shows a taken one at the field', async () => {
@@ -37,13 +49,15 @@ describe('User settings page', () => {
 		await user.type(email, 'nope');
 		await user.click(screen.getByRole('button', { name: 'Save personal information' }));
 		expect(screen.getByText('Enter a valid email address')).toBeTruthy();
-		expect(api.changeEmail).not.toHaveBeenCalled();
+		expect(api.updateProfile).not.toHaveBeenCalled();
 
 		await user.clear(email);
 		await user.type(email, 'taken@demo.test');
-		api.nextError = { code: 'email_taken', message: 'A user with this email already exists.', fields: { email: 'This email is already in use' } };
+		api.nextError = apiError('email_taken', { fields: { email: 'This email is already in use' } });
 		await user.click(screen.getByRole('button', { name: 'Save personal information' }));
 		expect(await screen.findByText('This email is already in use')).toBeTruthy();
+		expect(email.getAttribute('aria-invalid')).toBe('true');
+		expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe('This email is already in use');
 	});
 
 	it('changes the role, showing what it may do', async () => {
@@ -51,15 +65,15 @@ describe('User settings page', () => {
 		await user.selectOptions(await screen.findByLabelText('Role'), 'manager');
 		expect(screen.getByText('Edit their own first and last name')).toBeTruthy();
 		await user.click(screen.getByRole('button', { name: 'Save role' }));
-		expect(api.update).toHaveBeenCalledWith(target.id, { role: 'manager' });
+		expect(api.updateProfile).toHaveBeenCalledWith(target.id, { role: 'manager' });
 	});
 
-	it('explains the last-admin refusal in words', async () => {
+	it('explains the last-admin refusal with the shared message for its code', async () => {
 		const { api, user } = setup(makeUser({ first_name: 'Other', last_name: 'Admin', role: 'admin' }));
 		await user.selectOptions(await screen.findByLabelText('Role'), 'member');
-		api.nextError = { code: 'last_admin', message: 'Your organization must keep at least one active admin. Make another user an active admin first.' };
+		api.nextError = apiError('last_admin', { status: 409 });
 		await user.click(screen.getByRole('button', { name: 'Save role' }));
-		expect((await screen.findByRole('alert')).textContent).toMatch(/must keep at least one active admin/);
+		expect((await screen.findByRole('alert')).textContent).toBe(ERROR_CODES.last_admin.message);
 	});
 
 	it('generates a password and shows it once', async () => {
@@ -102,7 +116,8 @@ describe('User settings page', () => {
 	});
 
 	it('does not let admins change their own role or status, and says why', async () => {
-		setup(admin, admin.id);
+		const api = new FakeUsersApi([admin]);
+		renderWithContext(UserSettings, { userId: admin.id }, { api, me: admin });
 		expect(((await screen.findByRole('switch', { name: 'Active' })) as HTMLButtonElement).disabled).toBe(true);
 		expect((screen.getByLabelText('Role') as HTMLSelectElement).disabled).toBe(true);
 		expect(screen.getByText(/You cannot deactivate your own account/)).toBeTruthy();
@@ -110,7 +125,19 @@ describe('User settings page', () => {
 
 	it('says when the user does not exist', async () => {
 		const api = new FakeUsersApi([admin]);
-		render(UserSettings, { api, userId: 'missing', currentUserId: admin.id, toasts: new Toasts() });
-		expect((await screen.findByRole('alert')).textContent).toBe('No such user in your organization.');
+		renderWithContext(UserSettings, { userId: 'missing' }, { api, me: admin });
+		expect((await screen.findByRole('alert')).textContent).toBe(ERROR_CODES.user_not_found.message);
+	});
+
+	it('saves an admin’s own names through the Data API, where RLS allows them', async () => {
+		const api = new FakeUsersApi([admin]);
+		const user = userEvent.setup();
+		renderWithContext(UserSettings, { userId: admin.id }, { api, me: admin });
+		const last = await screen.findByLabelText('Last name');
+		await user.clear(last);
+		await user.type(last, 'Lovelace');
+		await user.click(screen.getByRole('button', { name: 'Save personal information' }));
+		expect(api.updateOwnNames).toHaveBeenCalledWith(admin.id, { first_name: 'Ada', last_name: 'Lovelace' });
+		expect(api.updateProfile).not.toHaveBeenCalled();
 	});
 });

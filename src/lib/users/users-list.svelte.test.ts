@@ -1,17 +1,36 @@
+import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
 import type { ListParams, ListResult, Result } from './api';
-import { UsersList } from './users-list.svelte';
+import { apiError } from './errors';
+import { UsersList, type ListSource } from './users-list.svelte';
 
-afterEach(() => vi.useRealTimers());
+const roots: Array<() => void> = [];
+afterEach(() => {
+	roots.splice(0).forEach((dispose) => dispose());
+	vi.useRealTimers();
+});
 
 const seeded = (count: number) => new FakeUsersApi(Array.from({ length: count }, () => makeUser()));
+
+/** A list as a component builds it (inside an effect root); it asks for its first page at once. */
+function build(source: ListSource, pageSize?: number, organizationId: () => string = () => ORG_ID): UsersList {
+	let list!: UsersList;
+	roots.push($effect.root(() => void (list = new UsersList(() => source, organizationId, pageSize))));
+	flushSync();
+	return list;
+}
+
+async function loaded(source: ListSource, pageSize?: number): Promise<UsersList> {
+	const list = build(source, pageSize);
+	await vi.waitFor(() => expect(list.loaded).toBe(true));
+	return list;
+}
 
 describe('UsersList', () => {
 	it('loads one page with the organization and a count, then pages without recounting', async () => {
 		const api = seeded(25);
-		const list = new UsersList(api, ORG_ID, 10);
-		await list.load();
+		const list = await loaded(api, 10);
 		expect(list.rows).toHaveLength(10);
 		expect(list.total).toBe(25);
 		expect(list.pageCount).toBe(3);
@@ -26,8 +45,7 @@ describe('UsersList', () => {
 
 	it('continues from the rows on screen for next and previous when sorted by name', async () => {
 		const api = seeded(25);
-		const list = new UsersList(api, ORG_ID, 10);
-		await list.load();
+		const list = await loaded(api, 10);
 		const last = list.rows.at(-1)!;
 		await list.goTo(1);
 		expect(api.listCalls[1]?.cursor).toEqual({ direction: 'after', row: { last_name: last.last_name, first_name: last.first_name, id: last.id } });
@@ -48,8 +66,7 @@ describe('UsersList', () => {
 
 	it('restarts at the first page with a fresh count when a filter changes', async () => {
 		const api = new FakeUsersApi([makeUser({ role: 'admin' }), ...Array.from({ length: 12 }, () => makeUser())]);
-		const list = new UsersList(api, ORG_ID, 5);
-		await list.load();
+		const list = await loaded(api, 5);
 		await list.goTo(1);
 		await list.setRole('admin');
 		expect(list.page).toBe(0);
@@ -62,21 +79,20 @@ describe('UsersList', () => {
 	});
 
 	it('waits for typing to pause before searching', async () => {
-		vi.useFakeTimers();
 		const api = seeded(3);
-		const list = new UsersList(api, ORG_ID);
+		const list = await loaded(api);
+		vi.useFakeTimers();
 		list.setSearch('a');
 		list.setSearch('ad');
 		list.setSearch('ada');
-		expect(api.list).not.toHaveBeenCalled();
-		await vi.advanceTimersByTimeAsync(300);
 		expect(api.list).toHaveBeenCalledTimes(1);
-		expect(api.listCalls[0]).toMatchObject({ search: 'ada', withCount: true });
+		await vi.advanceTimersByTimeAsync(300);
+		expect(api.list).toHaveBeenCalledTimes(2);
+		expect(api.listCalls[1]).toMatchObject({ search: 'ada', withCount: true });
 	});
 
 	it('toggles the direction when the sorted column is clicked again', async () => {
-		const api = seeded(1);
-		const list = new UsersList(api, ORG_ID);
+		const list = await loaded(seeded(1));
 		await list.sortBy('created_at');
 		expect([list.sort, list.ascending]).toEqual(['created_at', true]);
 		await list.sortBy('created_at');
@@ -94,33 +110,45 @@ describe('UsersList', () => {
 				params.role === 'admin' ? Promise.resolve({ ok: true as const, data: { rows: [newer], total: 1 } }) : slow
 			)
 		};
-		const list = new UsersList(source, ORG_ID);
-		const first = list.load();
+		// Building it asks for the first page: the slow answer.
+		const list = build(source);
 		await list.setRole('admin');
 		resolveSlow({ ok: true, data: { rows: [makeUser({ first_name: 'Older' })], total: 1 } });
-		await first;
+		await slow;
+		await Promise.resolve();
 		expect(list.rows.map((row) => row.first_name)).toEqual(['Newer']);
 	});
 
 	it('keeps the rows and reports the error when a load fails', async () => {
 		const api = seeded(2);
-		const list = new UsersList(api, ORG_ID);
-		await list.load();
-		api.nextError = { code: 'network', message: 'offline' };
+		const list = await loaded(api);
+		api.nextError = apiError('network');
 		await list.goTo(0);
 		await list.load();
-		expect(list.error?.message).toBe('offline');
+		expect(list.error?.code).toBe('network');
 		expect(list.rows).toHaveLength(2);
 		await list.load();
 		expect(list.error).toBeNull();
 	});
 
 	it('replaces a changed row in place', async () => {
-		const api = seeded(2);
-		const list = new UsersList(api, ORG_ID);
-		await list.load();
+		const list = await loaded(seeded(2));
 		const changed = { ...list.rows[0]!, status: 'inactive' as const };
 		list.replace(changed);
 		expect(list.rows[0]?.status).toBe('inactive');
+	});
+
+	it('follows its organization getter: a new organization starts over at its first page', async () => {
+		const api = new FakeUsersApi([makeUser(), makeUser({ organization_id: 'other-org' })]);
+		let organizationId = $state(ORG_ID);
+		let list!: UsersList;
+		roots.push($effect.root(() => void (list = new UsersList(() => api, () => organizationId))));
+		flushSync();
+		await vi.waitFor(() => expect(list.loaded).toBe(true));
+		await list.goTo(0);
+		organizationId = 'other-org';
+		flushSync();
+		await vi.waitFor(() => expect(api.listCalls.at(-1)).toMatchObject({ organizationId: 'other-org', page: 0, withCount: true }));
+		await vi.waitFor(() => expect(list.rows.map((row) => row.organization_id)).toEqual(['other-org']));
 	});
 });

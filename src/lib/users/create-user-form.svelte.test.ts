@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_CODES } from '$shared/error-codes.ts';
 import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
+import { apiError } from './errors';
 import { CreateUserForm } from './create-user-form.svelte';
 
 describe('CreateUserForm', () => {
 	it('reports every invalid field with the shared schema’s messages', () => {
-		const form = new CreateUserForm(new FakeUsersApi());
+		const form = new CreateUserForm(() => new FakeUsersApi());
 		form.email = 'x';
 		expect(form.validate()).toBeNull();
 		expect(form.errors).toEqual({
@@ -17,7 +19,7 @@ describe('CreateUserForm', () => {
 
 	it('sends normalized input and keeps the generated password', async () => {
 		const api = new FakeUsersApi();
-		const form = new CreateUserForm(api);
+		const form = new CreateUserForm(() => api);
 		Object.assign(form, { first_name: ' Ada ', last_name: 'Lovelace', email: 'ADA@Example.test', role: 'admin' });
 		expect(await form.submit()).toBe(true);
 		expect(api.create).toHaveBeenCalledWith({ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.test', role: 'admin' });
@@ -29,18 +31,18 @@ describe('CreateUserForm', () => {
 
 	it('maps server field issues to fields and other errors to the form', async () => {
 		const api = new FakeUsersApi([makeUser({ email: 'taken@x.test' })]);
-		const form = new CreateUserForm(api);
+		const form = new CreateUserForm(() => api);
 		Object.assign(form, { first_name: 'A', last_name: 'B', email: 'taken@x.test', role: 'member' });
 		expect(await form.submit()).toBe(false);
-		expect(form.errors.email).toBe('A user with this email already exists');
+		expect(form.errors.email).toBe('This email is already in use');
 
-		api.nextError = { code: 'invalid_input', message: 'bad', fields: { last_name: 'Last name has at most 100 characters' } };
+		api.nextError = apiError('invalid_input', { fields: { last_name: 'Last name has at most 100 characters' } });
 		form.email = 'new@x.test';
 		await form.submit();
 		expect(form.errors).toEqual({ last_name: 'Last name has at most 100 characters' });
 
-		api.nextError = { code: 'forbidden', message: 'Only active admins can do this.' };
+		api.nextError = apiError('forbidden');
 		await form.submit();
-		expect(form.formError).toBe('Only active admins can do this.');
+		expect(form.formError).toBe(ERROR_CODES.forbidden.message);
 	});
 });
