@@ -30,7 +30,7 @@ const ctx: StackContext = {
 const functions = createFunctionsApp(ctx);
 // Mounted as the gateway mounts it.
 const gateway = new Hono().route('/functions/v1', functions.app);
-const call = (path: string, init: RequestInit = {}) => gateway.request(`http://gateway/functions/v1${path}`, init);
+const call = async (path: string, init: RequestInit = {}): Promise<Response> => gateway.request(`http://gateway/functions/v1${path}`, init);
 
 // The same gateway on a real socket, for requests fetch() would not send as they are.
 const server = serve({ fetch: gateway.fetch, hostname: '127.0.0.1', port: 0 });

@@ -96,6 +96,7 @@ beforeAll(async () => {
 			`create function public.${fn('whoami')}() returns json language sql stable as $$ select json_build_object('current_user', current_user, 'session_user', session_user, 'claims', current_setting('request.jwt.claims', true)::json, 'method', current_setting('request.method', true), 'path', current_setting('request.path', true), 'read_only', current_setting('transaction_read_only'), 'search_path', current_setting('search_path'), 'statement_timeout', current_setting('statement_timeout')) $$`
 		);
 		await db.query(`create function public.${fn('series')}(n int) returns setof int language sql immutable as 'select generate_series(1, n)'`);
+		await db.query(`create function public.${fn('numbered')}(n int) returns table (n int, label text) language sql immutable as 'select i, i::text from generate_series(1, n) as i'`);
 		await db.query(`create function public.${fn('touch')}() returns void language sql volatile as $$ insert into public.${scratchTable} (id) values (-1) $$`);
 		await db.query(`grant execute on function public.${fn('touch')}() to service_role`);
 	});
@@ -110,7 +111,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
 	await withDb(async (db) => {
-		await db.query(`drop function if exists public.${fn('add')}(int, int), public.${fn('users_of')}(uuid), public.${fn('whoami')}(), public.${fn('touch')}(), public.${fn('series')}(int)`);
+		await db.query(`drop function if exists public.${fn('add')}(int, int), public.${fn('users_of')}(uuid), public.${fn('whoami')}(), public.${fn('touch')}(), public.${fn('series')}(int), public.${fn('numbered')}(int)`);
 		await db.query(`drop table if exists public.${scratchTable}`);
 	});
 });
@@ -490,6 +491,43 @@ describe('rpc', () => {
 		expect(asked.data).toEqual([1491, 1492, 1493, 1494, 1495, 1496, 1497, 1498, 1499, 1500]);
 	});
 
+	// Issue 12 #9: count=planned (and count=estimated past max_rows) answered 404 42P01 "pgrst_source".
+	// PostgREST counts a call's rows only inside its statement (Statements.hs mainCall) and never
+	// EXPLAINs a call: count=exact and count=estimated are exact, count=planned gives no total.
+	it('counts the rows of rpc/search_users as PostgREST does: exact or estimated exactly, planned without a total', async () => {
+		const query = '/rpc/search_users?select=id,email&order=email';
+		const plain = await rest(`${query}&search=Rest`, { token: people.adminA.token });
+		const rows = await plain.json();
+		expect([plain.status, rows.length]).toEqual([200, 5]);
+		const cases: Array<[string, string]> = [['count=exact', '0-4/5'], ['count=estimated', '0-4/5'], ['count=planned', '0-4/*']];
+		for (const [prefer, contentRange] of cases) {
+			const get = await rest(`${query}&search=Rest`, { token: people.adminA.token, headers: { prefer } });
+			const post = await rest(query, { method: 'POST', token: people.adminA.token, headers: { prefer, 'content-type': 'application/json' }, body: JSON.stringify({ search: 'Rest' }) });
+			for (const response of [get, post]) {
+				expect([prefer, response.status, response.headers.get('content-range'), await response.json()]).toEqual([prefer, 200, contentRange, rows]);
+			}
+		}
+		const planned = await asPersona('adminA').rpc('search_users', { search: 'Rest' }, { count: 'planned' });
+		// supabase-js reads the `*` as NaN, as it does from PostgREST.
+		expect([planned.status, planned.error, planned.data?.length]).toEqual([200, null, 5]);
+		expect(Number.isFinite(planned.count)).toBe(false);
+	});
+
+	it('counts rows of a call past max_rows exactly for count=estimated, and not at all for count=planned', async () => {
+		const path = `/rpc/${fn('numbered')}?n=1500&select=n`;
+		const estimated = await rest(path, { token: people.memberA.token, headers: { prefer: 'count=estimated' } });
+		expect([estimated.status, estimated.headers.get('content-range'), (await estimated.json()).length]).toEqual([206, '0-999/1500', 1000]);
+		const planned = await rest(path, { token: people.memberA.token, headers: { prefer: 'count=planned' } });
+		expect([planned.status, planned.headers.get('content-range'), (await planned.json()).length]).toEqual([200, '0-999/*', 1000]);
+	});
+
+	it('still estimates a table read for count=planned', async () => {
+		const planned = await rest('/users?select=id', { token: people.adminA.token, headers: { prefer: 'count=planned' } });
+		expect(planned.status).toBeLessThan(300);
+		expect(planned.headers.get('content-range')).toMatch(/^0-4\/\d+$/);
+		expect(await planned.json()).toHaveLength(5);
+	});
+
 	it('runs GET calls read-only: a writing function answers 405 (25006)', async () => {
 		const client = untypedClient(stack().serviceRoleKey);
 		const read = await client.rpc(fn('touch'), {}, { get: true });
@@ -593,6 +631,21 @@ describe('malformed requests', () => {
 			expect([path, response.status, body.code]).toEqual([path, status, code]);
 			expect(Object.keys(body).sort()).toEqual(['code', 'details', 'hint', 'message']);
 		}
+	});
+
+	// Issue 12 #10: a cast is a type name, or the select does not parse; no generated SQL is echoed.
+	it('refuses a cast that is not a type name with PGRST100, before any SQL is written', async () => {
+		for (const select of ['id::text%20$$', 'id::text)', 'id::int;select%201', 'id::text%20collate%20"C"', '"":id', 'id::text,email::varchar(3)']) {
+			const response = await rest(`/users?select=${select}`, { token: admin() });
+			const text = await response.text();
+			const body = JSON.parse(text);
+			expect([select, response.status, body.code]).toEqual([select, 400, 'PGRST100']);
+			expect(Object.keys(body).sort()).toEqual(['code', 'details', 'hint', 'message']);
+			expect(text).not.toMatch(/CAST|SELECT|pgrst_source|_postgrest_t|"public"\."users"/);
+		}
+		const cast = await rest('/users?select=id::text,role::public.user_role,n:id::TEXT&limit=1', { token: admin() });
+		expect(cast.status).toBe(200);
+		expect(Object.keys((await cast.json())[0])).toEqual(['id', 'role', 'n']);
 	});
 
 	it('treats SQL in values and identifiers as data', async () => {

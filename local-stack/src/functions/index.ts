@@ -4,6 +4,7 @@
 import { Hono } from 'hono';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { StackContext } from '../context.ts';
@@ -37,9 +38,29 @@ export function discoverFunctions(supabaseDir: string): FunctionConfig[] {
 		.filter((fn) => fn.enabled && existsSync(fn.entrypoint));
 }
 
+/** One Deno process of a function, as long as it lives. */
+interface Instance {
+	port: number;
+	child: ChildProcess;
+}
+
+/** Resolves true when something accepts a TCP connection on the port within the timeout. */
+function acceptsConnections(port: number, timeoutMs = 1_000): Promise<boolean> {
+	return new Promise((resolveProbe) => {
+		const socket = connect({ host: '127.0.0.1', port });
+		const done = (alive: boolean) => {
+			socket.destroy();
+			resolveProbe(alive);
+		};
+		socket.setTimeout(timeoutMs, () => done(false));
+		socket.once('connect', () => done(true));
+		socket.once('error', () => done(false));
+	});
+}
+
 class FunctionProcess {
-	private child?: ChildProcess;
-	private ready?: Promise<number>;
+	private current?: Instance;
+	private ready?: Promise<Instance>;
 
 	constructor(
 		private readonly fn: FunctionConfig,
@@ -47,8 +68,8 @@ class FunctionProcess {
 		private readonly log: (message: string) => void
 	) {}
 
-	/** Starts Deno on first use (and again after a crash); resolves with the port it listens on. */
-	port(): Promise<number> {
+	/** Starts Deno on first use (and again after a crash); resolves with the running instance. */
+	instance(): Promise<Instance> {
 		this.ready ??= this.start().catch((error) => {
 			this.ready = undefined;
 			throw error;
@@ -56,22 +77,33 @@ class FunctionProcess {
 		return this.ready;
 	}
 
-	private async start(): Promise<number> {
+	async port(): Promise<number> {
+		return (await this.instance()).port;
+	}
+
+	/** The process of this instance is gone: it exited, or its port no longer accepts connections. */
+	async isGone(instance: Instance): Promise<boolean> {
+		if (instance.child.exitCode !== null || instance.child.signalCode !== null) return true;
+		return !(await acceptsConnections(instance.port));
+	}
+
+	private async start(): Promise<Instance> {
 		const port = await freePort();
 		const child = spawn(denoBin, ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', '--no-prompt', this.fn.entrypoint], {
 			cwd: resolve(this.fn.entrypoint, '..'),
 			env: { ...process.env, ...this.env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`, NO_COLOR: '1' },
 			stdio: ['ignore', 'pipe', 'pipe']
 		});
-		this.child = child;
-		return new Promise<number>((resolveStart, reject) => {
+		const instance: Instance = { port, child };
+		this.current = instance;
+		return new Promise<Instance>((resolveStart, reject) => {
 			const timer = setTimeout(() => reject(new Error(`function ${this.fn.name} did not start within 60 s`)), 60_000);
 			// Deno announces `Listening on …` once Deno.serve is bound; everything else is the function's log.
 			const output = (chunk: Buffer) => {
 				for (const line of chunk.toString('utf8').split('\n')) {
 					if (line.startsWith('Listening on')) {
 						clearTimeout(timer);
-						resolveStart(port);
+						resolveStart(instance);
 					} else if (line.trim()) {
 						this.log(line);
 					}
@@ -82,9 +114,9 @@ class FunctionProcess {
 			child.on('exit', (code, signal) => {
 				clearTimeout(timer);
 				// A discarded process may exit after its replacement started: leave that one be.
-				if (this.child === child) {
+				if (this.current === instance) {
 					this.ready = undefined;
-					this.child = undefined;
+					this.current = undefined;
 				}
 				if (signal !== 'SIGTERM' && signal !== 'SIGKILL') this.log(`exited (${code ?? signal})`);
 				reject(new Error(`function ${this.fn.name} exited before listening (${code ?? signal})`));
@@ -92,16 +124,59 @@ class FunctionProcess {
 		});
 	}
 
-	/** Forgets the current process (killing it if it still runs): the next request starts a new one. */
-	discard(): void {
-		this.child?.kill('SIGKILL');
-		this.child = undefined;
+	/**
+	 * Forgets this instance (killing it if it still runs): the next request starts a new one. Only
+	 * the instance a request found gone is discarded, never a replacement another request started.
+	 */
+	discard(instance: Instance): void {
+		instance.child.kill('SIGKILL');
+		if (this.current !== instance) return;
+		this.current = undefined;
 		this.ready = undefined;
 	}
 
 	stop(): void {
-		this.child?.kill('SIGTERM');
+		this.current?.child.kill('SIGTERM');
 	}
+}
+
+/**
+ * Hop-by-hop headers (RFC 9110 §7.6.1, with the older Keep-Alive, Proxy-Connection and Trailer
+ * names) describe the client's connection to this proxy, not the request: a proxy must not forward
+ * them, nor the headers `Connection` names. `Expect` is answered here (Node sends 100 Continue), and
+ * `Host` and `Content-Length` are the new connection's own. fetch() refuses several of these outright.
+ */
+const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'expect', 'host', 'content-length']);
+
+export function endToEndHeaders(incoming: Headers): Headers {
+	const named = new Set(
+		(incoming.get('connection') ?? '')
+			.split(',')
+			.map((token) => token.trim().toLowerCase())
+			.filter(Boolean)
+	);
+	const headers = new Headers();
+	incoming.forEach((value, name) => {
+		const lower = name.toLowerCase();
+		if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || named.has(lower)) return;
+		headers.append(name, value);
+	});
+	return headers;
+}
+
+/** Headers of the function's answer that belong to its connection to us, or that fetch already undid. */
+function responseHeadersOf(response: Response): Headers {
+	const headers = endToEndHeaders(response.headers);
+	// fetch has already decoded the body: its original encoding and length no longer apply.
+	headers.delete('content-encoding');
+	return headers;
+}
+
+const causeCode = (error: unknown): string | undefined => (error as { cause?: { code?: string } }).cause?.code;
+
+function describeError(error: unknown): string {
+	const cause = (error as { cause?: Error & { code?: string } }).cause;
+	return cause ? `${(error as Error).message} (${cause.code ?? cause.name}: ${cause.message})` : (error as Error).message;
 }
 
 export interface FunctionsApp {
@@ -144,36 +219,44 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 
 		const incoming = new URL(request.url);
 		const path = `${incoming.pathname.replace(/^\/functions\/v1/, '')}${incoming.search}`;
-		const headers = new Headers(request.headers);
-		headers.delete('host');
+		const headers = endToEndHeaders(request.headers);
 		const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
-		const send = async () => {
-			const port = await entry.process.port();
-			return fetch(`http://127.0.0.1:${port}${path}`, { method: request.method, headers, body, redirect: 'manual' });
-		};
+
+		let instance: Instance;
+		try {
+			instance = await entry.process.instance();
+		} catch (error) {
+			ctx.log(`fn:${name}`, `request failed: ${(error as Error).message}`);
+			return Response.json({ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' }, { status: 503 });
+		}
+		const send = (target: Instance) =>
+			fetch(`http://127.0.0.1:${target.port}${path}`, { method: request.method, headers, body, redirect: 'manual' });
 		try {
 			let response: Response;
 			try {
-				response = await send();
+				response = await send(instance);
 			} catch (error) {
 				// A refused connection never reached the function (it had died since the last
 				// request): start a fresh process and deliver the request once more.
-				if ((error as { cause?: { code?: string } }).cause?.code !== 'ECONNREFUSED') throw error;
-				entry.process.discard();
-				response = await send();
+				if (causeCode(error) !== 'ECONNREFUSED' || !(await entry.process.isGone(instance))) throw error;
+				entry.process.discard(instance);
+				try {
+					instance = await entry.process.instance();
+				} catch (bootError) {
+					ctx.log(`fn:${name}`, `request failed: ${(bootError as Error).message}`);
+					return Response.json({ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' }, { status: 503 });
+				}
+				response = await send(instance);
 			}
-			// fetch has already decoded the body: its original encoding and length no longer apply.
-			const responseHeaders = new Headers(response.headers);
-			responseHeaders.delete('content-encoding');
-			responseHeaders.delete('content-length');
-			return new Response(response.body, { status: response.status, headers: responseHeaders });
+			return new Response(response.body, { status: response.status, headers: responseHeadersOf(response) });
 		} catch (error) {
-			const message = (error as Error).message;
-			ctx.log(`fn:${name}`, `request failed: ${message}`);
-			entry.process.discard();
-			if (/did not start|exited before listening/.test(message)) {
-				return Response.json({ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' }, { status: 503 });
+			ctx.log(`fn:${name}`, `request failed: ${describeError(error)}`);
+			// fetch refused to send this request: nothing reached the function, which is fine.
+			if (causeCode(error)?.startsWith('UND_ERR_INVALID_ARG') || (error as { cause?: Error }).cause?.name === 'InvalidArgumentError') {
+				return Response.json({ code: 'BAD_REQUEST', message: 'The request could not be forwarded to the function' }, { status: 400 });
 			}
+			// Only a process that is gone is replaced; one request failing leaves the calls in flight be.
+			if (await entry.process.isGone(instance)) entry.process.discard(instance);
 			return Response.json({ code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' }, { status: 502 });
 		}
 	}
@@ -183,6 +266,7 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 		async warmUp() {
 			await Promise.allSettled([...functions.values()].map(({ process }) => process.port()));
 		},
+
 		stop() {
 			for (const { process } of functions.values()) process.stop();
 		}

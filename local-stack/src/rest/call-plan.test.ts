@@ -79,11 +79,13 @@ describe('call plans', () => {
 		expect(plan('touch', { get: '' }).readOnly).toBe(true);
 	});
 
-	it('counts rows as the preference says, and single values always exactly', () => {
-		expect(plan('search_users', { get: 'search=a', count: 'planned' }).count).toEqual({ kind: 'planned' });
-		expect(plan('search_users', { get: 'search=a', count: 'estimated', maxRows: 10 }).count).toEqual({ kind: 'estimated', maxRows: 10 });
+	it('counts a call only exactly, as PostgREST does: planned gives no total, estimated an exact one', () => {
+		expect(plan('search_users', { get: 'search=a', count: 'exact' }).count).toEqual({ kind: 'exact' });
+		expect(plan('search_users', { get: 'search=a', count: 'planned' }).count).toEqual({ kind: 'none' });
+		expect(plan('search_users', { get: 'search=a', count: 'estimated', maxRows: 10 }).count).toEqual({ kind: 'exact' });
 		expect(plan('search_users', { get: 'search=a' }).count).toEqual({ kind: 'none' });
-		expect(plan('add', { get: 'a=1&b=2', count: 'planned' }).count).toEqual({ kind: 'exact' });
+		expect(plan('add', { get: 'a=1&b=2', count: 'planned' }).count).toEqual({ kind: 'none' });
+		expect(plan('add', { get: 'a=1&b=2', count: 'estimated' }).count).toEqual({ kind: 'exact' });
 		expect(plan('add', { get: 'a=1&b=2' }).count).toEqual({ kind: 'none' });
 	});
 });

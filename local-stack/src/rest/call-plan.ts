@@ -4,7 +4,7 @@
 // write. Pure: sql.ts writes the statement, rpc.ts runs it.
 import type { QueryParams, RowRange } from './ast.ts';
 import { parseArgumentsBody, type JsonBody } from './body.ts';
-import { countStrategy, type CountStrategy } from './count.ts';
+import type { CountStrategy } from './count.ts';
 import { ambiguousFunction, functionNotFound } from './errors.ts';
 import { requireJsonBody } from './media.ts';
 import type { Preferences } from './preferences.ts';
@@ -97,8 +97,10 @@ export function planCall(cache: SchemaCache, request: CallRequest): CallPlan {
 		routine.returnKind === 'composite'
 			? new ReadPlanner(cache).plan(resultTable(routine), request.params, { rootReference: SOURCE, rootRange: request.range, applyRootConditions: true })
 			: undefined;
-	// Single values have no read plan to estimate from: any count is counted exactly.
-	const count: CountStrategy = result ? countStrategy(request.countPreference, request.maxRows) : request.countPreference ? { kind: 'exact' } : { kind: 'none' };
+	// PostgREST counts a call's rows only in the statement itself, and never estimates them
+	// (Statements.hs mainCall: `shouldCount`, an unlimited count CTE; Query.hs gives a call no
+	// EXPLAIN): count=exact and count=estimated are exact, count=planned answers no total (`*`).
+	const count: CountStrategy = request.countPreference === 'exact' || request.countPreference === 'estimated' ? { kind: 'exact' } : { kind: 'none' };
 	return {
 		routine,
 		argumentNames: routine.params.map((param) => param.name).filter((name) => request.args.names.includes(name)),

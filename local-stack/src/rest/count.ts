@@ -1,6 +1,7 @@
 // How `Prefer: count=…` is answered: exactly in the statement, by the planner's estimate (EXPLAIN),
 // or, for count=estimated with max_rows set, exactly up to max_rows and estimated beyond.
 // Deciding is part of planning; the estimate itself is an EXPLAIN the executors run (read.ts).
+// Table reads only: PostgREST counts a call's rows exactly or not at all (call-plan.ts).
 import type { Preferences } from './preferences.ts';
 
 export type CountStrategy = { kind: 'none' } | { kind: 'exact' } | { kind: 'planned' } | { kind: 'estimated'; maxRows: number };

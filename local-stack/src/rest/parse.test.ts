@@ -69,6 +69,62 @@ describe('select', () => {
 	});
 });
 
+describe('select: only names reach the statement (issue 12 #10)', () => {
+	it('takes a cast only when it is a type name: plain, schema-qualified, [] or of several SQL words', () => {
+		const castOf = (select: string) => (parseSelect(select)[0] as { cast?: string }).cast;
+		expect(castOf('id::text')).toBe('text');
+		expect(castOf('id::TEXT ')).toBe('TEXT');
+		expect(castOf('id::public.user_role')).toBe('public.user_role');
+		expect(castOf('id::text[]')).toBe('text[]');
+		expect(castOf('id::int[][]')).toBe('int[][]');
+		expect(castOf('id::double precision')).toBe('double precision');
+		expect(castOf('id::timestamp with time zone')).toBe('timestamp with time zone');
+		expect(castOf('id::a$b')).toBe('a$b');
+		expect(parseSelect('n::int.sum()')[0]).toMatchObject({ cast: 'int', aggregate: 'sum' });
+		expect(parseSelect('data->x::text,id')).toHaveLength(2);
+	});
+
+	it.each([
+		'id::text $$',
+		'id::text $$ ) from pg_authid --',
+		'id::text)',
+		'id::text);select 1',
+		'id::int;drop table users',
+		"id::text'",
+		'id::"text"',
+		'id::text collate "C"',
+		'id::text or true',
+		'id::$1',
+		'id::1text',
+		'id::',
+		'id:: text',
+		'id::varchar(10)',
+		'id::text[1]',
+		'id::public.',
+		'id::a.b.c',
+		'id::text--',
+		'id::text/**/',
+		'id.sum()::text $$',
+		'count()::int $$'
+	])('refuses the cast in %j with PGRST100', (select) => {
+		expect(parseFailure(() => parseSelect(select))).toBeInstanceOf(QueryParseError);
+	});
+
+	it('points at what follows the type name', () => {
+		const error = parseFailure(() => parseSelect('id::text $$'));
+		expect(error.message).toBe('"failed to parse select parameter (id::text $$)" (line 1, column 10)');
+		expect(error.details).toMatch(/^unexpected "\$" expecting/);
+	});
+
+	it('refuses aliases and JSON keys that would be written as an empty identifier', () => {
+		for (const select of ['"":id', ' :id', '"\u0000":id', '"":organizations(name)', 'data->""']) {
+			expect([select, parseFailure(() => parseSelect(select))]).toEqual([select, expect.any(QueryParseError)]);
+		}
+		expect(parseSelect('"a\\"b":id')[0]).toMatchObject({ alias: 'a"b' });
+		expect(parseSelect('key:data->""')[0]).toMatchObject({ alias: 'key', field: { jsonPath: [{ operand: '' }] } });
+	});
+});
+
 describe('filters', () => {
 	it('parses operators, negation and values verbatim', () => {
 		expect(parseFilterValue('eq.admin')).toEqual({ negated: false, operation: { kind: 'quant', operator: 'eq', quantifier: undefined, value: 'admin' } });

@@ -205,18 +205,80 @@ function field(cursor: Cursor): Field {
 	return { name, jsonPath: path };
 }
 
+// ── casts ─────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * A type name as Postgres reads one unquoted: a letter or '_', then letters, digits, '_' or '$'.
+ * Casts are written into the statement (a type cannot be a bound parameter), so nothing else may
+ * follow `::`: sql.ts quotes the name again when it writes it.
+ */
+const TYPE_WORD = /[A-Za-z_][A-Za-z0-9_$]*/y;
+/** The SQL-standard type names of several words; every other type is one (optionally qualified) name. */
+export const MULTI_WORD_TYPES = [
+	'double precision',
+	'character varying',
+	'bit varying',
+	'timestamp without time zone',
+	'timestamp with time zone',
+	'time without time zone',
+	'time with time zone'
+];
+const TYPE_NAME = 'type name ([a..z_][a..z0..9_$], optionally schema-qualified or [])';
+
+function typeWord(cursor: Cursor): string {
+	TYPE_WORD.lastIndex = cursor.position;
+	const match = TYPE_WORD.exec(cursor.text);
+	if (!match) cursor.fail([TYPE_NAME]);
+	cursor.position += match[0].length;
+	return match[0];
+}
+
+/**
+ * The type after `::`: `text`, `public.user_role`, `int[]`, `double precision`. PostgREST reads any
+ * run of letters, digits, '_', '$' and spaces here and hands it to Postgres as it is; this grammar
+ * takes only what is a type name, so hostile text (`text $$`, `text)`, `int;`) fails to parse
+ * (PGRST100) instead of reaching the statement.
+ */
+function castType(cursor: Cursor): string {
+	const rest = cursor.text.slice(cursor.position).toLowerCase();
+	const multiWord = MULTI_WORD_TYPES.find((name) => rest.startsWith(name) && !/[A-Za-z0-9_$]/.test(rest.charAt(name.length)));
+	let name: string;
+	if (multiWord) {
+		cursor.position += multiWord.length;
+		name = multiWord;
+	} else {
+		name = typeWord(cursor);
+		// `x::int.sum()` is a cast then an aggregate; `x::public.user_role` a qualified type.
+		if (cursor.peek() === '.' && !AGGREGATES.some((aggregate) => cursor.startsWith(`.${aggregate}()`))) {
+			cursor.position++;
+			name += `.${typeWord(cursor)}`;
+		}
+	}
+	while (cursor.eat('[]')) name += '[]';
+	return name;
+}
+
 // ── select ────────────────────────────────────────────────────────────────────────────────────
 
 const AGGREGATES = ['sum', 'avg', 'count', 'max', 'min'];
 const SELECT_ITEM_END = ['"->"', '"::"', '")"', '","', 'end of input'];
 
+/** A name the statement writes as `AS "…"`: quoteIdent cuts at NUL, and `""` is no identifier. */
+const emptyAsIdentifier = (name: string) => name.split('\0')[0] === '';
+
 function aliasPrefix(cursor: Cursor): string | undefined {
-	return cursor.attempt(() => {
+	const start = cursor.position;
+	const alias = cursor.attempt(() => {
 		const alias = fieldName(cursor);
 		if (cursor.peek() !== ':' || cursor.peek(1) === ':') cursor.fail(['":"']);
 		cursor.position++;
 		return alias;
 	});
+	if (alias !== undefined && emptyAsIdentifier(alias)) {
+		cursor.position = start;
+		cursor.fail(['alias (a non-empty name)']);
+	}
+	return alias;
 }
 
 function embedParams(cursor: Cursor): { hint?: string; joinType?: JoinType } {
@@ -257,19 +319,26 @@ function fieldSelect(cursor: Cursor): SelectItem {
 	}
 	const alias = aliasPrefix(cursor);
 	if (cursor.eat('count()')) {
-		const aggregateCast = cursor.eat('::') ? identifier(cursor, 'letter or digit') : undefined;
+		const aggregateCast = cursor.eat('::') ? castType(cursor) : undefined;
 		cursor.skipSpaces();
 		if (!selectItemEnded(cursor)) cursor.fail(SELECT_ITEM_END);
 		return { kind: 'field', field: { name: '*', jsonPath: [] }, alias, aggregate: 'count', cast: aggregateCast };
 	}
+	const fieldStart = cursor.position;
 	const selected = field(cursor);
-	const cast = cursor.eat('::') ? identifier(cursor, 'letter or digit') : undefined;
+	// Without an alias, a JSON path's last key names the output column.
+	const lastStep = selected.jsonPath[selected.jsonPath.length - 1];
+	if (alias === undefined && lastStep && !lastStep.isIndex && emptyAsIdentifier(lastStep.operand)) {
+		cursor.position = fieldStart;
+		cursor.fail(['JSON key (a non-empty name) or an alias']);
+	}
+	const cast = cursor.eat('::') ? castType(cursor) : undefined;
 	let aggregate: string | undefined;
 	if (cursor.peek() === '.') {
 		aggregate = AGGREGATES.find((name) => cursor.startsWith(`.${name}()`));
 		if (!aggregate) cursor.fail(SELECT_ITEM_END);
 		cursor.position += aggregate.length + 3;
-		if (cursor.eat('::')) identifier(cursor, 'letter or digit');
+		if (cursor.eat('::')) castType(cursor);
 	}
 	cursor.skipSpaces();
 	if (!selectItemEnded(cursor)) cursor.fail(SELECT_ITEM_END);

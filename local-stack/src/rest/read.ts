@@ -20,12 +20,16 @@ import {
 	type RestService,
 	type ResultRow
 } from './request.ts';
-import { countSql, Params, readStatement, type RowSource } from './sql.ts';
+import { countSql, Params, readStatement } from './sql.ts';
 
-/** The planner's estimate of how many rows the count query returns (count=planned). */
-export async function plannedCount(sql: Sql, plan: ReadNode, source: RowSource): Promise<number> {
+/**
+ * The planner's estimate of how many rows a table read's count query returns (count=planned), as
+ * PostgREST's postExplain. Reads only: a call's rows exist only inside its statement, and PostgREST
+ * never estimates them (call-plan.ts).
+ */
+export async function plannedCount(sql: Sql, plan: ReadNode): Promise<number> {
 	const params = new Params();
-	const explained = await sql.query(`EXPLAIN (FORMAT JSON) ${countSql(plan, source, params)}`, params.values);
+	const explained = await sql.query(`EXPLAIN (FORMAT JSON) ${countSql(plan, { kind: 'table' }, params)}`, params.values);
 	const document = explained.rows[0]?.['QUERY PLAN'];
 	const rows = (typeof document === 'string' ? JSON.parse(document) : document)?.[0]?.Plan?.['Plan Rows'];
 	return typeof rows === 'number' ? rows : 0;
@@ -81,7 +85,7 @@ export async function handleRead(service: RestService, prepared: PreparedRequest
 		const row = (await sql.query<ResultRow>(statement, sqlParams.values)).rows[0] as ResultRow;
 		const pageTotal = Number(row.page_total);
 		const counted = row.total_result_set === null ? undefined : Number(row.total_result_set);
-		const total = await finishCount(plan.count, counted, () => plannedCount(sql, plan.root, { kind: 'table' }));
+		const total = await finishCount(plan.count, counted, () => plannedCount(sql, plan.root));
 		if (media.singular && pageTotal !== 1) throw singularityError(pageTotal);
 		return { row, pageTotal, total };
 	});

@@ -1,13 +1,13 @@
 // /rpc/<function>: functions of the exposed schema called with named arguments, from a JSON body
 // (POST) or the query string (GET/HEAD, read-only). The call plan as one statement; results that
-// are rows are answered like a read (counts, Content-Range, 200/206/416).
+// are rows are answered like a read (Content-Range, 200/206/416), counted only exactly as PostgREST
+// counts calls: count=planned gives no total, count=estimated an exact one.
 import { callArguments, planCall } from './call-plan.ts';
-import { finishCount } from './count.ts';
 import { invalidRpcMethod, singularityError } from './errors.ts';
 import { negotiateResponse } from './media.ts';
 import { parseQueryString } from './parse.ts';
 import { topLevelRange } from './range.ts';
-import { plannedCount, readResponse } from './read.ts';
+import { readResponse } from './read.ts';
 import {
 	GATEWAY_PARAMS,
 	execute,
@@ -48,9 +48,8 @@ export async function handleRpc(service: RestService, prepared: PreparedRequest)
 	const { row, pageTotal, total } = await execute(service, prepared, cache, plan.readOnly, async (sql) => {
 		const row = (await sql.query<ResultRow>(statement, sqlParams.values)).rows[0] as ResultRow;
 		const pageTotal = Number(row.page_total);
-		const counted = row.total_result_set === null ? undefined : Number(row.total_result_set);
-		const { result } = plan;
-		const total = result ? await finishCount(plan.count, counted, () => plannedCount(sql, result, { kind: 'cte' })) : counted;
+		// Counted exactly in the statement or not at all (call-plan.ts): nothing to estimate afterwards.
+		const total = row.total_result_set === null ? undefined : Number(row.total_result_set);
 		if (media.singular && pageTotal !== 1) throw singularityError(pageTotal);
 		return { row, pageTotal, total };
 	});

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseQueryString } from './parse.ts';
+import { parseQueryString, QueryParseError } from './parse.ts';
 import { findRelationship, planRead, ReadPlanner, type ReadNode } from './read-plan.ts';
-import type { Routine, Table } from './schema-cache.ts';
+import type { Routine } from './schema-cache.ts';
 import { buildCache, column, organizations, restError, transfers, users } from './schema-fixture.ts';
 import { parseWriteBody } from './body.ts';
 import { callArguments, planCall } from './call-plan.ts';
@@ -9,6 +9,7 @@ import { planMutation } from './mutate-plan.ts';
 import {
 	arrayLiteral,
 	callSql,
+	castTypeSql,
 	callStatement,
 	countSql,
 	deleteSql,
@@ -53,6 +54,39 @@ describe('identifiers and values', () => {
 		expect(sql).toContain('"public"."users"."we""ird"');
 		expect(values).toContain(hostile);
 		expect(values).toContain(arrayLiteral(['admin', hostile]));
+	});
+});
+
+describe('casts, aliases and JSON paths (issue 12 #10)', () => {
+	it('writes cast types as keywords or quoted names, folded as Postgres folds them', () => {
+		expect(castTypeSql('text')).toBe('"text"');
+		expect(castTypeSql('TEXT')).toBe('"text"');
+		expect(castTypeSql('int')).toBe('int');
+		expect(castTypeSql('Integer[]')).toBe('integer[]');
+		expect(castTypeSql('char')).toBe('char');
+		expect(castTypeSql('public.user_role')).toBe('"public"."user_role"');
+		expect(castTypeSql('double precision[]')).toBe('double precision[]');
+		expect(castTypeSql('a$b')).toBe('"a$b"');
+		for (const hostile of ['text $$', 'text)', 'int;drop table users', 'text collate "C"', '"text"', 'a.b.c', '', 'text[1]', 'double  precision']) {
+			expect(() => castTypeSql(hostile)).toThrow(/not a type name/);
+		}
+	});
+
+	it('writes casts, aliases and JSON keys of a select so none can end its identifier or literal', () => {
+		const alias = '"a\\"), (select 1) --"';
+		const key = `"') or 1=1 --"`;
+		const { sql, values } = read(`select=${encodeURIComponent(`${alias}:id::text,role::public.user_role[],email->>${key},first_name->0::int`)}`);
+		expect(sql).toBe(
+			'SELECT CAST( "public"."users"."id" AS "text" ) AS "a""), (select 1) --", CAST( "public"."users"."role" AS "public"."user_role"[] ), ' +
+				`"public"."users"."email"->>$1 AS "') or 1=1 --", CAST( "public"."users"."first_name"->$2::int AS int ) AS "first_name" FROM "public"."users"`
+		);
+		expect(values).toEqual(["') or 1=1 --", '+0']);
+	});
+
+	it('never plans a select whose cast is not a type name', () => {
+		for (const select of ['id::text $$', 'id::text)', 'id::int;select 1', 'email->>x::text $$']) {
+			expect(() => read(`select=${encodeURIComponent(select)}`)).toThrow(QueryParseError);
+		}
 	});
 });
 

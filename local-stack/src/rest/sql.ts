@@ -9,6 +9,7 @@ import type { CallPlan } from './call-plan.ts';
 import type { CountStrategy } from './count.ts';
 import { mergesDuplicates, type DeleteMutation, type InsertMutation, type MutatePlan, type Mutation, type UpdateMutation } from './mutate-plan.ts';
 import { outputName, outputNames, SOURCE, type EmbedPlan, type PlanLogic, type PlanOrder, type ReadNode, type ReadPlan, type SelectColumn } from './read-plan.ts';
+import { MULTI_WORD_TYPES } from './parse.ts';
 import type { Column, Routine, Table } from './schema-cache.ts';
 
 /** Bound parameters of one statement; `add` returns the placeholder to write. */
@@ -53,12 +54,35 @@ function fieldSql(reference: string, field: Field, params: Params): string {
 	return sql;
 }
 
+/**
+ * Types named by SQL keywords rather than by identifiers: `"int"` or `"boolean"` name no type, and
+ * `"char"` another one. They are written as keywords; every other type name is quoted.
+ */
+const KEYWORD_TYPES = new Set(['bigint', 'bit', 'boolean', 'char', 'character', 'dec', 'decimal', 'float', 'int', 'integer', 'interval', 'nchar', 'numeric', 'real', 'smallint', 'time', 'timestamp', 'varchar']);
+const CAST_TYPE = /^(?:([a-z_][a-z0-9_$]*)(?:\.([a-z_][a-z0-9_$]*))?)((?:\[\])*)$/;
+
+/**
+ * A cast's type as SQL: a keyword type, or the (qualified) name quoted, folded to lower case as
+ * Postgres folds unquoted names; `[]` kept. The grammar (parse.ts castType) admits nothing else,
+ * and anything else is refused here too rather than written into the statement.
+ */
+export function castTypeSql(cast: string): string {
+	const folded = cast.toLowerCase();
+	const arrays = /(?:\[\])*$/.exec(folded)?.[0] ?? '';
+	const base = folded.slice(0, folded.length - arrays.length);
+	if (MULTI_WORD_TYPES.includes(base)) return `${base}${arrays}`;
+	const match = CAST_TYPE.exec(folded);
+	if (!match) throw new Error(`not a type name: ${JSON.stringify(cast)}`);
+	const [, first, second] = match as unknown as [string, string, string | undefined];
+	if (second !== undefined) return `${quoteIdent(first)}.${quoteIdent(second)}${arrays}`;
+	return `${KEYWORD_TYPES.has(first) ? first : quoteIdent(first)}${arrays}`;
+}
+
 function selectItemSql(reference: string, column: SelectColumn, params: Params): string {
 	if (column.field.name === '*') return `${reference}.*`;
 	let sql = fieldSql(reference, column.field, params);
-	// Casts are letters, digits, '_', '$' and spaces only (the grammar guarantees it); quoting
-	// would break `::int` and the like, as PostgREST notes.
-	if (column.cast) sql = `CAST( ${sql} AS ${column.cast} )`;
+	// A type cannot be a parameter: the grammar admits only type names, written quoted or as keywords.
+	if (column.cast) sql = `CAST( ${sql} AS ${castTypeSql(column.cast)} )`;
 	if (column.alias || column.field.jsonPath.length > 0) sql += ` AS ${quoteIdent(outputName(column))}`;
 	return sql;
 }
@@ -393,9 +417,9 @@ export function callStatement(plan: CallPlan, shape: Omit<BodyShape, 'scalar' | 
 	const source = callSql(routine, plan.argumentNames, plan.args, params);
 	const count: CountMode = result
 		? countMode(plan.count, result, { kind: 'cte' }, params)
-		: plan.count.kind === 'exact'
-			? { kind: 'exact', sql: `SELECT 1 FROM ${SOURCE}` }
-			: { kind: 'none' };
+		: plan.count.kind === 'none'
+			? { kind: 'none' }
+			: { kind: 'exact', sql: `SELECT 1 FROM ${SOURCE}` };
 	const select = result ? readSql(result, { kind: 'cte' }, params) : scalarResultSql(plan.range, params);
 	return resultStatement(source, count, select, {
 		...shape,
