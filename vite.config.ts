@@ -14,12 +14,22 @@ export default defineConfig({
 				plugins: [svelteTesting()],
 				resolve: { conditions: ['browser'] },
 				// `include` merges with the root's (extends), so each project excludes the other's files.
-				test: { name: 'spa', environment: 'happy-dom', include: ['src/**/*.{test,spec}.ts'], exclude: ['local-stack/**', 'node_modules/**'] }
+				test: {
+					name: 'spa',
+					environment: 'happy-dom',
+					include: ['src/**/*.{test,spec}.ts'],
+					exclude: ['local-stack/**', 'node_modules/**']
+				}
 			},
 			{
 				// The local stack and the scripts are Node code: plain Node environment.
 				extends: true,
-				test: { name: 'node', environment: 'node', include: ['local-stack/**/*.test.ts', 'scripts/**/*.test.ts'], exclude: ['src/**', 'node_modules/**'] }
+				test: {
+					name: 'node',
+					environment: 'node',
+					include: ['local-stack/**/*.test.ts', 'scripts/**/*.test.ts'],
+					exclude: ['src/**', 'node_modules/**']
+				}
 			}
 		]
 	}

@@ -11,39 +11,76 @@ export interface ApiPathResult {
 	listPage: Timing;
 	floor: Timing;
 	createSequential: Timing & { errors: number };
-	createConcurrent: Timing & { errors: number; clients: number; perClient: number; seconds: number };
+	createConcurrent: Timing & {
+		errors: number;
+		clients: number;
+		perClient: number;
+		seconds: number;
+	};
 	/** Median milliseconds of each part of one create-user call. */
 	breakdown: Record<string, number>;
 }
 
-export async function benchApiPath(options: { quick: boolean; log: (line: string) => void }): Promise<ApiPathResult> {
+export async function benchApiPath(options: {
+	quick: boolean;
+	log: (line: string) => void;
+}): Promise<ApiPathResult> {
 	const sequential = options.quick ? 40 : 200;
 	const clients = options.quick ? 5 : 20;
 	const perClient = 10;
 	const { stack, stop } = await startTestStack();
 	try {
 		const service = createNodeClient(stack.apiUrl, stack.keys.serviceRoleKey);
-		const { data: org } = await service.from('organizations').insert({ name: 'Bench API' }).select('id').single();
+		const { data: org } = await service
+			.from('organizations')
+			.insert({ name: 'Bench API' })
+			.select('id')
+			.single();
 		const email = 'bench.admin@api.test';
 		const password = `Bench-${crypto.randomUUID()}`;
-		const { data: created } = await service.auth.admin.createUser({ email, password, email_confirm: true });
-		await service.from('users').insert({ id: created.user!.id, organization_id: org!.id, email, first_name: 'Bench', last_name: 'Admin', role: 'admin' });
+		const { data: created } = await service.auth.admin.createUser({
+			email,
+			password,
+			email_confirm: true
+		});
+		await service.from('users').insert({
+			id: created.user!.id,
+			organization_id: org!.id,
+			email,
+			first_name: 'Bench',
+			last_name: 'Admin',
+			role: 'admin'
+		});
 		const admin = createNodeClient(stack.apiUrl, stack.keys.anonKey);
 		const { data: session } = await admin.auth.signInWithPassword({ email, password });
 		const token = session.session!.access_token;
 		const createUser = async (label: string) => {
 			const response = await fetch(`${stack.apiUrl}/functions/v1/create-user`, {
 				method: 'POST',
-				headers: { apikey: stack.keys.anonKey, authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-				body: JSON.stringify({ email: `${label}@api.test`, first_name: 'Load', last_name: label, role: 'member' })
+				headers: {
+					apikey: stack.keys.anonKey,
+					authorization: `Bearer ${token}`,
+					'content-type': 'application/json'
+				},
+				body: JSON.stringify({
+					email: `${label}@api.test`,
+					first_name: 'Load',
+					last_name: label,
+					role: 'member'
+				})
 			});
 			await response.arrayBuffer();
 			return response.status === 201;
 		};
 
 		let errors = 0;
-		const createSequential = await repeat(sequential, async (i) => (errors += (await createUser(`seq${i}`)) ? 0 : 1));
-		options.log(`  create-user × ${sequential} sequentially: median ${createSequential.median.toFixed(1)} ms, ${errors} errors`);
+		const createSequential = await repeat(
+			sequential,
+			async (i) => (errors += (await createUser(`seq${i}`)) ? 0 : 1)
+		);
+		options.log(
+			`  create-user × ${sequential} sequentially: median ${createSequential.median.toFixed(1)} ms, ${errors} errors`
+		);
 
 		let concurrentErrors = 0;
 		const samples: number[] = [];
@@ -58,34 +95,93 @@ export async function benchApiPath(options: { quick: boolean; log: (line: string
 				})
 			)
 		);
-		options.log(`  create-user ${clients} clients × ${perClient}: ${(wall / 1000).toFixed(1)} s, ${concurrentErrors} errors`);
+		options.log(
+			`  create-user ${clients} clients × ${perClient}: ${(wall / 1000).toFixed(1)} s, ${concurrentErrors} errors`
+		);
 
 		const api = new UsersApi(admin);
-		const params: ListParams = { organizationId: org!.id, search: '', role: '', status: '', sort: 'name', ascending: true, page: 0, pageSize: 50, withCount: true };
+		const params: ListParams = {
+			organizationId: org!.id,
+			search: '',
+			role: '',
+			status: '',
+			sort: 'name',
+			ascending: true,
+			page: 0,
+			pageSize: 50,
+			withCount: true
+		};
 		const listPage = await repeat(50, () => api.list(params));
-		const floor = await repeat(50, () => fetch(`${stack.apiUrl}/auth/v1/health`, { headers: { apikey: stack.keys.anonKey } }).then((r) => r.arrayBuffer()));
+		const floor = await repeat(50, () =>
+			fetch(`${stack.apiUrl}/auth/v1/health`, { headers: { apikey: stack.keys.anonKey } }).then(
+				(r) => r.arrayBuffer()
+			)
+		);
 
 		// Where one create-user goes: each step the function takes, timed on its own.
-		const parts: Record<string, number[]> = { 'bcrypt (cost 10)': [], 'Auth: check the caller': [], 'Data API: caller row': [], 'Auth: create user (incl. bcrypt)': [], 'Data API: insert row': [] };
+		const parts: Record<string, number[]> = {
+			'bcrypt (cost 10)': [],
+			'Auth: check the caller': [],
+			'Data API: caller row': [],
+			'Auth: create user (incl. bcrypt)': [],
+			'Data API: insert row': []
+		};
 		for (let i = 0; i < 20; i++) {
 			parts['bcrypt (cost 10)']!.push((await time(() => bcrypt.hash('Some-Password-1', 10)))[0]);
 			parts['Auth: check the caller']!.push((await time(() => service.auth.getUser(token)))[0]);
-			parts['Data API: caller row']!.push((await time(() => service.from('users').select('organization_id, role, status').eq('id', created.user!.id).maybeSingle()))[0]);
-			const [authMs, made] = await time(() => service.auth.admin.createUser({ email: `part${i}@api.test`, password: 'Some-Password-1', email_confirm: true }));
+			parts['Data API: caller row']!.push(
+				(
+					await time(() =>
+						service
+							.from('users')
+							.select('organization_id, role, status')
+							.eq('id', created.user!.id)
+							.maybeSingle()
+					)
+				)[0]
+			);
+			const [authMs, made] = await time(() =>
+				service.auth.admin.createUser({
+					email: `part${i}@api.test`,
+					password: 'Some-Password-1',
+					email_confirm: true
+				})
+			);
 			parts['Auth: create user (incl. bcrypt)']!.push(authMs);
 			parts['Data API: insert row']!.push(
-				(await time(() => service.from('users').insert({ id: made.data.user!.id, organization_id: org!.id, email: `part${i}@api.test`, first_name: 'P', last_name: 'P', role: 'member' })))[0]
+				(
+					await time(() =>
+						service.from('users').insert({
+							id: made.data.user!.id,
+							organization_id: org!.id,
+							email: `part${i}@api.test`,
+							first_name: 'P',
+							last_name: 'P',
+							role: 'member'
+						})
+					)
+				)[0]
 			);
 		}
-		const breakdown = Object.fromEntries(Object.entries(parts).map(([name, values]) => [name, summarize(values).median]));
-		const steps = Object.entries(breakdown).filter(([name]) => name !== 'bcrypt (cost 10)').reduce((sum, [, ms]) => sum + ms, 0);
+		const breakdown = Object.fromEntries(
+			Object.entries(parts).map(([name, values]) => [name, summarize(values).median])
+		);
+		const steps = Object.entries(breakdown)
+			.filter(([name]) => name !== 'bcrypt (cost 10)')
+			.reduce((sum, [, ms]) => sum + ms, 0);
 		breakdown['Deno, gateway and glue (the rest)'] = Math.max(0, createSequential.median - steps);
 
 		return {
 			listPage,
 			floor,
 			createSequential: { ...createSequential, errors },
-			createConcurrent: { ...summarize(samples), errors: concurrentErrors, clients, perClient, seconds: wall / 1000 },
+			createConcurrent: {
+				...summarize(samples),
+				errors: concurrentErrors,
+				clients,
+				perClient,
+				seconds: wall / 1000
+			},
 			breakdown
 		};
 	} finally {

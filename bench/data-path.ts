@@ -26,7 +26,10 @@ interface Statement {
 class RecordingDatabase extends Database {
 	requests: Statement[][] = [];
 
-	override transaction<T>(work: (sql: Sql) => Promise<T>, options?: TransactionOptions): Promise<T> {
+	override transaction<T>(
+		work: (sql: Sql) => Promise<T>,
+		options?: TransactionOptions
+	): Promise<T> {
 		const statements: Statement[] = [];
 		this.requests.push(statements);
 		return super.transaction(
@@ -43,7 +46,8 @@ class RecordingDatabase extends Database {
 }
 
 /** Statements that set up the request (role, claims, settings), as opposed to the query itself. */
-const isSetup = (statement: Statement) => /set_config\(|^\s*set\s|^\s*reset\s/i.test(statement.text);
+const isSetup = (statement: Statement) =>
+	/set_config\(|^\s*set\s|^\s*reset\s/i.test(statement.text);
 
 export interface QueryFigure {
 	name: string;
@@ -74,18 +78,26 @@ function planSummary(plan: Record<string, unknown>, depth = 0): string {
 	return [line, ...children.map((child) => planSummary(child, depth + 1))].join('\n');
 }
 
-export async function benchDataPath(options: { quick: boolean; log: (line: string) => void }): Promise<DataPathResult> {
+export async function benchDataPath(options: {
+	quick: boolean;
+	log: (line: string) => void;
+}): Promise<DataPathResult> {
 	const shape: SeedShape = options.quick
 		? { organizations: 100, users: 100_000, bigOrganizationUsers: 10_000 }
 		: { organizations: 1_000, users: 1_000_000, bigOrganizationUsers: 100_000 };
 	const runs = options.quick ? 15 : 40;
-	const cluster = await startPostgres({ major: configuredMajor(supabaseDir), settings: { shared_buffers: '512MB', work_mem: '16MB', max_wal_size: '4GB' } });
+	const cluster = await startPostgres({
+		major: configuredMajor(supabaseDir),
+		settings: { shared_buffers: '512MB', work_mem: '16MB', max_wal_size: '4GB' }
+	});
 	const owner = new pg.Client({ connectionString: cluster.adminUrl });
 	const db = new RecordingDatabase(cluster.adminUrl, { max: 2 });
 	try {
 		await prepareDatabase(cluster);
 		await owner.connect();
-		options.log(`seeding ${shape.users.toLocaleString('en')} users in ${shape.organizations} organizations…`);
+		options.log(
+			`seeding ${shape.users.toLocaleString('en')} users in ${shape.organizations} organizations…`
+		);
 		const [seedMs] = await time(() => seedUsers(owner, shape));
 		const adminId = await benchAdminId(owner);
 
@@ -95,7 +107,11 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 		const ctx: StackContext = {
 			db,
 			jwt,
-			keys: { jwtSecret: secret, anonKey: await jwt.sign({ role: 'anon', exp }), serviceRoleKey: await jwt.sign({ role: 'service_role', exp }) },
+			keys: {
+				jwtSecret: secret,
+				anonKey: await jwt.sign({ role: 'anon', exp }),
+				serviceRoleKey: await jwt.sign({ role: 'service_role', exp })
+			},
 			apiUrl: 'http://bench.local',
 			jwtExpiry: 3600,
 			supabaseDir,
@@ -104,24 +120,52 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 			log: () => {}
 		};
 		const app = new Hono().route('/rest/v1', createRestApp(ctx));
-		const adminToken = await jwt.sign({ sub: adminId, role: 'authenticated', aud: 'authenticated', exp, session_id: crypto.randomUUID() });
+		const adminToken = await jwt.sign({
+			sub: adminId,
+			role: 'authenticated',
+			aud: 'authenticated',
+			exp,
+			session_id: crypto.randomUUID()
+		});
 		const client = createNodeClient(ctx.apiUrl, ctx.keys.anonKey, {
-			global: { fetch: async (input, init) => app.request(input instanceof Request ? input : String(input), init), headers: { Authorization: `Bearer ${adminToken}` } }
+			global: {
+				fetch: async (input, init) =>
+					app.request(input instanceof Request ? input : String(input), init),
+				headers: { Authorization: `Bearer ${adminToken}` }
+			}
 		});
 		const api = new UsersApi(client);
 
 		const deepRank = Math.round(shape.bigOrganizationUsers * 0.9);
-		const { rows: [deepRow] } = await owner.query(
+		const {
+			rows: [deepRow]
+		} = await owner.query(
 			`select last_name, first_name, id from public.users where organization_id = $1 order by last_name, first_name, id offset $2 limit 1`,
 			[BIG_ORGANIZATION_ID, deepRank - 1]
 		);
-		const base: ListParams = { organizationId: BIG_ORGANIZATION_ID, search: '', role: '', status: '', sort: 'name', ascending: true, page: 0, pageSize: 50, withCount: false };
+		const base: ListParams = {
+			organizationId: BIG_ORGANIZATION_ID,
+			search: '',
+			role: '',
+			status: '',
+			sort: 'name',
+			ascending: true,
+			page: 0,
+			pageSize: 50,
+			withCount: false
+		};
 		const scenarios: Array<[string, ListParams]> = [
 			['first page of 50 by last name', base],
-			[`page deep in the list (rank ${deepRank.toLocaleString('en')})`, { ...base, page: deepRank / 50, cursor: { direction: 'after', row: deepRow } }],
+			[
+				`page deep in the list (rank ${deepRank.toLocaleString('en')})`,
+				{ ...base, page: deepRank / 50, cursor: { direction: 'after', row: deepRow } }
+			],
 			['search by a name fragment, with count', { ...base, search: 'ford', withCount: true }],
 			['search by an email fragment, with count', { ...base, search: 'org41.', withCount: true }],
-			['role + status filter, with count', { ...base, role: 'manager', status: 'active', withCount: true }],
+			[
+				'role + status filter, with count',
+				{ ...base, role: 'manager', status: 'active', withCount: true }
+			],
 			['the total count shown on the page', { ...base, withCount: true }]
 		];
 
@@ -132,12 +176,27 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 			for (const [name, params] of scenarios) {
 				db.requests = [];
 				const result = await api.list(params);
-				if (!result.ok) throw new Error(`${name}: the Data API refused the SPA's query: ${result.error.message}`);
-				if (result.data.rows.length === 0) throw new Error(`${name}: no rows — the scenario measures nothing`);
+				if (!result.ok)
+					throw new Error(`${name}: the Data API refused the SPA's query: ${result.error.message}`);
+				if (result.data.rows.length === 0)
+					throw new Error(`${name}: no rows — the scenario measures nothing`);
 				// What the page sends for this view: the page of rows, and the total when it is shown.
-				const requests = db.requests.map((statements) => ({ setup: statements.filter(isSetup), main: statements.filter((s) => !isSetup(s)) }));
-				if (process.env.BENCH_SQL) options.log(requests.flatMap((r) => [...r.setup, ...r.main]).map((s) => `${s.text}  -- ${JSON.stringify(s.params)}`).join('\n'));
-				const claims = JSON.stringify({ sub: adminId, role: 'authenticated', aud: 'authenticated' });
+				const requests = db.requests.map((statements) => ({
+					setup: statements.filter(isSetup),
+					main: statements.filter((s) => !isSetup(s))
+				}));
+				if (process.env.BENCH_SQL)
+					options.log(
+						requests
+							.flatMap((r) => [...r.setup, ...r.main])
+							.map((s) => `${s.text}  -- ${JSON.stringify(s.params)}`)
+							.join('\n')
+					);
+				const claims = JSON.stringify({
+					sub: adminId,
+					role: 'authenticated',
+					aud: 'authenticated'
+				});
 
 				// RLS cost is the queries' own time: each request's setup (role, claims) runs untimed
 				// first. The floor runs the same queries as the superuser, who bypasses RLS, with the
@@ -148,34 +207,57 @@ export async function benchDataPath(options: { quick: boolean; log: (line: strin
 						await replay.query('begin read only');
 						if (asDataApi) for (const s of request.setup) await replay.query(s.text, s.params);
 						else await replay.query(`select set_config('request.jwt.claims', $1, true)`, [claims]);
-						elapsed += (await time(async () => {
-							for (const s of request.main) await replay.query(s.text, s.params);
-						}))[0];
+						elapsed += (
+							await time(async () => {
+								for (const s of request.main) await replay.query(s.text, s.params);
+							})
+						)[0];
 						await replay.query('commit');
 					}
 					return elapsed;
 				};
 				// Alternate the two so that caching and noise from the rest of the machine hit both alike.
-				const { rls, floor } = await interleave(() => run(true), () => run(false), runs);
+				const { rls, floor } = await interleave(
+					() => run(true),
+					() => run(false),
+					runs
+				);
 
 				// The plan that matters is the page of rows (the first request).
 				const page = requests[0]!;
 				const statement = page.main[page.main.length - 1]!;
 				await replay.query('begin read only');
 				for (const s of page.setup) await replay.query(s.text, s.params);
-				const explained = await replay.query(`explain (format json) ${statement.text}`, statement.params);
+				const explained = await replay.query(
+					`explain (format json) ${statement.text}`,
+					statement.params
+				);
 				await replay.query('rollback');
 				const plan = explained.rows[0]['QUERY PLAN'][0].Plan as Record<string, unknown>;
-				const seqScanOnUsers = planNodes(plan).some((node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'users');
+				const seqScanOnUsers = planNodes(plan).some(
+					(node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'users'
+				);
 				if (process.env.BENCH_EXPLAIN) {
 					await replay.query('begin read only');
 					for (const s of page.setup) await replay.query(s.text, s.params);
-					const analyzed = await replay.query(`explain (analyze, costs off) ${statement.text}`, statement.params);
+					const analyzed = await replay.query(
+						`explain (analyze, costs off) ${statement.text}`,
+						statement.params
+					);
 					await replay.query('rollback');
 					options.log(`--- ${name}\n${analyzed.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
 				}
-				queries.push({ name, rls, floor, ratio: rls.median / floor.median, seqScanOnUsers, plan: planSummary(plan) });
-				options.log(`  ${name}: ${rls.median.toFixed(2)} ms under RLS, ${floor.median.toFixed(2)} ms floor`);
+				queries.push({
+					name,
+					rls,
+					floor,
+					ratio: rls.median / floor.median,
+					seqScanOnUsers,
+					plan: planSummary(plan)
+				});
+				options.log(
+					`  ${name}: ${rls.median.toFixed(2)} ms under RLS, ${floor.median.toFixed(2)} ms floor`
+				);
 			}
 		} finally {
 			await replay.end();

@@ -18,7 +18,10 @@ export async function time<T>(work: () => PromiseLike<T>): Promise<[number, T]> 
 }
 
 /** Runs `work(i)` `runs` times, measuring each. */
-export async function repeat(runs: number, work: (i: number) => PromiseLike<unknown>): Promise<Timing> {
+export async function repeat(
+	runs: number,
+	work: (i: number) => PromiseLike<unknown>
+): Promise<Timing> {
 	const samples: number[] = [];
 	for (let i = 0; i < runs; i++) samples.push((await time(() => work(i)))[0]);
 	return summarize(samples);

@@ -25,14 +25,34 @@ function dataPathBudgets(result: DataPathResult): Budget[] {
 	const budgets: Budget[] = [];
 	for (const q of result.queries) {
 		const allowed = Math.max(q.floor.median * 1.3, q.floor.median + 0.5);
-		budgets.push({ what: `${q.name}: RLS cost`, figure: `${ms(q.rls.median)} ms vs floor ${ms(q.floor.median)} ms`, budget: `≤ ${ms(allowed)} ms (floor +30% or +0.5 ms)`, ok: q.rls.median <= allowed });
-		budgets.push({ what: `${q.name}: median`, figure: `${ms(q.rls.median)} ms`, budget: '≤ 10 ms', ok: q.rls.median <= 10 });
-		budgets.push({ what: `${q.name}: plan`, figure: q.seqScanOnUsers ? 'sequential scan of users' : 'no sequential scan of users', budget: 'no sequential scan of users', ok: !q.seqScanOnUsers });
+		budgets.push({
+			what: `${q.name}: RLS cost`,
+			figure: `${ms(q.rls.median)} ms vs floor ${ms(q.floor.median)} ms`,
+			budget: `≤ ${ms(allowed)} ms (floor +30% or +0.5 ms)`,
+			ok: q.rls.median <= allowed
+		});
+		budgets.push({
+			what: `${q.name}: median`,
+			figure: `${ms(q.rls.median)} ms`,
+			budget: '≤ 10 ms',
+			ok: q.rls.median <= 10
+		});
+		budgets.push({
+			what: `${q.name}: plan`,
+			figure: q.seqScanOnUsers ? 'sequential scan of users' : 'no sequential scan of users',
+			budget: 'no sequential scan of users',
+			ok: !q.seqScanOnUsers
+		});
 	}
 	const first = result.queries.find((q) => q.name.startsWith('first page'));
 	const deep = result.queries.find((q) => q.name.startsWith('page deep'));
 	if (first && deep) {
-		budgets.push({ what: 'deep page vs first page', figure: `${(deep.rls.median / first.rls.median).toFixed(2)}×`, budget: '≤ 2×', ok: deep.rls.median <= 2 * first.rls.median });
+		budgets.push({
+			what: 'deep page vs first page',
+			figure: `${(deep.rls.median / first.rls.median).toFixed(2)}×`,
+			budget: '≤ 2×',
+			ok: deep.rls.median <= 2 * first.rls.median
+		});
 	}
 	return budgets;
 }
@@ -40,22 +60,50 @@ function dataPathBudgets(result: DataPathResult): Budget[] {
 function table(headers: string[], rows: string[][]): string {
 	const widths = headers.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
 	const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
-	return [line(headers), `|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`, ...rows.map(line)].join('\n');
+	return [
+		line(headers),
+		`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`,
+		...rows.map(line)
+	].join('\n');
 }
 
-const machine = { cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, date: new Date().toISOString() };
-console.log(`Benchmarks${quick ? ' (quick)' : ''} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`);
+const machine = {
+	cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
+	memoryGiB: Math.round(totalmem() / 2 ** 30),
+	node: process.version,
+	date: new Date().toISOString()
+};
+console.log(
+	`Benchmarks${quick ? ' (quick)' : ''} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`
+);
 
 function apiPathBudgets(result: ApiPathResult): Budget[] {
 	return [
-		{ what: 'create-user sequentially: errors', figure: String(result.createSequential.errors), budget: '0', ok: result.createSequential.errors === 0 },
-		{ what: 'create-user concurrently: errors', figure: String(result.createConcurrent.errors), budget: '0', ok: result.createConcurrent.errors === 0 }
+		{
+			what: 'create-user sequentially: errors',
+			figure: String(result.createSequential.errors),
+			budget: '0',
+			ok: result.createSequential.errors === 0
+		},
+		{
+			what: 'create-user concurrently: errors',
+			figure: String(result.createConcurrent.errors),
+			budget: '0',
+			ok: result.createConcurrent.errors === 0
+		}
 	];
 }
 
 function spaBudgets(result: SpaResult): Budget[] {
 	const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
-	return [{ what: 'User Management page: gzipped JS + CSS', figure: kb(result.gzippedBytes.total), budget: '≤ 120.0 KB', ok: result.gzippedBytes.total <= 120 * 1024 }];
+	return [
+		{
+			what: 'User Management page: gzipped JS + CSS',
+			figure: kb(result.gzippedBytes.total),
+			budget: '≤ 120.0 KB',
+			ok: result.gzippedBytes.total <= 120 * 1024
+		}
+	];
 }
 
 log('## Data path');
@@ -66,43 +114,102 @@ log('## SPA');
 const spa = await benchSpa({ quick, log });
 const budgets = [...dataPathBudgets(dataPath), ...apiPathBudgets(apiPath), ...spaBudgets(spa)];
 
-console.log(`\n## Data path — PostgreSQL ${dataPath.postgresMajor}, ${dataPath.shape.users.toLocaleString('en')} users in ${dataPath.shape.organizations} organizations, the admin's organization has ${dataPath.shape.bigOrganizationUsers.toLocaleString('en')} (seeded in ${dataPath.seedSeconds.toFixed(1)} s)\n`);
-console.log(table(
-	['query (as the SPA sends it)', 'RLS median', 'RLS p95', 'floor median', 'floor p95', 'ratio'],
-	dataPath.queries.map((q) => [q.name, `${ms(q.rls.median)} ms`, `${ms(q.rls.p95)} ms`, `${ms(q.floor.median)} ms`, `${ms(q.floor.p95)} ms`, `${q.ratio.toFixed(2)}×`])
-));
+console.log(
+	`\n## Data path — PostgreSQL ${dataPath.postgresMajor}, ${dataPath.shape.users.toLocaleString('en')} users in ${dataPath.shape.organizations} organizations, the admin's organization has ${dataPath.shape.bigOrganizationUsers.toLocaleString('en')} (seeded in ${dataPath.seedSeconds.toFixed(1)} s)\n`
+);
+console.log(
+	table(
+		['query (as the SPA sends it)', 'RLS median', 'RLS p95', 'floor median', 'floor p95', 'ratio'],
+		dataPath.queries.map((q) => [
+			q.name,
+			`${ms(q.rls.median)} ms`,
+			`${ms(q.rls.p95)} ms`,
+			`${ms(q.floor.median)} ms`,
+			`${ms(q.floor.p95)} ms`,
+			`${q.ratio.toFixed(2)}×`
+		])
+	)
+);
 
-console.log(`\n## API path — through the local stack on the configured PostgreSQL, supabase-js and fetch\n`);
-console.log(table(
-	['what', 'median', 'p95', 'errors'],
-	[
-		['Auth health round trip (floor)', `${ms(apiPath.floor.median)} ms`, `${ms(apiPath.floor.p95)} ms`, ''],
-		['list page (50 rows + total), as the SPA sends it', `${ms(apiPath.listPage.median)} ms`, `${ms(apiPath.listPage.p95)} ms`, ''],
-		[`create-user × ${apiPath.createSequential.runs}, sequentially`, `${ms(apiPath.createSequential.median)} ms`, `${ms(apiPath.createSequential.p95)} ms`, String(apiPath.createSequential.errors)],
-		[`create-user, ${apiPath.createConcurrent.clients} clients × ${apiPath.createConcurrent.perClient} (${apiPath.createConcurrent.seconds.toFixed(1)} s in all)`, `${ms(apiPath.createConcurrent.median)} ms`, `${ms(apiPath.createConcurrent.p95)} ms`, String(apiPath.createConcurrent.errors)]
-	]
-));
+console.log(
+	`\n## API path — through the local stack on the configured PostgreSQL, supabase-js and fetch\n`
+);
+console.log(
+	table(
+		['what', 'median', 'p95', 'errors'],
+		[
+			[
+				'Auth health round trip (floor)',
+				`${ms(apiPath.floor.median)} ms`,
+				`${ms(apiPath.floor.p95)} ms`,
+				''
+			],
+			[
+				'list page (50 rows + total), as the SPA sends it',
+				`${ms(apiPath.listPage.median)} ms`,
+				`${ms(apiPath.listPage.p95)} ms`,
+				''
+			],
+			[
+				`create-user × ${apiPath.createSequential.runs}, sequentially`,
+				`${ms(apiPath.createSequential.median)} ms`,
+				`${ms(apiPath.createSequential.p95)} ms`,
+				String(apiPath.createSequential.errors)
+			],
+			[
+				`create-user, ${apiPath.createConcurrent.clients} clients × ${apiPath.createConcurrent.perClient} (${apiPath.createConcurrent.seconds.toFixed(1)} s in all)`,
+				`${ms(apiPath.createConcurrent.median)} ms`,
+				`${ms(apiPath.createConcurrent.p95)} ms`,
+				String(apiPath.createConcurrent.errors)
+			]
+		]
+	)
+);
 console.log('\nWhere one create-user goes (median of each step timed alone):\n');
-console.log(table(['step', 'median'], Object.entries(apiPath.breakdown).map(([step, value]) => [step, `${ms(value)} ms`])));
+console.log(
+	table(
+		['step', 'median'],
+		Object.entries(apiPath.breakdown).map(([step, value]) => [step, `${ms(value)} ms`])
+	)
+);
 
 console.log(`\n## SPA — built, served, in Chromium\n`);
-console.log(table(
-	['what', 'figure'],
-	[
-		['gzipped JavaScript + CSS of the User Management page', `${(spa.gzippedBytes.js / 1024).toFixed(1)} KB + ${(spa.gzippedBytes.css / 1024).toFixed(1)} KB = ${(spa.gzippedBytes.total / 1024).toFixed(1)} KB`],
-		['navigation → 50 rows rendered (median / p95)', `${spa.toRenderedPage.median.toFixed(0)} ms / ${spa.toRenderedPage.p95.toFixed(0)} ms`],
-		['navigation to a static file, same server (floor)', `${ms(spa.floor.median)} ms`]
-	]
-));
+console.log(
+	table(
+		['what', 'figure'],
+		[
+			[
+				'gzipped JavaScript + CSS of the User Management page',
+				`${(spa.gzippedBytes.js / 1024).toFixed(1)} KB + ${(spa.gzippedBytes.css / 1024).toFixed(1)} KB = ${(spa.gzippedBytes.total / 1024).toFixed(1)} KB`
+			],
+			[
+				'navigation → 50 rows rendered (median / p95)',
+				`${spa.toRenderedPage.median.toFixed(0)} ms / ${spa.toRenderedPage.p95.toFixed(0)} ms`
+			],
+			['navigation to a static file, same server (floor)', `${ms(spa.floor.median)} ms`]
+		]
+	)
+);
 
 console.log('\n## Budgets\n');
-console.log(table(['what', 'figure', 'budget', ''], budgets.map((b) => [b.what, b.figure, b.budget, b.ok ? 'ok' : 'MISSED'])));
+console.log(
+	table(
+		['what', 'figure', 'budget', ''],
+		budgets.map((b) => [b.what, b.figure, b.budget, b.ok ? 'ok' : 'MISSED'])
+	)
+);
 
-writeFileSync(join(import.meta.dirname, quick ? 'results-quick.json' : 'results.json'), JSON.stringify({ quick, machine, dataPath, apiPath, spa, budgets }, null, 2) + '\n');
+writeFileSync(
+	join(import.meta.dirname, quick ? 'results-quick.json' : 'results.json'),
+	JSON.stringify({ quick, machine, dataPath, apiPath, spa, budgets }, null, 2) + '\n'
+);
 const missed = budgets.filter((b) => !b.ok);
 if (missed.length) {
-	console.error(`\n${missed.length} budget(s) missed:\n${missed.map((b) => `- ${b.what}: ${b.figure}, budget ${b.budget}`).join('\n')}`);
-	for (const q of dataPath.queries.filter((q) => missed.some((b) => b.what.startsWith(q.name)))) console.error(`\nplan of "${q.name}":\n${q.plan}`);
+	console.error(
+		`\n${missed.length} budget(s) missed:\n${missed.map((b) => `- ${b.what}: ${b.figure}, budget ${b.budget}`).join('\n')}`
+	);
+	for (const q of dataPath.queries.filter((q) => missed.some((b) => b.what.startsWith(q.name))))
+		console.error(`\nplan of "${q.name}":\n${q.plan}`);
 	if (!reportOnly) process.exit(1);
 } else {
 	console.log('\nAll budgets met.');

@@ -12,20 +12,112 @@ export interface SeedShape {
 export const BIG_ORGANIZATION_ID = 'b1000000-0000-4000-8000-000000000001';
 
 const FIRST_NAMES = [
-	'Ada', 'Alan', 'Grace', 'Linus', 'Edsger', 'Barbara', 'Donald', 'Frances', 'Ken', 'Margaret', 'Dennis', 'Radia',
-	'John', 'Hedy', 'Tim', 'Katherine', 'Guido', 'Sophie', 'Bjarne', 'Anita', 'James', 'Shafi', 'Leslie', 'Mary',
-	'Niklaus', 'Adele', 'Brian', 'Jean', 'Yukihiro', 'Lynn', 'Rasmus', 'Karen', 'Larry', 'Evelyn', 'Whitfield', 'Ruth',
-	'Zoë', 'Mei', 'Ravi', 'Olga', 'Kwame', 'Ines', 'Mateo', 'Aiko', 'Lars', 'Fatima', 'Omar', 'Chloé'
+	'Ada',
+	'Alan',
+	'Grace',
+	'Linus',
+	'Edsger',
+	'Barbara',
+	'Donald',
+	'Frances',
+	'Ken',
+	'Margaret',
+	'Dennis',
+	'Radia',
+	'John',
+	'Hedy',
+	'Tim',
+	'Katherine',
+	'Guido',
+	'Sophie',
+	'Bjarne',
+	'Anita',
+	'James',
+	'Shafi',
+	'Leslie',
+	'Mary',
+	'Niklaus',
+	'Adele',
+	'Brian',
+	'Jean',
+	'Yukihiro',
+	'Lynn',
+	'Rasmus',
+	'Karen',
+	'Larry',
+	'Evelyn',
+	'Whitfield',
+	'Ruth',
+	'Zoë',
+	'Mei',
+	'Ravi',
+	'Olga',
+	'Kwame',
+	'Ines',
+	'Mateo',
+	'Aiko',
+	'Lars',
+	'Fatima',
+	'Omar',
+	'Chloé'
 ];
-const SURNAME_STARTS = ['Al', 'Bar', 'Cor', 'Dal', 'Eng', 'Fal', 'Gar', 'Hol', 'Ives', 'Jor', 'Kel', 'Lam', 'Mor', 'Nor', 'Ost', 'Pel', 'Quin', 'Ros', 'Sal', 'Tor', 'Ul', 'Var', 'Wes', 'Yor', 'Zel'];
-const SURNAME_ENDS = ['berg', 'ton', 'son', 'ley', 'ford', 'man', 'ing', 'dale', 'wick', 'more', 'stead', 'ham', 'ski', 'ez', 'ini', 'sen', 'ova', 'ard', 'ett', 'by'];
+const SURNAME_STARTS = [
+	'Al',
+	'Bar',
+	'Cor',
+	'Dal',
+	'Eng',
+	'Fal',
+	'Gar',
+	'Hol',
+	'Ives',
+	'Jor',
+	'Kel',
+	'Lam',
+	'Mor',
+	'Nor',
+	'Ost',
+	'Pel',
+	'Quin',
+	'Ros',
+	'Sal',
+	'Tor',
+	'Ul',
+	'Var',
+	'Wes',
+	'Yor',
+	'Zel'
+];
+const SURNAME_ENDS = [
+	'berg',
+	'ton',
+	'son',
+	'ley',
+	'ford',
+	'man',
+	'ing',
+	'dale',
+	'wick',
+	'more',
+	'stead',
+	'ham',
+	'ski',
+	'ez',
+	'ini',
+	'sen',
+	'ova',
+	'ard',
+	'ett',
+	'by'
+];
 
 /** Roles in proportions a real organization has: few admins, some managers, mostly members
  *  (k numbers the users of one organization). */
 const ROLE_SQL = `case when k % 500 = 0 then 'admin' when k % 10 = 0 then 'manager' when k % 7 = 0 then 'external' else 'member' end::public.user_role`;
 
 export async function seedUsers(db: pg.Client, shape: SeedShape): Promise<void> {
-	const sqlArray = (values: string[]) => `array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]`;
+	const sqlArray = (values: string[]) =>
+		`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]`;
 	// Every n-th user belongs to the big organization, the others are spread over the rest: users
 	// of many organizations sign up over the same months, so an organization's rows are scattered
 	// over the table rather than stored together (which would flatter every plan).
@@ -65,13 +157,18 @@ export async function seedUsers(db: pg.Client, shape: SeedShape): Promise<void> 
 		       now() - (p.g || ' minutes')::interval
 		from bench_people as p`);
 	// The big organization's benchmark admin: a known, active admin.
-	await db.query(`update public.users set role = 'admin', status = 'active' where id = (select id from bench_people where g = 1)`);
+	await db.query(
+		`update public.users set role = 'admin', status = 'active' where id = (select id from bench_people where g = 1)`
+	);
 	await db.query('commit');
 	await db.query('vacuum analyze public.users, public.organizations, auth.users');
 }
 
 /** The active admin of the big organization (user 1). */
 export async function benchAdminId(db: pg.Client): Promise<string> {
-	const { rows } = await db.query(`select id from public.users where organization_id = $1 and role = 'admin' and status = 'active' order by created_at desc limit 1`, [BIG_ORGANIZATION_ID]);
+	const { rows } = await db.query(
+		`select id from public.users where organization_id = $1 and role = 'admin' and status = 'active' order by created_at desc limit 1`,
+		[BIG_ORGANIZATION_ID]
+	);
 	return rows[0].id as string;
 }

@@ -17,11 +17,20 @@ export interface SpaResult {
 	floor: Timing;
 }
 
-export async function benchSpa(options: { quick: boolean; log: (line: string) => void }): Promise<SpaResult> {
+export async function benchSpa(options: {
+	quick: boolean;
+	log: (line: string) => void;
+}): Promise<SpaResult> {
 	const runs = options.quick ? 5 : 20;
-	execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: projectRoot, stdio: ['ignore', 'ignore', 'inherit'] });
+	execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+		cwd: projectRoot,
+		stdio: ['ignore', 'ignore', 'inherit']
+	});
 	const { stack, stop } = await startTestStack();
-	const app = await serveSpa(join(projectRoot, 'build'), { PUBLIC_SUPABASE_URL: stack.apiUrl, PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey });
+	const app = await serveSpa(join(projectRoot, 'build'), {
+		PUBLIC_SUPABASE_URL: stack.apiUrl,
+		PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey
+	});
 	const browser = await chromium.launch({
 		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
 		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
@@ -71,7 +80,11 @@ export async function benchSpa(options: { quick: boolean; log: (line: string) =>
 			await rows.nth(49).waitFor();
 			toRenderedPage.push(await page.evaluate(() => performance.now()));
 			await page.goto(`${app.url}/favicon.svg`);
-			floor.push(await page.evaluate(() => performance.getEntriesByType('navigation')[0]!.duration || performance.now()));
+			floor.push(
+				await page.evaluate(
+					() => performance.getEntriesByType('navigation')[0]!.duration || performance.now()
+				)
+			);
 		}
 		options.log(`  rendered 50 rows: median ${summarize(toRenderedPage).median.toFixed(0)} ms`);
 		return {

@@ -7,7 +7,9 @@ let failed = false;
 for (const [name, outside] of found) {
 	if (outside.length) {
 		failed = true;
-		console.error(`${name}: imports from outside supabase/functions, which deploy cannot bundle:\n  ${outside.join('\n  ')}`);
+		console.error(
+			`${name}: imports from outside supabase/functions, which deploy cannot bundle:\n  ${outside.join('\n  ')}`
+		);
 	} else console.log(`${name}: bundles from supabase/functions alone`);
 }
 if (failed || found.size === 0) process.exit(1);

@@ -31,14 +31,20 @@ const { values } = parseArgs({
 const org = values.org?.trim();
 const email = emailSchema.safeParse(values.email ?? '');
 if (!org || !email.success) {
-	fail('Usage: npm run create-admin -- --org "Acme" --email ada@acme.test [--first-name Ada] [--last-name Admin] [--url URL --service-key KEY]', 2);
+	fail(
+		'Usage: npm run create-admin -- --org "Acme" --email ada@acme.test [--first-name Ada] [--last-name Admin] [--url URL --service-key KEY]',
+		2
+	);
 }
 
 const local = readStatusFile(resolve(process.env.STACK_STATE_DIR ?? defaultStateDir));
 const url = values.url ?? process.env.SUPABASE_URL ?? local?.API_URL;
-const serviceKey = values['service-key'] ?? process.env.SUPABASE_SERVICE_ROLE_KEY ?? local?.SERVICE_ROLE_KEY;
+const serviceKey =
+	values['service-key'] ?? process.env.SUPABASE_SERVICE_ROLE_KEY ?? local?.SERVICE_ROLE_KEY;
 if (!url || !serviceKey) {
-	fail('No Supabase to talk to: start the local stack (npm run stack), or pass --url and --service-key.');
+	fail(
+		'No Supabase to talk to: start the local stack (npm run stack), or pass --url and --service-key.'
+	);
 }
 
 const supabase = createNodeClient(url, serviceKey);
@@ -50,7 +56,9 @@ const { data: existing, error: lookupError } = await supabase
 	.maybeSingle();
 if (lookupError) fail(`Could not look the email up: ${lookupError.message}`);
 if (existing) {
-	console.log(`${email.data} already exists (${existing.role}, ${existing.status}, organization "${existing.organizations?.name}"). Nothing changed.`);
+	console.log(
+		`${email.data} already exists (${existing.role}, ${existing.status}, organization "${existing.organizations?.name}"). Nothing changed.`
+	);
 	process.exit(0);
 }
 
@@ -64,20 +72,30 @@ const { data: created, error: authError } = await supabase.auth.admin.createUser
 	app_metadata: { organization_id: null }
 });
 if (authError || !created.user) {
-	fail(authError?.code === 'email_exists'
-		? `${email.data} is registered in Auth but has no users row (an orphan): \`npm run repair-orphans\` removes it (add --all if it was not made by the console), or pick another email.`
-		: `Auth refused to create the user: ${authError?.message}`);
+	fail(
+		authError?.code === 'email_exists'
+			? `${email.data} is registered in Auth but has no users row (an orphan): \`npm run repair-orphans\` removes it (add --all if it was not made by the console), or pick another email.`
+			: `Auth refused to create the user: ${authError?.message}`
+	);
 }
 
-const { data: organization, error: orgError } = await supabase.from('organizations').insert({ name: org }).select('id').single();
+const { data: organization, error: orgError } = await supabase
+	.from('organizations')
+	.insert({ name: org })
+	.select('id')
+	.single();
 if (orgError || !organization) {
 	await supabase.auth.admin.deleteUser(created.user.id);
 	fail(`Could not create the organization: ${orgError?.message}`);
 }
-const { error: metadataError } = await supabase.auth.admin.updateUserById(created.user.id, { app_metadata: { organization_id: organization.id } });
+const { error: metadataError } = await supabase.auth.admin.updateUserById(created.user.id, {
+	app_metadata: { organization_id: organization.id }
+});
 if (metadataError) {
 	await supabase.auth.admin.deleteUser(created.user.id);
-	fail(`Could not record the organization on the Auth user (organization ${organization.id} is left empty): ${metadataError.message}`);
+	fail(
+		`Could not record the organization on the Auth user (organization ${organization.id} is left empty): ${metadataError.message}`
+	);
 }
 
 const { error: rowError } = await supabase.from('users').insert({
@@ -90,7 +108,9 @@ const { error: rowError } = await supabase.from('users').insert({
 });
 if (rowError) {
 	await supabase.auth.admin.deleteUser(created.user.id);
-	fail(`Could not create the admin's row (organization ${organization.id} is left empty): ${rowError.message}`);
+	fail(
+		`Could not create the admin's row (organization ${organization.id} is left empty): ${rowError.message}`
+	);
 }
 
 console.log(`Created organization "${org}" and its admin ${email.data}.`);

@@ -31,17 +31,30 @@ const { values } = parseArgs({
 });
 
 const minAgeSeconds = Number(values['min-age']);
-if (!Number.isFinite(minAgeSeconds) || minAgeSeconds < 0) fail('Usage: npm run repair-orphans -- [--dry-run] [--all] [--min-age SECONDS] [--url URL --service-key KEY]', 2);
+if (!Number.isFinite(minAgeSeconds) || minAgeSeconds < 0)
+	fail(
+		'Usage: npm run repair-orphans -- [--dry-run] [--all] [--min-age SECONDS] [--url URL --service-key KEY]',
+		2
+	);
 
 const local = readStatusFile(resolve(process.env.STACK_STATE_DIR ?? defaultStateDir));
 const url = values.url ?? process.env.SUPABASE_URL ?? local?.API_URL;
-const serviceKey = values['service-key'] ?? process.env.SUPABASE_SERVICE_ROLE_KEY ?? local?.SERVICE_ROLE_KEY;
-if (!url || !serviceKey) fail('No Supabase to talk to: start the local stack (npm run stack), or pass --url and --service-key.');
+const serviceKey =
+	values['service-key'] ?? process.env.SUPABASE_SERVICE_ROLE_KEY ?? local?.SERVICE_ROLE_KEY;
+if (!url || !serviceKey)
+	fail(
+		'No Supabase to talk to: start the local stack (npm run stack), or pass --url and --service-key.'
+	);
 
 const supabase = createNodeClient(url, serviceKey);
 
 // Every Auth user, page by page (the Auth admin API's largest page is 1,000).
-const authUsers: Array<{ id: string; email?: string; created_at: string; app_metadata?: Record<string, unknown> }> = [];
+const authUsers: Array<{
+	id: string;
+	email?: string;
+	created_at: string;
+	app_metadata?: Record<string, unknown>;
+}> = [];
 for (let page = 1; ; page++) {
 	const { data, error } = await supabase.auth.admin.listUsers({ page, perPage: 1000 });
 	if (error) fail(`Could not list Auth users: ${error.message}`);
@@ -53,7 +66,11 @@ for (let page = 1; ; page++) {
 // younger than --min-age.
 const rowIds = new Set<string>();
 for (let from = 0; ; from += 1000) {
-	const { data, error } = await supabase.from('users').select('id').order('id').range(from, from + 999);
+	const { data, error } = await supabase
+		.from('users')
+		.select('id')
+		.order('id')
+		.range(from, from + 999);
 	if (error) fail(`Could not read public.users: ${error.message}`);
 	for (const row of data) rowIds.add(row.id);
 	if (data.length < 1000) break;
@@ -63,7 +80,9 @@ const cutoff = Date.now() - minAgeSeconds * 1000;
 // Only users the console made: create-user and create-admin put the organization in app_metadata
 // first thing. Other Auth users of a shared project (another app's, an operator's) are not ours
 // to delete unless --all says so.
-const orphans = authUsers.filter((user) => !rowIds.has(user.id) && (values.all || user.app_metadata?.organization_id !== undefined));
+const orphans = authUsers.filter(
+	(user) => !rowIds.has(user.id) && (values.all || user.app_metadata?.organization_id !== undefined)
+);
 const old = orphans.filter((user) => Date.parse(user.created_at) <= cutoff);
 const young = orphans.length - old.length;
 

@@ -9,6 +9,9 @@ bash scripts/ensure-system-deps.sh
 echo "── types and Svelte (svelte-check)"
 npm run --silent check
 
+echo "── lint (Prettier, ESLint: zero warnings)"
+npm run --silent lint
+
 echo "── SPA build"
 npm run --silent build >/dev/null
 

@@ -18,11 +18,15 @@ export const usage = `Options:
 function port(value: string | undefined, name: string): number | undefined {
 	if (value === undefined) return undefined;
 	const parsed = Number(value);
-	if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535) throw new Error(`${name} must be a port number, got "${value}"`);
+	if (!Number.isInteger(parsed) || parsed < 1 || parsed > 65535)
+		throw new Error(`${name} must be a port number, got "${value}"`);
 	return parsed;
 }
 
-export function parseStackOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): StackOptions & { help: boolean; stateDir: string } {
+export function parseStackOptions(
+	argv: string[],
+	env: NodeJS.ProcessEnv = process.env
+): StackOptions & { help: boolean; stateDir: string } {
 	const { values } = parseArgs({
 		args: argv,
 		options: {

@@ -34,7 +34,11 @@ export class Database implements Sql {
 	private readonly pool: pg.Pool;
 	constructor(url: string, options: { max?: number } = {}) {
 		this.url = url;
-		this.pool = new pg.Pool({ connectionString: url, max: options.max ?? 10, idleTimeoutMillis: 10_000 });
+		this.pool = new pg.Pool({
+			connectionString: url,
+			max: options.max ?? 10,
+			idleTimeoutMillis: 10_000
+		});
 		// An idle client losing its server (database restart) must not crash the stack.
 		this.pool.on('error', (error) => console.error(`[db] idle connection error: ${error.message}`));
 		// A checked-out client has no pool listener, and a connection ended by the server (a
@@ -51,7 +55,10 @@ export class Database implements Sql {
 	}
 
 	/** Runs `work` in one transaction on one connection: committed when it resolves, rolled back when it throws. */
-	async transaction<T>(work: (sql: Sql) => Promise<T>, options: TransactionOptions = {}): Promise<T> {
+	async transaction<T>(
+		work: (sql: Sql) => Promise<T>,
+		options: TransactionOptions = {}
+	): Promise<T> {
 		const client = await this.pool.connect();
 		let broken = false;
 		// While checked out, a client has no pool listener: a connection that dies between two queries

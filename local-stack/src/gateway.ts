@@ -16,8 +16,17 @@ export interface ServiceApps {
 }
 
 const API_HEADERS = [
-	'authorization', 'apikey', 'content-type', 'x-client-info', 'x-supabase-api-version', 'accept-profile',
-	'content-profile', 'prefer', 'range', 'range-unit', 'accept'
+	'authorization',
+	'apikey',
+	'content-type',
+	'x-client-info',
+	'x-supabase-api-version',
+	'accept-profile',
+	'content-profile',
+	'prefer',
+	'range',
+	'range-unit',
+	'accept'
 ];
 
 export function createGateway(ctx: StackContext, apps: ServiceApps): Hono {
@@ -28,7 +37,13 @@ export function createGateway(ctx: StackContext, apps: ServiceApps): Hono {
 		origin: '*',
 		allowHeaders: API_HEADERS,
 		allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-		exposeHeaders: ['content-range', 'content-location', 'x-total-count', 'link', 'x-supabase-api-version'],
+		exposeHeaders: [
+			'content-range',
+			'content-location',
+			'x-total-count',
+			'link',
+			'x-supabase-api-version'
+		],
 		maxAge: 3600
 	});
 
@@ -45,7 +60,10 @@ export function createGateway(ctx: StackContext, apps: ServiceApps): Hono {
 	const limit = bodyLimit({
 		maxSize: MAX_BODY_BYTES,
 		// The rest of the body is never read: tell the client not to reuse this connection.
-		onError: (c) => c.json({ message: `Request body larger than ${MAX_BODY_BYTES} bytes` }, 413, { connection: 'close' })
+		onError: (c) =>
+			c.json({ message: `Request body larger than ${MAX_BODY_BYTES} bytes` }, 413, {
+				connection: 'close'
+			})
 	});
 
 	for (const prefix of ['/auth/v1', '/rest/v1'] as const) {
@@ -57,10 +75,20 @@ export function createGateway(ctx: StackContext, apps: ServiceApps): Hono {
 	app.route('/rest/v1', apps.rest);
 	app.route('/functions/v1', apps.functions);
 
-	app.get('/', (c) => c.json({ service: 'user-management local stack', auth: '/auth/v1', rest: '/rest/v1', functions: '/functions/v1' }));
+	app.get('/', (c) =>
+		c.json({
+			service: 'user-management local stack',
+			auth: '/auth/v1',
+			rest: '/rest/v1',
+			functions: '/functions/v1'
+		})
+	);
 	app.notFound((c) => c.json({ message: 'no Route matched with those values' }, 404));
 	app.onError((error, c) => {
-		ctx.log('gateway', `unhandled error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`);
+		ctx.log(
+			'gateway',
+			`unhandled error on ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`
+		);
 		return c.json({ message: 'An unexpected error occurred in the local stack' }, 500);
 	});
 	return app;

@@ -46,7 +46,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 	}
 	await runUntilInterrupted(
 		options.stateDir,
-		() => startStack({ ...options, warmFunctions: true, log: (scope, message) => console.log(`[${scope}] ${message}`) }),
+		() =>
+			startStack({
+				...options,
+				warmFunctions: true,
+				log: (scope, message) => console.log(`[${scope}] ${message}`)
+			}),
 		async (stack) => {
 			console.log(summary(stack));
 			return () => {};

@@ -7,7 +7,18 @@
 // initdb creates the cluster with `supabase_admin` as its superuser, as the Supabase image does;
 // the bootstrap then creates `postgres` as the image leaves it: not a superuser.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, chownSync, closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import {
+	chmodSync,
+	chownSync,
+	closeSync,
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	openSync,
+	readFileSync,
+	rmSync,
+	statSync
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -56,16 +67,33 @@ export function postgresBinDir(major: number): string {
 /** Root may not run a Postgres server: as root, the binaries run as the `postgres` OS user. */
 function serverUser(): { uid: number; gid: number } | undefined {
 	if (userInfo().uid !== 0) return undefined;
-	const id = (flag: string) => Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
+	const id = (flag: string) =>
+		Number(spawnSync('id', [flag, 'postgres'], { encoding: 'utf8' }).stdout.trim());
 	const uid = id('-u');
-	if (!Number.isInteger(uid) || uid <= 0) throw new PostgresUnavailableError('running as root needs an OS user `postgres` to run PostgreSQL as (useradd --system postgres)');
+	if (!Number.isInteger(uid) || uid <= 0)
+		throw new PostgresUnavailableError(
+			'running as root needs an OS user `postgres` to run PostgreSQL as (useradd --system postgres)'
+		);
 	return { uid, gid: id('-g') };
 }
 
-function initdb(bin: string, dataDir: string, user: { uid: number; gid: number } | undefined): void {
+function initdb(
+	bin: string,
+	dataDir: string,
+	user: { uid: number; gid: number } | undefined
+): void {
 	const result = spawnSync(
 		join(bin, 'initdb'),
-		['-D', dataDir, '-U', SUPERUSER, '--auth=trust', '--encoding=UTF8', '--locale=C.UTF-8', '--no-sync'],
+		[
+			'-D',
+			dataDir,
+			'-U',
+			SUPERUSER,
+			'--auth=trust',
+			'--encoding=UTF8',
+			'--locale=C.UTF-8',
+			'--no-sync'
+		],
 		{ encoding: 'utf8', ...user }
 	);
 	if (result.status !== 0) throw new Error(`initdb failed:\n${result.stdout}${result.stderr}`);
@@ -74,7 +102,8 @@ function initdb(bin: string, dataDir: string, user: { uid: number; gid: number }
 async function waitUntilReady(url: string, server: ChildProcess, log: () => string): Promise<void> {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		if (server.exitCode !== null || server.signalCode !== null) throw new Error(`PostgreSQL exited while starting:\n${log()}`);
+		if (server.exitCode !== null || server.signalCode !== null)
+			throw new Error(`PostgreSQL exited while starting:\n${log()}`);
 		const client = new pg.Client({ connectionString: url });
 		client.on('error', () => undefined);
 		try {
@@ -82,7 +111,11 @@ async function waitUntilReady(url: string, server: ChildProcess, log: () => stri
 			await client.end();
 			return;
 		} catch (error) {
-			if (Date.now() > deadline) throw new Error(`PostgreSQL did not accept connections within 60 s (${(error as Error).message}):\n${log()}`);
+			if (Date.now() > deadline)
+				throw new Error(
+					`PostgreSQL did not accept connections within 60 s (${(error as Error).message}):\n${log()}`,
+					{ cause: error }
+				);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	}
@@ -104,7 +137,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 	const user = serverUser();
 	const throwaway = !options.dataDir;
 	const dataDir = options.dataDir ?? join(mkdtempSync(join(tmpdir(), 'umc-pg-')), 'data');
-	const removeAll = () => rmSync(throwaway ? dirname(dataDir) : dataDir, { recursive: true, force: true });
+	const removeAll = () =>
+		rmSync(throwaway ? dirname(dataDir) : dataDir, { recursive: true, force: true });
 
 	// mkdtemp makes a folder only its creator may enter (so may a state folder made with it): the
 	// server user must be able to pass through the data folder's parent.
@@ -139,7 +173,11 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 		...(throwaway ? { fsync: 'off', synchronous_commit: 'off', full_page_writes: 'off' } : {}),
 		...options.settings
 	};
-	const args = ['-D', dataDir, ...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])];
+	const args = [
+		'-D',
+		dataDir,
+		...Object.entries(settings).flatMap(([key, value]) => ['-c', `${key}=${value}`])
+	];
 	// The server log goes to a file, not a pipe: a pipe nobody drains while a test script blocks
 	// in spawnSync fills up, and every backend then hangs writing its log line.
 	const logFile = `${dataDir}.log`;
@@ -161,7 +199,8 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 		process.exit(130);
 	};
 	process.once('exit', onExit);
-	if (throwaway) for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
+	if (throwaway)
+		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, onSignal);
 
 	let stopped = false;
 	const stop = async () => {
@@ -192,13 +231,16 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 	} catch (error) {
 		await stop();
 		const text = output();
-		if (/could not bind|Address already in use/.test(text)) throw Object.assign(new Error(`port ${port} is in use`), { code: 'EADDRINUSE' });
+		if (/could not bind|Address already in use/.test(text))
+			throw Object.assign(new Error(`port ${port} is in use`), { code: 'EADDRINUSE' });
 		throw error;
 	}
 }
 
 /** The major version `[db] major_version` of supabase/config.toml names (Supabase's default: 17). */
 export function configuredMajor(supabaseDir: string): number {
-	const db = (parse(readFileSync(join(supabaseDir, 'config.toml'), 'utf8')).db ?? {}) as { major_version?: unknown };
+	const db = (parse(readFileSync(join(supabaseDir, 'config.toml'), 'utf8')).db ?? {}) as {
+		major_version?: unknown;
+	};
 	return typeof db.major_version === 'number' ? db.major_version : EMBEDDED_MAJOR;
 }

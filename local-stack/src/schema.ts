@@ -39,18 +39,31 @@ export async function applyMigrations(dbUrl: string, supabaseDir: string): Promi
 	try {
 		const { stdout, stderr } = await run(
 			cli,
-			['migration', 'up', '--include-all', '--db-url', cliDbUrl(dbUrl), '--workdir', resolve(supabaseDir, '..')],
+			[
+				'migration',
+				'up',
+				'--include-all',
+				'--db-url',
+				cliDbUrl(dbUrl),
+				'--workdir',
+				resolve(supabaseDir, '..')
+			],
 			{ env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' } }
 		);
-		return `${stdout}${stderr}`.split('\n').filter((line) => line.startsWith('Applying migration')).map((line) => line.trim());
+		return `${stdout}${stderr}`
+			.split('\n')
+			.filter((line) => line.startsWith('Applying migration'))
+			.map((line) => line.trim());
 	} catch (error) {
 		const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-		throw new Error(`supabase migration up failed:\n${stdout}${stderr}`);
+		throw new Error(`supabase migration up failed:\n${stdout}${stderr}`, { cause: error });
 	}
 }
 
 export async function applySeed(dbUrl: string, supabaseDir: string): Promise<void> {
-	await withClient(dbUrl, (client) => client.query(readFileSync(join(supabaseDir, 'seed.sql'), 'utf8')));
+	await withClient(dbUrl, (client) =>
+		client.query(readFileSync(join(supabaseDir, 'seed.sql'), 'utf8'))
+	);
 }
 
 export interface SchemaResult {
@@ -67,7 +80,9 @@ export async function prepareSchema(options: {
 	log: (message: string) => void;
 }): Promise<SchemaResult> {
 	const fresh = await withClient(options.adminDbUrl, async (client) => {
-		const { rows } = await client.query(`select to_regclass('supabase_migrations.schema_migrations') is null as fresh`);
+		const { rows } = await client.query(
+			`select to_regclass('supabase_migrations.schema_migrations') is null as fresh`
+		);
 		return rows[0].fresh as boolean;
 	});
 	await applyBootstrap(options.adminDbUrl);

@@ -16,7 +16,9 @@ export interface InstallSecrets extends StackKeys {
 const PASSWORD_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789';
 
 function readablePassword(length = 20): string {
-	return Array.from({ length }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join('');
+	return Array.from({ length }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join(
+		''
+	);
 }
 
 /** API keys as Supabase shapes them: HS256, `iss: supabase-demo`, the role, a distant expiry. */
@@ -36,7 +38,11 @@ export async function loadOrCreateSecrets(stateDir: string): Promise<InstallSecr
 	mkdirSync(stateDir, { recursive: true });
 	// GoTrue requires at least 32 characters of secret.
 	const jwtSecret = randomBytes(32).toString('base64url');
-	const secrets: InstallSecrets = { jwtSecret, ...(await apiKeys(jwtSecret)), demoAdminPassword: readablePassword() };
+	const secrets: InstallSecrets = {
+		jwtSecret,
+		...(await apiKeys(jwtSecret)),
+		demoAdminPassword: readablePassword()
+	};
 	writeFileSync(file, JSON.stringify(secrets, null, 2) + '\n', { mode: 0o600 });
 	return secrets;
 }

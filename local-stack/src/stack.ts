@@ -64,16 +64,26 @@ export class PortInUseError extends Error {
 		readonly what: string,
 		readonly override: string
 	) {
-		super(`Port ${port} (${what}) is already in use. Stop whatever uses it, or pick another port with ${override}.`);
+		super(
+			`Port ${port} (${what}) is already in use. Stop whatever uses it, or pick another port with ${override}.`
+		);
 	}
 }
 
-function listen(app: { fetch: (request: Request) => Response | Promise<Response> }, host: string, port: number): Promise<ServerType> {
+function listen(
+	app: { fetch: (request: Request) => Response | Promise<Response> },
+	host: string,
+	port: number
+): Promise<ServerType> {
 	return new Promise((resolveListen, reject) => {
 		const server = serve({ fetch: app.fetch, hostname: host, port });
 		server.once('listening', () => resolveListen(server));
 		server.once('error', (error: NodeJS.ErrnoException) =>
-			reject(error.code === 'EADDRINUSE' ? new PortInUseError(port, 'API gateway', '--port or STACK_API_PORT') : error)
+			reject(
+				error.code === 'EADDRINUSE'
+					? new PortInUseError(port, 'API gateway', '--port or STACK_API_PORT')
+					: error
+			)
 		);
 	});
 }
@@ -82,7 +92,9 @@ function listen(app: { fetch: (request: Request) => Response | Promise<Response>
 async function ensurePortFree(host: string, port: number, error: PortInUseError): Promise<void> {
 	const probe = createServer();
 	await new Promise<void>((resolveProbe, reject) => {
-		probe.once('error', (cause: NodeJS.ErrnoException) => reject(cause.code === 'EADDRINUSE' ? error : cause));
+		probe.once('error', (cause: NodeJS.ErrnoException) =>
+			reject(cause.code === 'EADDRINUSE' ? error : cause)
+		);
 		probe.listen(port, host, () => probe.close(() => resolveProbe()));
 	});
 }
@@ -101,12 +113,28 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 	const apiPort = options.apiPort ?? 54321;
 	const mailPort = options.mailPort ?? 54324;
 	const supabaseDir = options.supabaseDir ?? join(projectRoot, 'supabase');
-	await ensurePortFree(host, apiPort, new PortInUseError(apiPort, 'API gateway', '--port or STACK_API_PORT'));
-	await ensurePortFree(host, mailPort, new PortInUseError(mailPort, 'mail catcher', '--mail-port or STACK_MAIL_PORT'));
-	await ensurePortFree('127.0.0.1', mailPort + 1, new PortInUseError(mailPort + 1, 'mail catcher SMTP', '--mail-port or STACK_MAIL_PORT'));
+	await ensurePortFree(
+		host,
+		apiPort,
+		new PortInUseError(apiPort, 'API gateway', '--port or STACK_API_PORT')
+	);
+	await ensurePortFree(
+		host,
+		mailPort,
+		new PortInUseError(mailPort, 'mail catcher', '--mail-port or STACK_MAIL_PORT')
+	);
+	await ensurePortFree(
+		'127.0.0.1',
+		mailPort + 1,
+		new PortInUseError(mailPort + 1, 'mail catcher SMTP', '--mail-port or STACK_MAIL_PORT')
+	);
 	if (!options.dbUrl) {
 		const dbPort = options.dbPort ?? 54330;
-		await ensurePortFree('127.0.0.1', dbPort, new PortInUseError(dbPort, 'embedded Postgres', '--db-port or STACK_DB_PORT'));
+		await ensurePortFree(
+			'127.0.0.1',
+			dbPort,
+			new PortInUseError(dbPort, 'embedded Postgres', '--db-port or STACK_DB_PORT')
+		);
 	}
 	const secrets = await loadOrCreateSecrets(stateDir);
 
@@ -122,9 +150,15 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 			const dbPort = options.dbPort ?? 54330;
 			let server: PostgresServer;
 			try {
-				server = await startPostgres({ major, dataDir: join(stateDir, `postgres-${major}`), port: dbPort, reset: options.reset });
+				server = await startPostgres({
+					major,
+					dataDir: join(stateDir, `postgres-${major}`),
+					port: dbPort,
+					reset: options.reset
+				});
 			} catch (error) {
-				if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw new PortInUseError(dbPort, 'embedded Postgres', '--db-port or STACK_DB_PORT');
+				if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE')
+					throw new PortInUseError(dbPort, 'embedded Postgres', '--db-port or STACK_DB_PORT');
 				throw error;
 			}
 			cleanup.push(() => server.stop());
@@ -132,10 +166,22 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 		}
 		const dbUrl = postgresUrlOf(adminDbUrl);
 
-		const mail: MailCatcher = await startMailCatcher({ host, port: mailPort, stateDir, reset: options.reset, log: (m) => log('mail', m) });
+		const mail: MailCatcher = await startMailCatcher({
+			host,
+			port: mailPort,
+			stateDir,
+			reset: options.reset,
+			log: (m) => log('mail', m)
+		});
 		cleanup.push(() => mail.stop());
 
-		await prepareSchema({ adminDbUrl, dbUrl, supabaseDir, demoAdminPassword: secrets.demoAdminPassword, log: (m) => log('db', m) });
+		await prepareSchema({
+			adminDbUrl,
+			dbUrl,
+			supabaseDir,
+			demoAdminPassword: secrets.demoAdminPassword,
+			log: (m) => log('db', m)
+		});
 
 		// The stack's own connections log in as the superuser, as GoTrue's and PostgREST's own
 		// (privileged) logins would; each Data API request then becomes authenticator and its role.
@@ -158,7 +204,11 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 		};
 		const functions = createFunctionsApp(ctx);
 		cleanup.push(() => functions.stop());
-		const gateway = createGateway(ctx, { auth: createAuthApp(ctx), rest: createRestApp(ctx), functions: functions.app });
+		const gateway = createGateway(ctx, {
+			auth: createAuthApp(ctx),
+			rest: createRestApp(ctx),
+			functions: functions.app
+		});
 		const server = await listen(gateway, host, apiPort);
 		cleanup.push(() => closeServer(server));
 		if (options.warmFunctions) await functions.warmUp();

@@ -8,6 +8,13 @@ if (!status) {
 	console.error('The local stack is not running. Start it with `npm run stack` or `npm run dev`.');
 	process.exit(1);
 }
-for (const name of ['API_URL', 'DB_URL', 'MAILPIT_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET'] as const) {
+for (const name of [
+	'API_URL',
+	'DB_URL',
+	'MAILPIT_URL',
+	'ANON_KEY',
+	'SERVICE_ROLE_KEY',
+	'JWT_SECRET'
+] as const) {
 	console.log(`${name}=${status[name]}`);
 }

@@ -6,7 +6,10 @@ export function summary(stack: RunningStack, appUrl?: string): string {
 	if (appUrl) rows.push(['App', appUrl]);
 	rows.push(
 		['API', `${stack.apiUrl}  (/auth/v1, /rest/v1, /functions/v1)`],
-		['Database', `${stack.dbUrl}  (PostgreSQL ${stack.postgresVersion}${stack.embedded ? ', embedded' : ''})`],
+		[
+			'Database',
+			`${stack.dbUrl}  (PostgreSQL ${stack.postgresVersion}${stack.embedded ? ', embedded' : ''})`
+		],
 		['Mail', `${stack.mailUrl}  (every mail Auth sends)`],
 		['Demo admin', `${stack.demoAdmin.email} / ${stack.demoAdmin.password}`]
 	);

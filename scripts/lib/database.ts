@@ -22,13 +22,19 @@ export function supabaseCli(args: string[]): void {
 		env: { ...process.env, SUPABASE_TELEMETRY_DISABLED: '1', DO_NOT_TRACK: '1' }
 	});
 	const output = `${result.stdout}${result.stderr}`.trim();
-	if (result.status !== 0) throw new Error(`supabase ${args[0]} ${args[1] ?? ''} failed:\n${output}`);
+	if (result.status !== 0)
+		throw new Error(`supabase ${args[0]} ${args[1] ?? ''} failed:\n${output}`);
 	if (output) console.log(output.replace(/postgresql:\/\/[^\s]+/g, '<db-url>'));
 }
 
 /** Bootstrap as the superuser, migrations as `postgres`: see local-stack/src/schema.ts. */
 export async function prepareDatabase(server: { adminUrl: string; url: string }): Promise<void> {
-	await prepareSchema({ adminDbUrl: server.adminUrl, dbUrl: server.url, supabaseDir, log: (line) => console.log(line) });
+	await prepareSchema({
+		adminDbUrl: server.adminUrl,
+		dbUrl: server.url,
+		supabaseDir,
+		log: (line) => console.log(line)
+	});
 }
 
 export const seedFile = resolve(supabaseDir, 'seed.sql');

@@ -16,8 +16,14 @@ describe('the deploy bundling check', () => {
 	it('names a function that imports from outside supabase/functions, as src/ types once were', () => {
 		write('src/lib/database.types.ts', 'export type Database = { n: number };\n');
 		write('supabase/functions/_shared/http.ts', 'export const ok = 1;\n');
-		write('supabase/functions/good/index.ts', "import { ok } from '../_shared/http.ts';\nconsole.log(ok);\n");
-		write('supabase/functions/bad/index.ts', "import type { Database } from '../../../src/lib/database.types.ts';\nconst d: Database = { n: 1 };\nconsole.log(d);\n");
+		write(
+			'supabase/functions/good/index.ts',
+			"import { ok } from '../_shared/http.ts';\nconsole.log(ok);\n"
+		);
+		write(
+			'supabase/functions/bad/index.ts',
+			"import type { Database } from '../../../src/lib/database.types.ts';\nconst d: Database = { n: 1 };\nconsole.log(d);\n"
+		);
 		const found = importsOutside(join(project, 'supabase/functions'));
 		expect(found.get('good')).toEqual([]);
 		expect(found.get('bad')).toEqual(['../../src/lib/database.types.ts']);

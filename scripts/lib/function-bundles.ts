@@ -14,11 +14,23 @@ export function importsOutside(functionsDir: string): Map<string, string[]> {
 	const root = resolve(functionsDir);
 	const found = new Map<string, string[]>();
 	const names = readdirSync(root, { withFileTypes: true })
-		.filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.') && entry.name !== 'node_modules')
+		.filter(
+			(entry) =>
+				entry.isDirectory() &&
+				!entry.name.startsWith('_') &&
+				!entry.name.startsWith('.') &&
+				entry.name !== 'node_modules'
+		)
 		.map((entry) => entry.name)
 		.filter((name) => existsSync(join(root, name, 'index.ts')));
 	for (const name of names) {
-		const graph = JSON.parse(execFileSync(deno, ['info', '--json', join(name, 'index.ts')], { cwd: root, encoding: 'utf8', maxBuffer: 64 << 20 })) as {
+		const graph = JSON.parse(
+			execFileSync(deno, ['info', '--json', join(name, 'index.ts')], {
+				cwd: root,
+				encoding: 'utf8',
+				maxBuffer: 64 << 20
+			})
+		) as {
 			modules: Array<{ specifier: string }>;
 		};
 		const outside = graph.modules
@@ -26,7 +38,10 @@ export function importsOutside(functionsDir: string): Map<string, string[]> {
 			.filter((specifier) => specifier.startsWith('file://'))
 			.map((specifier) => fileURLToPath(specifier))
 			.filter((file) => relative(root, file).startsWith('..'));
-		found.set(name, outside.map((file) => relative(root, file)));
+		found.set(
+			name,
+			outside.map((file) => relative(root, file))
+		);
 	}
 	return found;
 }

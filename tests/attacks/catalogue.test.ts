@@ -11,7 +11,8 @@ const report: string[] = [];
 beforeAll(async () => {
 	// Try removing a protection: ATTACK_MUTATION='<sql>' npm run test:attacks -- attacks/catalogue
 	// runs the SQL on the stack's database first; the attempts that catch it fail.
-	if (process.env.ATTACK_MUTATION) await withDb((db) => db.query(process.env.ATTACK_MUTATION ?? ''));
+	if (process.env.ATTACK_MUTATION)
+		await withDb((db) => db.query(process.env.ATTACK_MUTATION ?? ''));
 	world = await createWorld();
 });
 
@@ -37,13 +38,20 @@ function verdict(attempt: Attempt, outcome: Outcome): string | null {
 	const refusal = attempt.refused;
 	if (refusal.kind === 'error') {
 		const statuses = Array.isArray(refusal.status) ? refusal.status : [refusal.status];
-		if (!statuses.includes(outcome.status)) return `status ${outcome.status}, expected ${statuses.join('/')}: ${JSON.stringify(outcome.body)?.slice(0, 300)}`;
-		if (refusal.code !== undefined && !(typeof refusal.code === 'string' ? outcome.code === refusal.code : refusal.code.test(outcome.code))) {
+		if (!statuses.includes(outcome.status))
+			return `status ${outcome.status}, expected ${statuses.join('/')}: ${JSON.stringify(outcome.body)?.slice(0, 300)}`;
+		if (
+			refusal.code !== undefined &&
+			!(typeof refusal.code === 'string'
+				? outcome.code === refusal.code
+				: refusal.code.test(outcome.code))
+		) {
 			return `code ${outcome.code || '(none)'}, expected ${refusal.code}`;
 		}
 		return null;
 	}
-	if (outcome.status >= 300) return `status ${outcome.status}: ${JSON.stringify(outcome.body)?.slice(0, 300)}`;
+	if (outcome.status >= 300)
+		return `status ${outcome.status}: ${JSON.stringify(outcome.body)?.slice(0, 300)}`;
 	// Rows of the world's organizations other than the allowed ones; the organization ids themselves
 	// may appear (an embed lists the caller's own organization).
 	const allowed = new Set(refusal.kind === 'own-rows' ? refusal.ids(world) : []);
@@ -54,13 +62,16 @@ function verdict(attempt: Attempt, outcome: Outcome): string | null {
 	if (foreign.length) return `returned rows it must not see: ${foreign.join(', ')}`;
 	const total = contentRangeTotal(outcome);
 	const maxRows = refusal.kind === 'own-rows' ? refusal.ids(world).length : 0;
-	if (total !== null && total > maxRows) return `Content-Range counts ${total} rows, at most ${maxRows} are visible`;
-	if (refusal.kind === 'no-rows' && Array.isArray(outcome.body) && outcome.body.length) return `changed ${outcome.body.length} row(s)`;
+	if (total !== null && total > maxRows)
+		return `Content-Range counts ${total} rows, at most ${maxRows} are visible`;
+	if (refusal.kind === 'no-rows' && Array.isArray(outcome.body) && outcome.body.length)
+		return `changed ${outcome.body.length} row(s)`;
 	return null;
 }
 
 function describeRefusal(attempt: Attempt, outcome: Outcome): string {
-	if (attempt.refused.kind === 'error') return `refused (${outcome.status}, ${outcome.code || 'no code'})`;
+	if (attempt.refused.kind === 'error')
+		return `refused (${outcome.status}, ${outcome.code || 'no code'})`;
 	const total = contentRangeTotal(outcome);
 	const rows = Array.isArray(outcome.body) ? outcome.body.length : 0;
 	return `refused (${outcome.status}, RLS: ${attempt.refused.kind === 'no-rows' ? 'no row' : 'own rows only'}; ${total ?? rows} row(s))`;
@@ -79,7 +90,9 @@ describe('attack catalogue', () => {
 			const outcome = await attempt.attack(world);
 			const after = await snapshot();
 			const why = verdict(attempt, outcome);
-			report.push(`${why ? '✗' : '✓'} ${attempt.name} → ${why ? `GOT IN: ${why}` : describeRefusal(attempt, outcome)}`);
+			report.push(
+				`${why ? '✗' : '✓'} ${attempt.name} → ${why ? `GOT IN: ${why}` : describeRefusal(attempt, outcome)}`
+			);
 			expect(why, attempt.name).toBeNull();
 			expect(changedTables(before, after), `${attempt.name} changed data`).toEqual([]);
 		});

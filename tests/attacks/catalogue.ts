@@ -7,8 +7,16 @@
 // auth.users and auth.sessions, which must be identical.
 import { stack } from '../stack/stack-under-test.ts';
 import {
-	ageRefreshTokens, fn, http, rememberSecret, sessionIdOf, signJwt, tamperedJwt, unsignedJwt,
-	type Outcome, type World
+	ageRefreshTokens,
+	fn,
+	http,
+	rememberSecret,
+	sessionIdOf,
+	signJwt,
+	tamperedJwt,
+	unsignedJwt,
+	type Outcome,
+	type World
 } from './support.ts';
 
 export type Refusal =
@@ -24,12 +32,19 @@ export interface Attempt {
 	refused: Refusal;
 }
 
-const err = (status: number | number[], code?: string | RegExp): Refusal => ({ kind: 'error', status, code });
+const err = (status: number | number[], code?: string | RegExp): Refusal => ({
+	kind: 'error',
+	status,
+	code
+});
 const ownRows = (pick: (w: World) => string[]): Refusal => ({ kind: 'own-rows', ids: pick });
 const noRows: Refusal = { kind: 'no-rows' };
 
-const rest = (path: string, token: string | null, init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}) =>
-	http(`/rest/v1/${path}`, { token, ...init });
+const rest = (
+	path: string,
+	token: string | null,
+	init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}
+) => http(`/rest/v1/${path}`, { token, ...init });
 const patch = (path: string, token: string, body: unknown) =>
 	rest(path, token, { method: 'PATCH', body, headers: { prefer: 'return=representation' } });
 const newUser = (extra: Record<string, unknown> = {}) => ({
@@ -41,7 +56,13 @@ const newUser = (extra: Record<string, unknown> = {}) => ({
 });
 const now = () => Math.floor(Date.now() / 1000);
 const claimsFor = (w: World, extra: Record<string, unknown> = {}) => ({
-	sub: w.member.id, role: 'authenticated', aud: 'authenticated', exp: now() + 3600, iat: now(), email: w.member.email, ...extra
+	sub: w.member.id,
+	role: 'authenticated',
+	aud: 'authenticated',
+	exp: now() + 3600,
+	iat: now(),
+	email: w.member.email,
+	...extra
 });
 /** Refreshes a session once the raw way, returning the new pair. */
 async function refresh(refreshToken: string): Promise<Outcome> {
@@ -53,33 +74,63 @@ const scratch: Record<string, string> = {};
 
 export const catalogue: Attempt[] = [
 	// ── reading others ───────────────────────────────────────────────────────────────────────────
-	{ name: 'member selects every user', attack: (w) => rest('users?select=*', w.member.accessToken), refused: ownRows((w) => [w.member.id]) },
-	{ name: 'manager selects every user', attack: (w) => rest('users?select=*', w.manager.accessToken), refused: ownRows((w) => [w.manager.id]) },
-	{ name: 'external selects every user', attack: (w) => rest('users?select=*', w.external.accessToken), refused: ownRows((w) => [w.external.id]) },
+	{
+		name: 'member selects every user',
+		attack: (w) => rest('users?select=*', w.member.accessToken),
+		refused: ownRows((w) => [w.member.id])
+	},
+	{
+		name: 'manager selects every user',
+		attack: (w) => rest('users?select=*', w.manager.accessToken),
+		refused: ownRows((w) => [w.manager.id])
+	},
+	{
+		name: 'external selects every user',
+		attack: (w) => rest('users?select=*', w.external.accessToken),
+		refused: ownRows((w) => [w.external.id])
+	},
 	{
 		name: 'member counts users (Prefer: count=exact)',
-		attack: (w) => rest('users?select=id', w.member.accessToken, { headers: { prefer: 'count=exact' } }),
+		attack: (w) =>
+			rest('users?select=id', w.member.accessToken, { headers: { prefer: 'count=exact' } }),
 		refused: ownRows((w) => [w.member.id])
 	},
 	{
 		name: 'manager counts users with HEAD',
-		attack: (w) => rest('users?select=id', w.manager.accessToken, { method: 'HEAD', headers: { prefer: 'count=exact' } }),
+		attack: (w) =>
+			rest('users?select=id', w.manager.accessToken, {
+				method: 'HEAD',
+				headers: { prefer: 'count=exact' }
+			}),
 		refused: ownRows((w) => [w.manager.id])
 	},
 	{
 		name: 'external counts users with HEAD and a range',
-		attack: (w) => rest('users?select=*', w.external.accessToken, { method: 'HEAD', headers: { prefer: 'count=exact', range: '0-999' } }),
+		attack: (w) =>
+			rest('users?select=*', w.external.accessToken, {
+				method: 'HEAD',
+				headers: { prefer: 'count=exact', range: '0-999' }
+			}),
 		refused: ownRows((w) => [w.external.id])
 	},
-	{ name: "member selects the admin's row by id", attack: (w) => rest(`users?id=eq.${w.admin.id}`, w.member.accessToken), refused: ownRows(() => []) },
+	{
+		name: "member selects the admin's row by id",
+		attack: (w) => rest(`users?id=eq.${w.admin.id}`, w.member.accessToken),
+		refused: ownRows(() => [])
+	},
 	{
 		name: 'member widens the filter with or=(…)',
-		attack: (w) => rest(`users?select=id,role&or=(id.eq.${w.admin.id},role.eq.admin,id.neq.${w.member.id})`, w.member.accessToken),
+		attack: (w) =>
+			rest(
+				`users?select=id,role&or=(id.eq.${w.admin.id},role.eq.admin,id.neq.${w.member.id})`,
+				w.member.accessToken
+			),
 		refused: ownRows(() => [])
 	},
 	{
 		name: 'external uses or=(…) with not.is.null to match everyone',
-		attack: (w) => rest('users?select=id&or=(id.not.is.null,email.ilike.*)', w.external.accessToken),
+		attack: (w) =>
+			rest('users?select=id&or=(id.not.is.null,email.ilike.*)', w.external.accessToken),
 		refused: ownRows((w) => [w.external.id])
 	},
 	{
@@ -89,7 +140,11 @@ export const catalogue: Attempt[] = [
 	},
 	{
 		name: 'manager embeds their creator through created_by',
-		attack: (w) => rest('users?select=id,creator:users!created_by(id,email),created:users!created_by(id)', w.manager.accessToken),
+		attack: (w) =>
+			rest(
+				'users?select=id,creator:users!created_by(id,email),created:users!created_by(id)',
+				w.manager.accessToken
+			),
 		refused: ownRows((w) => [w.manager.id])
 	},
 	{
@@ -104,131 +159,503 @@ export const catalogue: Attempt[] = [
 	},
 	{
 		name: 'admin of A counts users of B',
-		attack: (w) => rest(`users?select=id&organization_id=eq.${w.orgB}`, w.admin.accessToken, { method: 'HEAD', headers: { prefer: 'count=exact' } }),
+		attack: (w) =>
+			rest(`users?select=id&organization_id=eq.${w.orgB}`, w.admin.accessToken, {
+				method: 'HEAD',
+				headers: { prefer: 'count=exact' }
+			}),
 		refused: ownRows(() => [])
 	},
 	{
 		name: 'admin of A embeds users of every organization',
-		attack: (w) => rest(`organizations?select=id,users(id)&id=in.(${w.orgA},${w.orgB})`, w.strangerAdmin.accessToken),
+		attack: (w) =>
+			rest(
+				`organizations?select=id,users(id)&id=in.(${w.orgA},${w.orgB})`,
+				w.strangerAdmin.accessToken
+			),
 		refused: ownRows((w) => [w.strangerAdmin.id, w.strangerMember.id])
 	},
 	{
 		name: 'admin of A reads a user of B by id with or=(…)',
-		attack: (w) => rest(`users?or=(id.eq.${w.strangerMember.id},email.eq.${w.strangerAdmin.email})`, w.admin.accessToken),
+		attack: (w) =>
+			rest(
+				`users?or=(id.eq.${w.strangerMember.id},email.eq.${w.strangerAdmin.email})`,
+				w.admin.accessToken
+			),
 		refused: ownRows(() => [])
 	},
-	{ name: 'anon selects users', attack: () => rest('users?select=*', null), refused: err(401, '42501') },
-	{ name: 'anon selects organizations', attack: () => rest('organizations?select=*', null), refused: err(401, '42501') },
+	{
+		name: 'anon selects users',
+		attack: () => rest('users?select=*', null),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'anon selects organizations',
+		attack: () => rest('organizations?select=*', null),
+		refused: err(401, '42501')
+	},
 	{
 		name: 'anon counts users with HEAD',
-		attack: () => rest('users?select=id', null, { method: 'HEAD', headers: { prefer: 'count=exact' } }),
+		attack: () =>
+			rest('users?select=id', null, { method: 'HEAD', headers: { prefer: 'count=exact' } }),
 		refused: err(401)
 	},
-	{ name: 'request without an apikey', attack: (w) => http('/rest/v1/users?select=*', { apikey: null, token: w.admin.accessToken }), refused: err(401) },
+	{
+		name: 'request without an apikey',
+		attack: (w) => http('/rest/v1/users?select=*', { apikey: null, token: w.admin.accessToken }),
+		refused: err(401)
+	},
 	{
 		name: 'deactivated admin reads users with a still-valid token',
-		attack: (w) => rest('users?select=*', w.inactiveAdmin.accessToken, { headers: { prefer: 'count=exact' } }),
+		attack: (w) =>
+			rest('users?select=*', w.inactiveAdmin.accessToken, { headers: { prefer: 'count=exact' } }),
 		refused: ownRows(() => [])
 	},
 
 	// ── changing what one may not ────────────────────────────────────────────────────────────────
-	{ name: 'member changes their own role', attack: (w) => patch(`users?id=eq.${w.member.id}`, w.member.accessToken, { role: 'admin' }), refused: noRows },
-	{ name: 'manager promotes themselves to admin', attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { role: 'admin' }), refused: err(403, 'PT403') },
-	{ name: 'admin demotes themselves', attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.admin.accessToken, { role: 'member' }), refused: err(403, 'PT403') },
-	{ name: "member changes another user's status", attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.member.accessToken, { status: 'inactive' }), refused: err(403, '42501') },
-	{ name: 'manager changes their own email', attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { email: 'boss@attack.test' }), refused: err(403, '42501') },
-	{ name: 'manager moves themselves to organization B', attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { organization_id: w.orgB }), refused: err(403, '42501') },
-	{ name: 'external renames themselves', attack: (w) => patch(`users?id=eq.${w.external.id}`, w.external.accessToken, { first_name: 'Mallory' }), refused: noRows },
-	{ name: "member renames the admin", attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.member.accessToken, { last_name: 'Pwned' }), refused: noRows },
-	{ name: "manager promotes a member", attack: (w) => patch(`users?id=eq.${w.member.id}`, w.manager.accessToken, { role: 'admin' }), refused: noRows },
-	{ name: "admin changes a user's status through the table", attack: (w) => patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { status: 'inactive' }), refused: err(403, '42501') },
-	{ name: "admin changes a user's email through the table", attack: (w) => patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { email: 'x@attack.test' }), refused: err(403, '42501') },
-	{ name: 'admin moves a user to organization B', attack: (w) => patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { organization_id: w.orgB }), refused: err(403, '42501') },
-	{ name: "admin rewrites a user's id", attack: (w) => patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { id: w.strangerMember.id }), refused: err(403, '42501') },
-	{ name: 'admin of A changes roles of B', attack: (w) => patch(`users?organization_id=eq.${w.orgB}`, w.admin.accessToken, { role: 'external' }), refused: noRows },
-	{ name: 'admin of A renames users of B with or=(…)', attack: (w) => patch(`users?or=(organization_id.eq.${w.orgB},id.eq.${w.strangerAdmin.id})`, w.admin.accessToken, { last_name: 'Renamed' }), refused: noRows },
+	{
+		name: 'member changes their own role',
+		attack: (w) => patch(`users?id=eq.${w.member.id}`, w.member.accessToken, { role: 'admin' }),
+		refused: noRows
+	},
+	{
+		name: 'manager promotes themselves to admin',
+		attack: (w) => patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { role: 'admin' }),
+		refused: err(403, 'PT403')
+	},
+	{
+		name: 'admin demotes themselves',
+		attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.admin.accessToken, { role: 'member' }),
+		refused: err(403, 'PT403')
+	},
+	{
+		name: "member changes another user's status",
+		attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.member.accessToken, { status: 'inactive' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'manager changes their own email',
+		attack: (w) =>
+			patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { email: 'boss@attack.test' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'manager moves themselves to organization B',
+		attack: (w) =>
+			patch(`users?id=eq.${w.manager.id}`, w.manager.accessToken, { organization_id: w.orgB }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'external renames themselves',
+		attack: (w) =>
+			patch(`users?id=eq.${w.external.id}`, w.external.accessToken, { first_name: 'Mallory' }),
+		refused: noRows
+	},
+	{
+		name: 'member renames the admin',
+		attack: (w) => patch(`users?id=eq.${w.admin.id}`, w.member.accessToken, { last_name: 'Pwned' }),
+		refused: noRows
+	},
+	{
+		name: 'manager promotes a member',
+		attack: (w) => patch(`users?id=eq.${w.member.id}`, w.manager.accessToken, { role: 'admin' }),
+		refused: noRows
+	},
+	{
+		name: "admin changes a user's status through the table",
+		attack: (w) => patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { status: 'inactive' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: "admin changes a user's email through the table",
+		attack: (w) =>
+			patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { email: 'x@attack.test' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'admin moves a user to organization B',
+		attack: (w) =>
+			patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { organization_id: w.orgB }),
+		refused: err(403, '42501')
+	},
+	{
+		name: "admin rewrites a user's id",
+		attack: (w) =>
+			patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { id: w.strangerMember.id }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'admin of A changes roles of B',
+		attack: (w) =>
+			patch(`users?organization_id=eq.${w.orgB}`, w.admin.accessToken, { role: 'external' }),
+		refused: noRows
+	},
+	{
+		name: 'admin of A renames users of B with or=(…)',
+		attack: (w) =>
+			patch(
+				`users?or=(organization_id.eq.${w.orgB},id.eq.${w.strangerAdmin.id})`,
+				w.admin.accessToken,
+				{ last_name: 'Renamed' }
+			),
+		refused: noRows
+	},
 	{
 		name: 'admin inserts a users row through the Data API',
-		attack: (w) => rest('users', w.admin.accessToken, { method: 'POST', body: { id: w.strangerMember.id, organization_id: w.orgA, email: 'x@attack.test', first_name: 'X', last_name: 'Y' } }),
+		attack: (w) =>
+			rest('users', w.admin.accessToken, {
+				method: 'POST',
+				body: {
+					id: w.strangerMember.id,
+					organization_id: w.orgA,
+					email: 'x@attack.test',
+					first_name: 'X',
+					last_name: 'Y'
+				}
+			}),
 		refused: err(403, '42501')
 	},
 	{
 		name: 'admin upserts over a user of B',
-		attack: (w) => rest('users?on_conflict=id', w.admin.accessToken, {
-			method: 'POST',
-			headers: { prefer: 'resolution=merge-duplicates' },
-			body: { id: w.strangerMember.id, organization_id: w.orgA, email: w.strangerMember.email, first_name: 'X', last_name: 'Y' }
-		}),
+		attack: (w) =>
+			rest('users?on_conflict=id', w.admin.accessToken, {
+				method: 'POST',
+				headers: { prefer: 'resolution=merge-duplicates' },
+				body: {
+					id: w.strangerMember.id,
+					organization_id: w.orgA,
+					email: w.strangerMember.email,
+					first_name: 'X',
+					last_name: 'Y'
+				}
+			}),
 		refused: err(403, '42501')
 	},
-	{ name: 'admin deletes a user', attack: (w) => rest(`users?id=eq.${w.member.id}`, w.admin.accessToken, { method: 'DELETE' }), refused: err(403, '42501') },
-	{ name: 'member creates an organization', attack: (w) => rest('organizations', w.member.accessToken, { method: 'POST', body: { name: 'Mine' } }), refused: err(403, '42501') },
-	{ name: "admin of A renames organization B", attack: (w) => patch(`organizations?id=eq.${w.orgB}`, w.admin.accessToken, { name: 'Owned' }), refused: err(403, '42501') },
-	{ name: 'deactivated admin promotes a member with a still-valid token', attack: (w) => patch(`users?id=eq.${w.member.id}`, w.inactiveAdmin.accessToken, { role: 'admin' }), refused: noRows },
+	{
+		name: 'admin deletes a user',
+		attack: (w) => rest(`users?id=eq.${w.member.id}`, w.admin.accessToken, { method: 'DELETE' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'member creates an organization',
+		attack: (w) =>
+			rest('organizations', w.member.accessToken, { method: 'POST', body: { name: 'Mine' } }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'admin of A renames organization B',
+		attack: (w) => patch(`organizations?id=eq.${w.orgB}`, w.admin.accessToken, { name: 'Owned' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'deactivated admin promotes a member with a still-valid token',
+		attack: (w) =>
+			patch(`users?id=eq.${w.member.id}`, w.inactiveAdmin.accessToken, { role: 'admin' }),
+		refused: noRows
+	},
 
 	// ── the Edge Functions ───────────────────────────────────────────────────────────────────────
-	{ name: 'member calls create-user', attack: (w) => fn('create-user', w.member.accessToken, newUser()), refused: err(403, 'forbidden') },
-	{ name: 'manager calls create-user', attack: (w) => fn('create-user', w.manager.accessToken, newUser({ role: 'admin' })), refused: err(403, 'forbidden') },
-	{ name: 'external deactivates an admin through update-user', attack: (w) => fn('update-user', w.external.accessToken, { user_id: w.admin.id, action: 'deactivate' }), refused: err(403, 'forbidden') },
-	{ name: "manager sets an admin's password", attack: (w) => fn('update-user', w.manager.accessToken, { user_id: w.admin.id, action: 'set_password', password: 'Correct-Horse-9' }), refused: err(403, 'forbidden') },
-	{ name: 'member changes their own email through update-user', attack: (w) => fn('update-user', w.member.accessToken, { user_id: w.member.id, action: 'update_profile', email: 'me@attack.test' }), refused: err(403, 'forbidden') },
-	{ name: 'admin of A creates a user in B (forged organization_id)', attack: (w) => fn('create-user', w.admin.accessToken, newUser({ organization_id: w.orgB })), refused: err(400, 'invalid_input') },
-	{ name: 'admin of A deactivates a user of B', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerMember.id, action: 'deactivate' }), refused: err(404, 'user_not_found') },
-	{ name: 'admin of A sets the password of a user of B', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerAdmin.id, action: 'set_password' }), refused: err(404, 'user_not_found') },
-	{ name: 'admin of A changes the email of a user of B', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerAdmin.id, action: 'update_profile', email: 'owned@attack.test' }), refused: err(404, 'user_not_found') },
-	{ name: 'update-user refuses a forged organization_id in the body before any lookup', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.strangerMember.id, action: 'activate', organization_id: w.orgA }), refused: err(400, 'invalid_input') },
+	{
+		name: 'member calls create-user',
+		attack: (w) => fn('create-user', w.member.accessToken, newUser()),
+		refused: err(403, 'forbidden')
+	},
+	{
+		name: 'manager calls create-user',
+		attack: (w) => fn('create-user', w.manager.accessToken, newUser({ role: 'admin' })),
+		refused: err(403, 'forbidden')
+	},
+	{
+		name: 'external deactivates an admin through update-user',
+		attack: (w) =>
+			fn('update-user', w.external.accessToken, { user_id: w.admin.id, action: 'deactivate' }),
+		refused: err(403, 'forbidden')
+	},
+	{
+		name: "manager sets an admin's password",
+		attack: (w) =>
+			fn('update-user', w.manager.accessToken, {
+				user_id: w.admin.id,
+				action: 'set_password',
+				password: 'Correct-Horse-9'
+			}),
+		refused: err(403, 'forbidden')
+	},
+	{
+		name: 'member changes their own email through update-user',
+		attack: (w) =>
+			fn('update-user', w.member.accessToken, {
+				user_id: w.member.id,
+				action: 'update_profile',
+				email: 'me@attack.test'
+			}),
+		refused: err(403, 'forbidden')
+	},
+	{
+		name: 'admin of A creates a user in B (forged organization_id)',
+		attack: (w) => fn('create-user', w.admin.accessToken, newUser({ organization_id: w.orgB })),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'admin of A deactivates a user of B',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.strangerMember.id,
+				action: 'deactivate'
+			}),
+		refused: err(404, 'user_not_found')
+	},
+	{
+		name: 'admin of A sets the password of a user of B',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.strangerAdmin.id,
+				action: 'set_password'
+			}),
+		refused: err(404, 'user_not_found')
+	},
+	{
+		name: 'admin of A changes the email of a user of B',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.strangerAdmin.id,
+				action: 'update_profile',
+				email: 'owned@attack.test'
+			}),
+		refused: err(404, 'user_not_found')
+	},
+	{
+		name: 'update-user refuses a forged organization_id in the body before any lookup',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.strangerMember.id,
+				action: 'activate',
+				organization_id: w.orgA
+			}),
+		refused: err(400, 'invalid_input')
+	},
 	// ── the search function and the counters ───────────────────────────────────────────────────
-	{ name: 'member searches the organization through rpc/search_users', attack: (w) => rest('rpc/search_users?search=attack', w.member.accessToken), refused: noRows },
-	{ name: 'manager searches the organization through rpc/search_users', attack: (w) => rest('rpc/search_users?search=a', w.manager.accessToken), refused: noRows },
-	{ name: 'admin of A searches for the users of B through rpc/search_users', attack: (w) => rest('rpc/search_users?search=stranger', w.admin.accessToken), refused: noRows },
-	{ name: 'deactivated admin searches with a still-valid token', attack: (w) => rest('rpc/search_users?search=a', w.inactiveAdmin.accessToken), refused: noRows },
-	{ name: 'anon calls rpc/search_users', attack: () => rest('rpc/search_users?search=a', null), refused: err(401, '42501') },
-	{ name: 'member reads the user counts', attack: (w) => rest('organization_user_counts?select=*', w.member.accessToken), refused: noRows },
-	{ name: 'admin of A reads the user counts of B', attack: (w) => rest(`organization_user_counts?select=*&organization_id=eq.${w.orgB}`, w.admin.accessToken), refused: noRows },
-	{ name: 'admin rewrites the user counts', attack: (w) => patch(`organization_user_counts?organization_id=eq.${w.orgA}`, w.admin.accessToken, { users: 0 }), refused: err(403, '42501') },
-	{ name: 'create-user mass assignment (status, id, created_by, app_metadata)', attack: (w) => fn('create-user', w.admin.accessToken, newUser({ status: 'inactive', id: w.member.id, created_by: w.strangerAdmin.id, app_metadata: { role: 'admin' } })), refused: err(400, 'invalid_input') },
-	{ name: 'update-user mass assignment (role on activate)', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.member.id, action: 'activate', role: 'admin', status: 'active' }), refused: err(400, 'invalid_input') },
-	{ name: 'admin deactivates themselves through update-user', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: w.admin.id, action: 'deactivate' }), refused: err(403, 'cannot_change_self') },
-	{ name: 'deactivated admin calls create-user with a still-valid token', attack: (w) => fn('create-user', w.inactiveAdmin.accessToken, newUser()), refused: err([401, 403]) },
-	{ name: 'anon calls create-user without a token', attack: () => fn('create-user', null, newUser()), refused: err(401) },
-	{ name: 'create-user with the anon key as the bearer', attack: () => fn('create-user', stack().anonKey, newUser()), refused: err(401, 'unauthorized') },
-	{ name: 'update-user with a non-JSON body', attack: (w) => fn('update-user', w.admin.accessToken, "{'user_id': 1"), refused: err(400, 'invalid_json') },
+	{
+		name: 'member searches the organization through rpc/search_users',
+		attack: (w) => rest('rpc/search_users?search=attack', w.member.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'manager searches the organization through rpc/search_users',
+		attack: (w) => rest('rpc/search_users?search=a', w.manager.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'admin of A searches for the users of B through rpc/search_users',
+		attack: (w) => rest('rpc/search_users?search=stranger', w.admin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'deactivated admin searches with a still-valid token',
+		attack: (w) => rest('rpc/search_users?search=a', w.inactiveAdmin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'anon calls rpc/search_users',
+		attack: () => rest('rpc/search_users?search=a', null),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'member reads the user counts',
+		attack: (w) => rest('organization_user_counts?select=*', w.member.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'admin of A reads the user counts of B',
+		attack: (w) =>
+			rest(`organization_user_counts?select=*&organization_id=eq.${w.orgB}`, w.admin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'admin rewrites the user counts',
+		attack: (w) =>
+			patch(`organization_user_counts?organization_id=eq.${w.orgA}`, w.admin.accessToken, {
+				users: 0
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'create-user mass assignment (status, id, created_by, app_metadata)',
+		attack: (w) =>
+			fn(
+				'create-user',
+				w.admin.accessToken,
+				newUser({
+					status: 'inactive',
+					id: w.member.id,
+					created_by: w.strangerAdmin.id,
+					app_metadata: { role: 'admin' }
+				})
+			),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'update-user mass assignment (role on activate)',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.member.id,
+				action: 'activate',
+				role: 'admin',
+				status: 'active'
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'admin deactivates themselves through update-user',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, { user_id: w.admin.id, action: 'deactivate' }),
+		refused: err(403, 'cannot_change_self')
+	},
+	{
+		name: 'deactivated admin calls create-user with a still-valid token',
+		attack: (w) => fn('create-user', w.inactiveAdmin.accessToken, newUser()),
+		refused: err([401, 403])
+	},
+	{
+		name: 'anon calls create-user without a token',
+		attack: () => fn('create-user', null, newUser()),
+		refused: err(401)
+	},
+	{
+		name: 'create-user with the anon key as the bearer',
+		attack: () => fn('create-user', stack().anonKey, newUser()),
+		refused: err(401, 'unauthorized')
+	},
+	{
+		name: 'update-user with a non-JSON body',
+		attack: (w) => fn('update-user', w.admin.accessToken, "{'user_id': 1"),
+		refused: err(400, 'invalid_json')
+	},
 
 	// ── tokens ───────────────────────────────────────────────────────────────────────────────────
-	{ name: 'expired JWT (right secret)', attack: async (w) => rest('users?select=*', await signJwt(claimsFor(w, { exp: now() - 120 }))), refused: err(401, 'PGRST303') },
-	{ name: 'JWT signed with another secret, role service_role', attack: async (w) => rest('users?select=*', await signJwt(claimsFor(w, { role: 'service_role' }), 'another-secret-of-at-least-32-characters!!')), refused: err(401, 'PGRST301') },
-	{ name: "JWT with alg: none and role service_role", attack: (w) => rest('users?select=*', unsignedJwt(claimsFor(w, { role: 'service_role' }))), refused: err(401, 'PGRST301') },
-	{ name: "member's token with the role claim forged to service_role", attack: (w) => rest('users?select=*', tamperedJwt(w.member.accessToken, { role: 'service_role' })), refused: err(401, 'PGRST301') },
-	{ name: "member's token with sub forged to the admin", attack: (w) => rest('users?select=*', tamperedJwt(w.member.accessToken, { sub: w.admin.id })), refused: err(401, 'PGRST301') },
-	{ name: 'validly signed JWT with role postgres (authenticator cannot become a superuser)', attack: async (w) => rest('users?select=*', await signJwt(claimsFor(w, { role: 'postgres' }))), refused: err([401, 403]) },
-	{ name: 'alg: none token to create-user', attack: (w) => fn('create-user', unsignedJwt(claimsFor(w, { sub: w.admin.id })), newUser()), refused: err(401) },
-	{ name: 'forged service_role token to the Auth admin API', attack: async (w) => http('/auth/v1/admin/users', { token: await signJwt(claimsFor(w, { role: 'service_role' }), 'another-secret-of-at-least-32-characters!!') }), refused: err([401, 403]) },
-	{ name: "member's token to the Auth admin API", attack: (w) => http('/auth/v1/admin/users', { token: w.member.accessToken }), refused: err(403, 'not_admin') },
-	{ name: 'member deletes an Auth user through the admin API', attack: (w) => http(`/auth/v1/admin/users/${w.admin.id}`, { method: 'DELETE', token: w.member.accessToken }), refused: err(403, 'not_admin') },
-	{ name: 'member writes their own app_metadata', attack: (w) => http('/auth/v1/user', { method: 'PUT', token: w.member.accessToken, body: { app_metadata: { organization_id: w.orgB, role: 'admin' } } }), refused: err(403, 'not_admin') },
+	{
+		name: 'expired JWT (right secret)',
+		attack: async (w) => rest('users?select=*', await signJwt(claimsFor(w, { exp: now() - 120 }))),
+		refused: err(401, 'PGRST303')
+	},
+	{
+		name: 'JWT signed with another secret, role service_role',
+		attack: async (w) =>
+			rest(
+				'users?select=*',
+				await signJwt(
+					claimsFor(w, { role: 'service_role' }),
+					'another-secret-of-at-least-32-characters!!'
+				)
+			),
+		refused: err(401, 'PGRST301')
+	},
+	{
+		name: 'JWT with alg: none and role service_role',
+		attack: (w) => rest('users?select=*', unsignedJwt(claimsFor(w, { role: 'service_role' }))),
+		refused: err(401, 'PGRST301')
+	},
+	{
+		name: "member's token with the role claim forged to service_role",
+		attack: (w) =>
+			rest('users?select=*', tamperedJwt(w.member.accessToken, { role: 'service_role' })),
+		refused: err(401, 'PGRST301')
+	},
+	{
+		name: "member's token with sub forged to the admin",
+		attack: (w) => rest('users?select=*', tamperedJwt(w.member.accessToken, { sub: w.admin.id })),
+		refused: err(401, 'PGRST301')
+	},
+	{
+		name: 'validly signed JWT with role postgres (authenticator cannot become a superuser)',
+		attack: async (w) => rest('users?select=*', await signJwt(claimsFor(w, { role: 'postgres' }))),
+		refused: err([401, 403])
+	},
+	{
+		name: 'alg: none token to create-user',
+		attack: (w) => fn('create-user', unsignedJwt(claimsFor(w, { sub: w.admin.id })), newUser()),
+		refused: err(401)
+	},
+	{
+		name: 'forged service_role token to the Auth admin API',
+		attack: async (w) =>
+			http('/auth/v1/admin/users', {
+				token: await signJwt(
+					claimsFor(w, { role: 'service_role' }),
+					'another-secret-of-at-least-32-characters!!'
+				)
+			}),
+		refused: err([401, 403])
+	},
+	{
+		name: "member's token to the Auth admin API",
+		attack: (w) => http('/auth/v1/admin/users', { token: w.member.accessToken }),
+		refused: err(403, 'not_admin')
+	},
+	{
+		name: 'member deletes an Auth user through the admin API',
+		attack: (w) =>
+			http(`/auth/v1/admin/users/${w.admin.id}`, { method: 'DELETE', token: w.member.accessToken }),
+		refused: err(403, 'not_admin')
+	},
+	{
+		name: 'member writes their own app_metadata',
+		attack: (w) =>
+			http('/auth/v1/user', {
+				method: 'PUT',
+				token: w.member.accessToken,
+				body: { app_metadata: { organization_id: w.orgB, role: 'admin' } }
+			}),
+		refused: err(403, 'not_admin')
+	},
 	{
 		name: 'member grants themselves admin through user_metadata, then calls create-user',
 		prepare: async (w) => {
-			const put = await http('/auth/v1/user', { method: 'PUT', token: w.member.accessToken, body: { data: { role: 'admin', organization_id: w.orgB } } });
+			const put = await http('/auth/v1/user', {
+				method: 'PUT',
+				token: w.member.accessToken,
+				body: { data: { role: 'admin', organization_id: w.orgB } }
+			});
 			if (put.status !== 200) throw new Error(`user_metadata update: ${put.status}`);
 			const refreshed = await refresh(w.member.refreshToken);
 			if (refreshed.status !== 200) throw new Error(`refresh: ${refreshed.status}`);
 			scratch.metadataToken = refreshed.body.access_token;
 			w.member.refreshToken = refreshed.body.refresh_token;
-			if ((refreshed.body.user?.user_metadata?.role ?? '') !== 'admin') throw new Error('user_metadata not in the new token');
+			if ((refreshed.body.user?.user_metadata?.role ?? '') !== 'admin')
+				throw new Error('user_metadata not in the new token');
 		},
 		attack: (w) => fn('create-user', scratch.metadataToken ?? w.member.accessToken, newUser()),
 		refused: err(403, 'forbidden')
 	},
-	{ name: 'member with admin user_metadata reads users', attack: () => rest('users?select=*', scratch.metadataToken ?? ''), refused: ownRows((w) => [w.member.id]) },
-	{ name: 'deactivated admin signs in', attack: (w) => http('/auth/v1/token?grant_type=password', { body: { email: w.inactiveAdmin.email, password: w.inactiveAdmin.password } }), refused: err(400, 'user_banned') },
-	{ name: "deactivated admin refreshes", attack: (w) => refresh(w.inactiveAdmin.refreshToken), refused: err([400, 401, 403]) },
+	{
+		name: 'member with admin user_metadata reads users',
+		attack: () => rest('users?select=*', scratch.metadataToken ?? ''),
+		refused: ownRows((w) => [w.member.id])
+	},
+	{
+		name: 'deactivated admin signs in',
+		attack: (w) =>
+			http('/auth/v1/token?grant_type=password', {
+				body: { email: w.inactiveAdmin.email, password: w.inactiveAdmin.password }
+			}),
+		refused: err(400, 'user_banned')
+	},
+	{
+		name: 'deactivated admin refreshes',
+		attack: (w) => refresh(w.inactiveAdmin.refreshToken),
+		refused: err([400, 401, 403])
+	},
 	{
 		name: 'refresh token replayed after sign-out',
 		prepare: async (w) => {
-			const session = await http('/auth/v1/token?grant_type=password', { body: { email: w.external.email, password: w.external.password } });
+			const session = await http('/auth/v1/token?grant_type=password', {
+				body: { email: w.external.email, password: w.external.password }
+			});
 			scratch.signedOutRefresh = session.body.refresh_token;
-			const out = await http('/auth/v1/logout?scope=local', { method: 'POST', token: session.body.access_token });
+			const out = await http('/auth/v1/logout?scope=local', {
+				method: 'POST',
+				token: session.body.access_token
+			});
 			if (out.status !== 204) throw new Error(`logout: ${out.status}`);
 		},
 		attack: () => refresh(scratch.signedOutRefresh ?? ''),
@@ -237,9 +664,14 @@ export const catalogue: Attempt[] = [
 	{
 		name: 'signed-out access token calls create-user',
 		prepare: async (w) => {
-			const session = await http('/auth/v1/token?grant_type=password', { body: { email: w.admin2.email, password: w.admin2.password } });
+			const session = await http('/auth/v1/token?grant_type=password', {
+				body: { email: w.admin2.email, password: w.admin2.password }
+			});
 			scratch.signedOutAccess = session.body.access_token;
-			const out = await http('/auth/v1/logout?scope=local', { method: 'POST', token: session.body.access_token });
+			const out = await http('/auth/v1/logout?scope=local', {
+				method: 'POST',
+				token: session.body.access_token
+			});
 			if (out.status !== 204) throw new Error(`logout: ${out.status}`);
 		},
 		attack: () => fn('create-user', scratch.signedOutAccess ?? '', newUser()),
@@ -248,13 +680,16 @@ export const catalogue: Attempt[] = [
 	{
 		name: 'refresh token replayed after rotation (past the 10 s reuse interval)',
 		prepare: async (w) => {
-			const session = await http('/auth/v1/token?grant_type=password', { body: { email: w.external.email, password: w.external.password } });
+			const session = await http('/auth/v1/token?grant_type=password', {
+				body: { email: w.external.email, password: w.external.password }
+			});
 			const old = session.body.refresh_token as string;
 			// Rotated twice: GoTrue hands the parent of the active token its child again (a client that
 			// lost a refresh answer), so the replayed token is the grandparent.
 			const rotated = await refresh(old);
 			const again = await refresh(rotated.body.refresh_token);
-			if (rotated.status !== 200 || again.status !== 200) throw new Error(`rotation: ${rotated.status} ${again.status}`);
+			if (rotated.status !== 200 || again.status !== 200)
+				throw new Error(`rotation: ${rotated.status} ${again.status}`);
 			await ageRefreshTokens(sessionIdOf(session.body.access_token));
 			scratch.rotatedRefresh = old;
 		},
@@ -263,36 +698,188 @@ export const catalogue: Attempt[] = [
 	},
 
 	// ── private functions and other schemas ──────────────────────────────────────────────────────
-	{ name: 'member calls rpc/end_user_sessions on the admin', attack: (w) => rest('rpc/end_user_sessions', w.member.accessToken, { method: 'POST', body: { target_user_id: w.admin.id } }), refused: err(403, '42501') },
-	{ name: 'anon calls rpc/end_user_sessions', attack: (w) => rest('rpc/end_user_sessions', null, { method: 'POST', body: { target_user_id: w.admin.id } }), refused: err(401, '42501') },
-	{ name: 'admin calls private.admin_organization_id through rpc', attack: (w) => rest('rpc/admin_organization_id', w.admin.accessToken, { method: 'POST', body: {} }), refused: err(404, 'PGRST202') },
-	{ name: 'admin calls the keep_one_active_admin trigger function through rpc', attack: (w) => rest('rpc/keep_one_active_admin', w.admin.accessToken, { method: 'POST', body: {} }), refused: err(404, 'PGRST202') },
-	{ name: 'member calls rpc/pg_terminate_backend', attack: (w) => rest('rpc/pg_terminate_backend', w.member.accessToken, { method: 'POST', body: { pid: 1 } }), refused: err(404, 'PGRST202') },
-	{ name: 'rpc with Content-Profile: private', attack: (w) => rest('rpc/admin_organization_id', w.admin.accessToken, { method: 'POST', body: {}, headers: { 'content-profile': 'private' } }), refused: err(406, 'PGRST106') },
-	{ name: 'auth.users read with Accept-Profile: auth', attack: (w) => rest('users?select=*', w.admin.accessToken, { headers: { 'accept-profile': 'auth' } }), refused: err(406, 'PGRST106') },
-	{ name: 'auth.sessions read with Accept-Profile: auth as anon', attack: () => rest('sessions?select=*', null, { headers: { 'accept-profile': 'auth' } }), refused: err(406, 'PGRST106') },
-	{ name: 'insert into auth.users with Content-Profile: auth', attack: (w) => rest('users', w.admin.accessToken, { method: 'POST', body: { email: 'x@attack.test' }, headers: { 'content-profile': 'auth' } }), refused: err(406, 'PGRST106') },
-	{ name: 'pg_catalog read with Accept-Profile: pg_catalog', attack: (w) => rest('pg_authid?select=*', w.admin.accessToken, { headers: { 'accept-profile': 'pg_catalog' } }), refused: err(406, 'PGRST106') },
+	{
+		name: 'member calls rpc/end_user_sessions on the admin',
+		attack: (w) =>
+			rest('rpc/end_user_sessions', w.member.accessToken, {
+				method: 'POST',
+				body: { target_user_id: w.admin.id }
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'anon calls rpc/end_user_sessions',
+		attack: (w) =>
+			rest('rpc/end_user_sessions', null, { method: 'POST', body: { target_user_id: w.admin.id } }),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'admin calls private.admin_organization_id through rpc',
+		attack: (w) =>
+			rest('rpc/admin_organization_id', w.admin.accessToken, { method: 'POST', body: {} }),
+		refused: err(404, 'PGRST202')
+	},
+	{
+		name: 'admin calls the keep_one_active_admin trigger function through rpc',
+		attack: (w) =>
+			rest('rpc/keep_one_active_admin', w.admin.accessToken, { method: 'POST', body: {} }),
+		refused: err(404, 'PGRST202')
+	},
+	{
+		name: 'member calls rpc/pg_terminate_backend',
+		attack: (w) =>
+			rest('rpc/pg_terminate_backend', w.member.accessToken, { method: 'POST', body: { pid: 1 } }),
+		refused: err(404, 'PGRST202')
+	},
+	{
+		name: 'rpc with Content-Profile: private',
+		attack: (w) =>
+			rest('rpc/admin_organization_id', w.admin.accessToken, {
+				method: 'POST',
+				body: {},
+				headers: { 'content-profile': 'private' }
+			}),
+		refused: err(406, 'PGRST106')
+	},
+	{
+		name: 'auth.users read with Accept-Profile: auth',
+		attack: (w) =>
+			rest('users?select=*', w.admin.accessToken, { headers: { 'accept-profile': 'auth' } }),
+		refused: err(406, 'PGRST106')
+	},
+	{
+		name: 'auth.sessions read with Accept-Profile: auth as anon',
+		attack: () => rest('sessions?select=*', null, { headers: { 'accept-profile': 'auth' } }),
+		refused: err(406, 'PGRST106')
+	},
+	{
+		name: 'insert into auth.users with Content-Profile: auth',
+		attack: (w) =>
+			rest('users', w.admin.accessToken, {
+				method: 'POST',
+				body: { email: 'x@attack.test' },
+				headers: { 'content-profile': 'auth' }
+			}),
+		refused: err(406, 'PGRST106')
+	},
+	{
+		name: 'pg_catalog read with Accept-Profile: pg_catalog',
+		attack: (w) =>
+			rest('pg_authid?select=*', w.admin.accessToken, {
+				headers: { 'accept-profile': 'pg_catalog' }
+			}),
+		refused: err(406, 'PGRST106')
+	},
 
 	// ── hostile input ────────────────────────────────────────────────────────────────────────────
-	{ name: 'oversized body to the Data API (2 MiB)', attack: (w) => rest(`users?id=eq.${w.admin2.id}`, w.admin.accessToken, { method: 'PATCH', body: { first_name: 'x'.repeat(2 * 1024 * 1024) } }), refused: err(413) },
-	{ name: 'oversized body to create-user (64 KB)', attack: (w) => fn('create-user', w.admin.accessToken, newUser({ first_name: 'x'.repeat(64 * 1024) })), refused: err(413, 'payload_too_large') },
-	{ name: 'create-user with a 10 KB name', attack: (w) => fn('create-user', w.admin.accessToken, newUser({ last_name: 'y'.repeat(10 * 1024) })), refused: err(400, 'invalid_input') },
-	{ name: "create-user with role \"admin'; --\"", attack: (w) => fn('create-user', w.admin.accessToken, newUser({ role: "admin'; --" })), refused: err(400, 'invalid_input') },
-	{ name: "create-user with email \"x' or 1=1--@a\"", attack: (w) => fn('create-user', w.admin.accessToken, newUser({ email: "x' or 1=1--" })), refused: err(400, 'invalid_input') },
-	{ name: 'update-user with user_id "1 or 1=1"', attack: (w) => fn('update-user', w.admin.accessToken, { user_id: '1 or 1=1', action: 'deactivate' }), refused: err(400, 'invalid_input') },
-	{ name: 'SQL in an eq filter', attack: (w) => rest("users?id=eq.1';drop table public.users;--", w.admin.accessToken), refused: err(400, '22P02') },
-	{ name: 'SQL in the select list', attack: (w) => rest('users?select=id,(select password from auth.users)', w.admin.accessToken), refused: err(400, 'PGRST100') },
-	{ name: 'SQL in order', attack: (w) => rest('users?order=id;delete from public.users', w.admin.accessToken), refused: err(400, 'PGRST100') },
-	{ name: 'SQL as a column name in a filter', attack: (w) => rest('users?"id\\"; delete from users; --"=eq.1', w.admin.accessToken), refused: err(400) },
-	{ name: 'PATCH with SQL in the column name', attack: (w) => patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { 'role = \'admin\', status': 'x' }), refused: err(400, 'PGRST204') },
+	{
+		name: 'oversized body to the Data API (2 MiB)',
+		attack: (w) =>
+			rest(`users?id=eq.${w.admin2.id}`, w.admin.accessToken, {
+				method: 'PATCH',
+				body: { first_name: 'x'.repeat(2 * 1024 * 1024) }
+			}),
+		refused: err(413)
+	},
+	{
+		name: 'oversized body to create-user (64 KB)',
+		attack: (w) =>
+			fn('create-user', w.admin.accessToken, newUser({ first_name: 'x'.repeat(64 * 1024) })),
+		refused: err(413, 'payload_too_large')
+	},
+	{
+		name: 'create-user with a 10 KB name',
+		attack: (w) =>
+			fn('create-user', w.admin.accessToken, newUser({ last_name: 'y'.repeat(10 * 1024) })),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'create-user with role "admin\'; --"',
+		attack: (w) => fn('create-user', w.admin.accessToken, newUser({ role: "admin'; --" })),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'create-user with email "x\' or 1=1--@a"',
+		attack: (w) => fn('create-user', w.admin.accessToken, newUser({ email: "x' or 1=1--" })),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'update-user with user_id "1 or 1=1"',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, { user_id: '1 or 1=1', action: 'deactivate' }),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'SQL in an eq filter',
+		attack: (w) => rest("users?id=eq.1';drop table public.users;--", w.admin.accessToken),
+		refused: err(400, '22P02')
+	},
+	{
+		name: 'SQL in the select list',
+		attack: (w) => rest('users?select=id,(select password from auth.users)', w.admin.accessToken),
+		refused: err(400, 'PGRST100')
+	},
+	{
+		name: 'SQL in order',
+		attack: (w) => rest('users?order=id;delete from public.users', w.admin.accessToken),
+		refused: err(400, 'PGRST100')
+	},
+	{
+		name: 'SQL as a column name in a filter',
+		attack: (w) => rest('users?"id\\"; delete from users; --"=eq.1', w.admin.accessToken),
+		refused: err(400)
+	},
+	{
+		name: 'PATCH with SQL in the column name',
+		attack: (w) =>
+			patch(`users?id=eq.${w.member.id}`, w.admin.accessToken, { "role = 'admin', status": 'x' }),
+		refused: err(400, 'PGRST204')
+	},
 	// Issue 12 #10: a cast is written into the statement, so only a type name may follow `::`.
-	{ name: 'unterminated dollar quote in a cast (select=id::text $$)', attack: (w) => rest('users?select=id::text%20$$', w.admin.accessToken), refused: err(400, 'PGRST100') },
-	{ name: 'a cast that closes the CAST and selects auth.users', attack: (w) => rest(`users?select=${encodeURIComponent('id::text),(select encrypted_password from auth.users limit 1)::text')}`, w.admin.accessToken), refused: err(400, 'PGRST100') },
-	{ name: 'a cast with a statement after it', attack: (w) => rest(`users?select=${encodeURIComponent('id::int;update public.users set role=admin')}`, w.admin.accessToken), refused: err(400, 'PGRST100') },
-	{ name: 'a cast with a collation and a comment', attack: (w) => rest(`users?select=${encodeURIComponent('email::text collate "C"--')}`, w.admin.accessToken), refused: err(400, 'PGRST100') },
-	{ name: 'a hostile cast on rpc/search_users rows', attack: (w) => rest(`rpc/search_users?search=a&select=${encodeURIComponent('id::text $$ from auth.users --')}`, w.admin.accessToken), refused: err(400, 'PGRST100') },
-	{ name: 'an empty alias (select="":id)', attack: (w) => rest(`users?select=${encodeURIComponent('"":id')}`, w.admin.accessToken), refused: err(400, 'PGRST100') }
+	{
+		name: 'unterminated dollar quote in a cast (select=id::text $$)',
+		attack: (w) => rest('users?select=id::text%20$$', w.admin.accessToken),
+		refused: err(400, 'PGRST100')
+	},
+	{
+		name: 'a cast that closes the CAST and selects auth.users',
+		attack: (w) =>
+			rest(
+				`users?select=${encodeURIComponent('id::text),(select encrypted_password from auth.users limit 1)::text')}`,
+				w.admin.accessToken
+			),
+		refused: err(400, 'PGRST100')
+	},
+	{
+		name: 'a cast with a statement after it',
+		attack: (w) =>
+			rest(
+				`users?select=${encodeURIComponent('id::int;update public.users set role=admin')}`,
+				w.admin.accessToken
+			),
+		refused: err(400, 'PGRST100')
+	},
+	{
+		name: 'a cast with a collation and a comment',
+		attack: (w) =>
+			rest(`users?select=${encodeURIComponent('email::text collate "C"--')}`, w.admin.accessToken),
+		refused: err(400, 'PGRST100')
+	},
+	{
+		name: 'a hostile cast on rpc/search_users rows',
+		attack: (w) =>
+			rest(
+				`rpc/search_users?search=a&select=${encodeURIComponent('id::text $$ from auth.users --')}`,
+				w.admin.accessToken
+			),
+		refused: err(400, 'PGRST100')
+	},
+	{
+		name: 'an empty alias (select="":id)',
+		attack: (w) => rest(`users?select=${encodeURIComponent('"":id')}`, w.admin.accessToken),
+		refused: err(400, 'PGRST100')
+	}
 ];
 
-export const rememberScratch = () => Object.values(scratch).forEach((value) => value && rememberSecret(value));
+export const rememberScratch = () =>
+	Object.values(scratch).forEach((value) => value && rememberSecret(value));

@@ -12,11 +12,17 @@ import type { SuiteFiles } from './support-files.ts';
 
 export default async function setup(project: TestProject) {
 	const workDir = mkdtempSync(join(tmpdir(), 'umc-attacks-'));
-	const files: SuiteFiles = { workDir, logFile: join(workDir, 'stack.log'), secretsFile: join(workDir, 'secrets.txt') };
+	const files: SuiteFiles = {
+		workDir,
+		logFile: join(workDir, 'stack.log'),
+		secretsFile: join(workDir, 'secrets.txt')
+	};
 	writeFileSync(files.logFile, '');
 	writeFileSync(files.secretsFile, '');
 	try {
-		const { stack, stop } = await startTestStack({ onLog: (line) => appendFileSync(files.logFile, `${line}\n`) });
+		const { stack, stop } = await startTestStack({
+			onLog: (line) => appendFileSync(files.logFile, `${line}\n`)
+		});
 		project.provide('stack', stackUnderTest(stack) satisfies StackUnderTest);
 		project.provide('suiteFiles', files);
 		appendFileSync(files.secretsFile, `${stack.demoAdmin.password}\n`);

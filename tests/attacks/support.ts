@@ -3,7 +3,12 @@
 import { appendFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { inject } from 'vitest';
-import { callFunction, createOrganization, createPersona, type Persona } from '../stack/personas.ts';
+import {
+	callFunction,
+	createOrganization,
+	createPersona,
+	type Persona
+} from '../stack/personas.ts';
 import { stack, withDb } from '../stack/stack-under-test.ts';
 import './support-files.ts';
 
@@ -13,7 +18,11 @@ export function rememberSecret(secret: string): void {
 }
 
 /** createPersona, with the password remembered. */
-export async function persona(organizationId: string, role: Parameters<typeof createPersona>[1], label?: string): Promise<Persona> {
+export async function persona(
+	organizationId: string,
+	role: Parameters<typeof createPersona>[1],
+	label?: string
+): Promise<Persona> {
 	const created = await createPersona(organizationId, role, label);
 	rememberSecret(created.password);
 	return created;
@@ -31,7 +40,8 @@ export interface Outcome {
 export function errorCode(body: unknown): string {
 	if (!body || typeof body !== 'object') return '';
 	const b = body as Record<string, unknown>;
-	const nested = b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>).code : undefined;
+	const nested =
+		b.error && typeof b.error === 'object' ? (b.error as Record<string, unknown>).code : undefined;
 	const code = nested ?? b.error_code ?? b.code ?? b.error ?? '';
 	return String(code);
 }
@@ -69,7 +79,12 @@ export async function http(path: string, init: HttpInit = {}): Promise<Outcome> 
 	} catch {
 		// Not JSON: kept as text, and the assertions say so.
 	}
-	return { status: response.status, code: errorCode(parsed), body: parsed, headers: response.headers };
+	return {
+		status: response.status,
+		code: errorCode(parsed),
+		body: parsed,
+		headers: response.headers
+	};
 }
 
 export const fn = async (name: string, token: string | null, body: unknown): Promise<Outcome> => {
@@ -85,11 +100,17 @@ export function decodeClaims(token: string): Record<string, unknown> {
 	return JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8'));
 }
 
-export async function signJwt(claims: Record<string, unknown>, secret = stack().jwtSecret ?? ''): Promise<string> {
-	return new SignJWT(claims).setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(new TextEncoder().encode(secret));
+export async function signJwt(
+	claims: Record<string, unknown>,
+	secret = stack().jwtSecret ?? ''
+): Promise<string> {
+	return new SignJWT(claims)
+		.setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+		.sign(new TextEncoder().encode(secret));
 }
 
-export const unsignedJwt = (claims: Record<string, unknown>) => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
+export const unsignedJwt = (claims: Record<string, unknown>) =>
+	`${b64({ alg: 'none', typ: 'JWT' })}.${b64(claims)}.`;
 
 /** A real token whose payload was edited and whose signature was kept. */
 export function tamperedJwt(token: string, change: Record<string, unknown>): string {
@@ -99,7 +120,10 @@ export function tamperedJwt(token: string, change: Record<string, unknown>): str
 
 // ── evidence ────────────────────────────────────────────────────────────────────────────────────
 
-export type Snapshot = Record<'public.users' | 'public.organizations' | 'auth.users' | 'auth.sessions', string>;
+export type Snapshot = Record<
+	'public.users' | 'public.organizations' | 'auth.users' | 'auth.sessions',
+	string
+>;
 
 /** A digest of every row of the four tables an attack could change. */
 export function snapshot(): Promise<Snapshot> {
@@ -118,7 +142,9 @@ export function snapshot(): Promise<Snapshot> {
 }
 
 export function changedTables(before: Snapshot, after: Snapshot): string[] {
-	return (Object.keys(before) as Array<keyof Snapshot>).filter((table) => before[table] !== after[table]);
+	return (Object.keys(before) as Array<keyof Snapshot>).filter(
+		(table) => before[table] !== after[table]
+	);
 }
 
 // ── the cast ────────────────────────────────────────────────────────────────────────────────────
@@ -140,23 +166,44 @@ export interface World {
 export async function createWorld(): Promise<World> {
 	const orgA = await createOrganization('Attacked');
 	const orgB = await createOrganization('Other');
-	const [admin, admin2, manager, member, external, inactiveAdmin, strangerAdmin, strangerMember] = await Promise.all([
-		persona(orgA, 'admin', 'admin'),
-		persona(orgA, 'admin', 'second-admin'),
-		persona(orgA, 'manager'),
-		persona(orgA, 'member'),
-		persona(orgA, 'external'),
-		persona(orgA, 'admin', 'inactive-admin'),
-		persona(orgB, 'admin', 'stranger-admin'),
-		persona(orgB, 'member', 'stranger-member')
-	]);
-	const deactivated = await fn('update-user', admin.accessToken, { user_id: inactiveAdmin.id, action: 'deactivate' });
-	if (deactivated.status !== 200) throw new Error(`deactivate: ${deactivated.status} ${JSON.stringify(deactivated.body)}`);
-	return { orgA, orgB, admin, admin2, manager, member, external, inactiveAdmin, strangerAdmin, strangerMember };
+	const [admin, admin2, manager, member, external, inactiveAdmin, strangerAdmin, strangerMember] =
+		await Promise.all([
+			persona(orgA, 'admin', 'admin'),
+			persona(orgA, 'admin', 'second-admin'),
+			persona(orgA, 'manager'),
+			persona(orgA, 'member'),
+			persona(orgA, 'external'),
+			persona(orgA, 'admin', 'inactive-admin'),
+			persona(orgB, 'admin', 'stranger-admin'),
+			persona(orgB, 'member', 'stranger-member')
+		]);
+	const deactivated = await fn('update-user', admin.accessToken, {
+		user_id: inactiveAdmin.id,
+		action: 'deactivate'
+	});
+	if (deactivated.status !== 200)
+		throw new Error(`deactivate: ${deactivated.status} ${JSON.stringify(deactivated.body)}`);
+	return {
+		orgA,
+		orgB,
+		admin,
+		admin2,
+		manager,
+		member,
+		external,
+		inactiveAdmin,
+		strangerAdmin,
+		strangerMember
+	};
 }
 
 /** Makes a session's refresh tokens older than GoTrue's 10-second reuse interval. */
 export const ageRefreshTokens = (sessionId: string) =>
-	withDb((db) => db.query(`update auth.refresh_tokens set updated_at = now() - interval '11 seconds' where session_id = $1`, [sessionId]));
+	withDb((db) =>
+		db.query(
+			`update auth.refresh_tokens set updated_at = now() - interval '11 seconds' where session_id = $1`,
+			[sessionId]
+		)
+	);
 
 export const sessionIdOf = (accessToken: string) => String(decodeClaims(accessToken).session_id);

@@ -10,7 +10,10 @@ import { freePort } from '../../local-stack/src/free-port.ts';
 
 export { freePort };
 
-export type StackEnvironment = Record<'STACK_API_PORT' | 'STACK_DB_PORT' | 'STACK_MAIL_PORT' | 'APP_PORT' | 'STACK_STATE_DIR', string>;
+export type StackEnvironment = Record<
+	'STACK_API_PORT' | 'STACK_DB_PORT' | 'STACK_MAIL_PORT' | 'APP_PORT' | 'STACK_STATE_DIR',
+	string
+>;
 
 export async function freshEnvironment(): Promise<StackEnvironment> {
 	return {
@@ -40,7 +43,9 @@ export function start(script: string, env: StackEnvironment, args: string[] = []
 	let output = '';
 	child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
 	child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-	const exited = new Promise<number | null>((resolveExit) => child.on('exit', (code) => resolveExit(code)));
+	const exited = new Promise<number | null>((resolveExit) =>
+		child.on('exit', (code) => resolveExit(code))
+	);
 	return {
 		child,
 		output: () => output,
@@ -74,7 +79,9 @@ export async function interrupt(running: Running): Promise<void> {
 		if (!processGroupAlive(running.child.pid!)) return;
 		await new Promise((r) => setTimeout(r, 100));
 	}
-	throw new Error(`processes of group ${running.child.pid} still run 20 s after Ctrl-C:\n${running.output()}`);
+	throw new Error(
+		`processes of group ${running.child.pid} still run 20 s after Ctrl-C:\n${running.output()}`
+	);
 }
 
 export function processGroupAlive(pid: number): boolean {

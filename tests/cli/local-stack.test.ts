@@ -26,14 +26,24 @@ describe('npm run dev', () => {
 			const [, email, password] = /Demo admin\s+(\S+) \/ (\S+)/.exec(dev.output())!;
 			expect((await fetch(appUrl)).status).toBe(200);
 
-			const status = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } });
+			const status = await run('npm', ['run', '--silent', 'stack:status'], {
+				cwd: projectRoot,
+				env: { ...process.env, ...env }
+			});
 			const anonKey = /^ANON_KEY=(.+)$/m.exec(status.stdout)![1]!;
 			const supabase = createNodeClient(apiUrl, anonKey);
-			const { data, error } = await supabase.auth.signInWithPassword({ email: email!, password: password! });
+			const { data, error } = await supabase.auth.signInWithPassword({
+				email: email!,
+				password: password!
+			});
 			expect(error).toBeNull();
 			expect(data.user?.email).toBe('admin@demo.test');
 
-			const { data: me } = await supabase.from('users').select('email, role').eq('id', data.user!.id).single();
+			const { data: me } = await supabase
+				.from('users')
+				.select('email, role')
+				.eq('id', data.user!.id)
+				.single();
 			expect(me).toEqual({ email: 'admin@demo.test', role: 'admin' });
 		} finally {
 			await interrupt(dev);
@@ -50,9 +60,24 @@ describe('npm run stack', () => {
 		try {
 			const first = start('stack', env);
 			await first.waitFor(/Stop: Ctrl-C/);
-			const status = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } });
-			const values = Object.fromEntries(status.stdout.trim().split('\n').map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)]));
-			expect(Object.keys(values)).toEqual(['API_URL', 'DB_URL', 'MAILPIT_URL', 'ANON_KEY', 'SERVICE_ROLE_KEY', 'JWT_SECRET']);
+			const status = await run('npm', ['run', '--silent', 'stack:status'], {
+				cwd: projectRoot,
+				env: { ...process.env, ...env }
+			});
+			const values = Object.fromEntries(
+				status.stdout
+					.trim()
+					.split('\n')
+					.map((line) => [line.slice(0, line.indexOf('=')), line.slice(line.indexOf('=') + 1)])
+			);
+			expect(Object.keys(values)).toEqual([
+				'API_URL',
+				'DB_URL',
+				'MAILPIT_URL',
+				'ANON_KEY',
+				'SERVICE_ROLE_KEY',
+				'JWT_SECRET'
+			]);
 
 			// The mail catcher: a page to read mail, and Mailpit's API.
 			const page = await fetch(values.MAILPIT_URL!);
@@ -63,9 +88,16 @@ describe('npm run stack', () => {
 
 			// The service key creates a user through the Auth admin API; that user signs in with the anon key.
 			const admin = createNodeClient(values.API_URL!, values.SERVICE_ROLE_KEY!);
-			const created = await admin.auth.admin.createUser({ email: 'kept@restart.test', password: 'a-long-password-1', email_confirm: true });
+			const created = await admin.auth.admin.createUser({
+				email: 'kept@restart.test',
+				password: 'a-long-password-1',
+				email_confirm: true
+			});
 			expect(created.error).toBeNull();
-			const signIn = await createNodeClient(values.API_URL!, values.ANON_KEY!).auth.signInWithPassword({
+			const signIn = await createNodeClient(
+				values.API_URL!,
+				values.ANON_KEY!
+			).auth.signInWithPassword({
 				email: 'kept@restart.test',
 				password: 'a-long-password-1'
 			});
@@ -74,7 +106,9 @@ describe('npm run stack', () => {
 			// psql, the Supabase CLI and the functions reach the same database by its URL.
 			const client = new pg.Client({ connectionString: values.DB_URL });
 			await client.connect();
-			const { rows } = await client.query(`select count(*)::int as n from public.users where email like '%@demo.test'`);
+			const { rows } = await client.query(
+				`select count(*)::int as n from public.users where email like '%@demo.test'`
+			);
 			// As on Supabase: PostgreSQL 17, and DB_URL's postgres is no superuser.
 			const { rows: server } = await client.query(
 				`select current_setting('server_version_num')::int / 10000 as major, current_user as login, (select rolsuper from pg_roles where rolname = current_user) as superuser`
@@ -84,7 +118,10 @@ describe('npm run stack', () => {
 			expect(server[0]).toEqual({ major: 17, login: 'postgres', superuser: false });
 
 			await interrupt(first);
-			const notRunning = await run('npm', ['run', '--silent', 'stack:status'], { cwd: projectRoot, env: { ...process.env, ...env } }).catch((e) => e);
+			const notRunning = await run('npm', ['run', '--silent', 'stack:status'], {
+				cwd: projectRoot,
+				env: { ...process.env, ...env }
+			}).catch((e) => e);
 			expect(notRunning.code).toBe(1);
 			expect(notRunning.stderr).toMatch(/not running/);
 
@@ -93,7 +130,10 @@ describe('npm run stack', () => {
 			await second.waitFor(/Stop: Ctrl-C/);
 			console.log(`warm start of npm run stack: ${((Date.now() - warmStart) / 1000).toFixed(1)} s`);
 			expect(second.output()).not.toMatch(/Applying migration|seeded/);
-			const again = await createNodeClient(values.API_URL!, values.ANON_KEY!).auth.signInWithPassword({
+			const again = await createNodeClient(
+				values.API_URL!,
+				values.ANON_KEY!
+			).auth.signInWithPassword({
 				email: 'kept@restart.test',
 				password: 'a-long-password-1'
 			});
@@ -110,7 +150,9 @@ describe('npm run stack', () => {
 		try {
 			const stack = start('stack', env);
 			expect(await stack.exited).toBe(1);
-			expect(stack.output()).toContain(`Port ${env.STACK_API_PORT} (API gateway) is already in use`);
+			expect(stack.output()).toContain(
+				`Port ${env.STACK_API_PORT} (API gateway) is already in use`
+			);
 			expect(stack.output()).toContain('--port or STACK_API_PORT');
 		} finally {
 			blocker.close();

@@ -4,13 +4,17 @@ import { env, expect, signIn, test } from './support/fixtures.ts';
 
 test('a wrong password gets a clear message and no session', async ({ page }) => {
 	await signIn(page, env('E2E_ADMIN_EMAIL'), 'not-the-password');
-	await expect(page.getByRole('alert')).toHaveText('Wrong email or password. Check both and try again.');
+	await expect(page.getByRole('alert')).toHaveText(
+		'Wrong email or password. Check both and try again.'
+	);
 	await expect(page).toHaveURL(/\/sign-in/);
 	await page.goto('/users');
 	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 });
 
-test('a member lands on their read-only profile and sees no data on the User Management URL', async ({ page }) => {
+test('a member lands on their read-only profile and sees no data on the User Management URL', async ({
+	page
+}) => {
 	const userRequests: string[] = [];
 	page.on('request', (request) => {
 		if (request.url().includes('/rest/v1/users')) userRequests.push(request.url());
@@ -19,7 +23,9 @@ test('a member lands on their read-only profile and sees no data on the User Man
 	await expect(page).toHaveURL(/\/profile$/);
 	await expect(page.getByTestId('profile-role')).toHaveText('Member');
 	await expect(page.getByRole('textbox')).toHaveCount(0);
-	await expect(page.getByText('Only an Admin of your organization can change your personal information.')).toBeVisible();
+	await expect(
+		page.getByText('Only an Admin of your organization can change your personal information.')
+	).toBeVisible();
 
 	const before = userRequests.length;
 	await page.goto('/users');
@@ -28,7 +34,9 @@ test('a member lands on their read-only profile and sees no data on the User Man
 	await expect(page.getByText('admin@demo.test')).toHaveCount(0);
 	await expect(page.getByRole('button', { name: 'Add User' })).toHaveCount(0);
 	// The page did not even ask for the organization's users.
-	expect(userRequests.slice(before).filter((url) => url.includes('organization_id=eq'))).toEqual([]);
+	expect(userRequests.slice(before).filter((url) => url.includes('organization_id=eq'))).toEqual(
+		[]
+	);
 
 	await page.goto('/users/00000000-0000-4000-8000-00000000d001');
 	await expect(page.getByRole('heading', { name: 'No access' })).toBeVisible();

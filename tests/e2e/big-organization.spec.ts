@@ -6,13 +6,19 @@ import { env, expect, signIn, test } from './support/fixtures.ts';
 
 const fmt = (n: number) => new Intl.NumberFormat('en').format(n);
 /** Seeded n has role (member, member, member, manager, external, admin)[n % 6] and is inactive when n % 7 = 0. */
-const count = (keep: (n: number) => boolean) => Array.from({ length: BIG_ORG_SIZE }, (_, i) => i + 1).filter(keep).length;
+const count = (keep: (n: number) => boolean) =>
+	Array.from({ length: BIG_ORG_SIZE }, (_, i) => i + 1).filter(keep).length;
 
-test('an admin pages, searches, filters and sorts thousands of users, one server page at a time', async ({ page }) => {
+test('an admin pages, searches, filters and sorts thousands of users, one server page at a time', async ({
+	page
+}) => {
 	// The seeded users, their admin, and whoever other specs added to the organization meanwhile.
 	const db = new pg.Client({ connectionString: env('E2E_DB_URL') });
 	await db.connect();
-	const { rows: counted } = await db.query<{ n: number }>('select count(*)::int as n from public.users where organization_id = $1', [env('E2E_BIG_ORG_ID')]);
+	const { rows: counted } = await db.query<{ n: number }>(
+		'select count(*)::int as n from public.users where organization_id = $1',
+		[env('E2E_BIG_ORG_ID')]
+	);
 	// Pages 2 and 3 in the name order, as the database sorts them.
 	const { rows: byName } = await db.query<{ email: string }>(
 		'select email from public.users where organization_id = $1 order by last_name, first_name, id offset 50 limit 100',
@@ -25,7 +31,12 @@ test('an admin pages, searches, filters and sorts thousands of users, one server
 	const listRequests: URL[] = [];
 	page.on('request', (request) => {
 		const url = new URL(request.url());
-		if (url.pathname === '/rest/v1/users' && request.method() === 'GET' && url.searchParams.has('order')) listRequests.push(url);
+		if (
+			url.pathname === '/rest/v1/users' &&
+			request.method() === 'GET' &&
+			url.searchParams.has('order')
+		)
+			listRequests.push(url);
 	});
 	await signIn(page, env('E2E_BIG_ADMIN_EMAIL'), env('E2E_BIG_ADMIN_PASSWORD'));
 	const total = page.getByTestId('total-count');
@@ -44,7 +55,9 @@ test('an admin pages, searches, filters and sorts thousands of users, one server
 	await expect(page.getByText(`Showing 51–100 of ${fmt(TOTAL)} users`)).toBeVisible();
 	await expect.poll(emailsOnScreen).toEqual(byName.slice(0, 50).map((row) => row.email));
 	// Next/Previous continued from the rows on screen (keyset), not by skipping rows with offset.
-	const keyset = listRequests.filter((url) => url.searchParams.get('last_name')?.match(/^(gte|lte)\./));
+	const keyset = listRequests.filter((url) =>
+		url.searchParams.get('last_name')?.match(/^(gte|lte)\./)
+	);
 	expect(keyset).toHaveLength(3);
 	for (const url of keyset) expect(url.searchParams.has('offset')).toBe(false);
 	await page.getByRole('button', { name: 'Previous' }).click();
@@ -80,11 +93,19 @@ test('an admin pages, searches, filters and sorts thousands of users, one server
 
 	// Sort by email, descending on the second click.
 	await page.getByRole('button', { name: /^Email/ }).click();
-	await expect(page.getByRole('columnheader', { name: /Email/ })).toHaveAttribute('aria-sort', 'ascending');
+	await expect(page.getByRole('columnheader', { name: /Email/ })).toHaveAttribute(
+		'aria-sort',
+		'ascending'
+	);
 	await expect(rows.first()).toContainText('boss@globex.test');
 	await page.getByRole('button', { name: /^Email/ }).click();
-	await expect(page.getByRole('columnheader', { name: /Email/ })).toHaveAttribute('aria-sort', 'descending');
-	await expect(rows.first()).toContainText(`person${String(BIG_ORG_SIZE).padStart(5, '0')}@globex.test`);
+	await expect(page.getByRole('columnheader', { name: /Email/ })).toHaveAttribute(
+		'aria-sort',
+		'descending'
+	);
+	await expect(rows.first()).toContainText(
+		`person${String(BIG_ORG_SIZE).padStart(5, '0')}@globex.test`
+	);
 
 	// Every list request named the organization and asked for at most one page.
 	expect(listRequests.length).toBeGreaterThan(5);

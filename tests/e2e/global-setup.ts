@@ -19,12 +19,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 		for (const step of cleanups.reverse()) await step();
 	};
 	try {
-
 		// test.sh builds right before; standalone runs build here so they never test a stale bundle.
-		if (!process.env.E2E_SKIP_BUILD) execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], { cwd: root, stdio: ['ignore', 'ignore', 'inherit'] });
+		if (!process.env.E2E_SKIP_BUILD)
+			execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], {
+				cwd: root,
+				stdio: ['ignore', 'ignore', 'inherit']
+			});
 		// The build reads its Supabase settings from /_app/env.js at run time ($env/dynamic/public):
 		// the server answers it with this stack's URL and anon key, as a deployment would.
-		const app = await serveSpa(join(root, 'build'), { PUBLIC_SUPABASE_URL: stack.apiUrl, PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey });
+		const app = await serveSpa(join(root, 'build'), {
+			PUBLIC_SUPABASE_URL: stack.apiUrl,
+			PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey
+		});
 		cleanups.push(() => app.close());
 
 		// Plain fetch to the Auth admin API: supabase-js wants a native WebSocket, which Node 20 lacks.
@@ -54,7 +60,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 			E2E_BIG_ADMIN_PASSWORD: bigAdminPassword,
 			E2E_BIG_ORG_ID: bigOrg.id
 		});
-		console.log(`e2e: stack, SPA and ${BIG_ORG_SIZE} seeded users ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${app.url})`);
+		console.log(
+			`e2e: stack, SPA and ${BIG_ORG_SIZE} seeded users ready in ${((Date.now() - started) / 1000).toFixed(1)} s (${app.url})`
+		);
 		return teardown;
 	} catch (error) {
 		console.error(logs.slice(-50).join('\n'));
@@ -69,20 +77,33 @@ function authAdmin(apiUrl: string, serviceKey: string) {
 	const call = async (method: string, path: string, body: object): Promise<{ id: string }> => {
 		const response = await fetch(`${apiUrl}/auth/v1/admin/users${path}`, {
 			method,
-			headers: { apikey: serviceKey, authorization: `Bearer ${serviceKey}`, 'content-type': 'application/json' },
+			headers: {
+				apikey: serviceKey,
+				authorization: `Bearer ${serviceKey}`,
+				'content-type': 'application/json'
+			},
 			body: JSON.stringify(body)
 		});
-		if (!response.ok) throw new Error(`auth admin ${method} ${path}: ${response.status} ${await response.text()}`);
+		if (!response.ok)
+			throw new Error(`auth admin ${method} ${path}: ${response.status} ${await response.text()}`);
 		return (await response.json()) as { id: string };
 	};
 	return {
-		createUser: (email: string, password: string) => call('POST', '', { email, password, email_confirm: true }),
+		createUser: (email: string, password: string) =>
+			call('POST', '', { email, password, email_confirm: true }),
 		setPassword: (id: string, password: string) => call('PUT', `/${id}`, { password })
 	};
 }
 
-async function setPassword(db: pg.Client, service: AuthAdmin, email: string, password: string): Promise<void> {
-	const { rows } = await db.query<{ id: string }>('select id from public.users where email = $1', [email]);
+async function setPassword(
+	db: pg.Client,
+	service: AuthAdmin,
+	email: string,
+	password: string
+): Promise<void> {
+	const { rows } = await db.query<{ id: string }>('select id from public.users where email = $1', [
+		email
+	]);
 	if (!rows[0]) throw new Error(`${email} is not seeded`);
 	await service.setPassword(rows[0].id, password);
 }
@@ -94,7 +115,9 @@ async function setPassword(db: pg.Client, service: AuthAdmin, email: string, pas
  */
 async function seedBigOrganization(db: pg.Client, service: AuthAdmin, adminPassword: string) {
 	const adminEmail = 'boss@globex.test';
-	const { rows: orgRows } = await db.query<{ id: string }>(`insert into public.organizations (name) values ('Globex') returning id`);
+	const { rows: orgRows } = await db.query<{ id: string }>(
+		`insert into public.organizations (name) values ('Globex') returning id`
+	);
 	const orgId = orgRows[0]!.id;
 	const admin = await service.createUser(adminEmail, adminPassword);
 	await db.query(

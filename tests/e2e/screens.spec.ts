@@ -1,18 +1,31 @@
 // Every main screen: no serious or critical axe violations, and a screenshot at desktop and phone
 // width (test-results/screenshots/; the README's two are copied to docs/screenshots/).
 import type { Page } from '@playwright/test';
-import { env, expect, expectAccessible, screenshot, signIn, signOut, test, VIEWPORTS } from './support/fixtures.ts';
+import {
+	env,
+	expect,
+	expectAccessible,
+	screenshot,
+	signIn,
+	signOut,
+	test,
+	VIEWPORTS
+} from './support/fixtures.ts';
 
 async function capture(page: Page, name: string, docsName?: string): Promise<void> {
 	for (const [label, viewport] of Object.entries(VIEWPORTS)) {
 		await page.setViewportSize(viewport);
 		await expectAccessible(page);
-		await screenshot(page, `${name}-${label}`, { docsName: label === 'desktop' ? docsName : undefined });
+		await screenshot(page, `${name}-${label}`, {
+			docsName: label === 'desktop' ? docsName : undefined
+		});
 	}
 	await page.setViewportSize(VIEWPORTS.desktop);
 }
 
-test('admin screens: User Management, Create User (form and password), user settings, confirmation', async ({ page }) => {
+test('admin screens: User Management, Create User (form and password), user settings, confirmation', async ({
+	page
+}) => {
 	await page.goto('/sign-in');
 	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 	await capture(page, 'sign-in');
@@ -29,7 +42,9 @@ test('admin screens: User Management, Create User (form and password), user sett
 	await dialog.getByLabel('Role').selectOption('manager');
 	await capture(page, 'create-user-form');
 	await dialog.getByRole('button', { name: 'Create' }).click();
-	await expect(page.getByRole('dialog', { name: 'User created' }).getByLabel('Password')).not.toHaveValue('');
+	await expect(
+		page.getByRole('dialog', { name: 'User created' }).getByLabel('Password')
+	).not.toHaveValue('');
 	await capture(page, 'create-user-password', 'create-user-password');
 	await page.getByRole('button', { name: 'Done' }).click();
 

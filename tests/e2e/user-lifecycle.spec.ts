@@ -64,20 +64,28 @@ test('an admin creates a user, reads the generated password and signs out', asyn
 	await expect(page.getByRole('heading', { name: 'Sign in' })).toBeVisible();
 });
 
-test('the new user signs in with the handed-over password and sees their profile', async ({ page }) => {
+test('the new user signs in with the handed-over password and sees their profile', async ({
+	page
+}) => {
 	expect(password, 'needs the password from the previous test').not.toBe('');
 	await signIn(page, newUser.email, password);
 	await expect(page).toHaveURL(/\/profile$/);
 	await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 	await expect(page.getByTestId('profile-role')).toHaveText('Member');
-	await expect(page.getByText('Only an Admin of your organization can change your personal information.')).toBeVisible();
+	await expect(
+		page.getByText('Only an Admin of your organization can change your personal information.')
+	).toBeVisible();
 	await expect(page.getByRole('link', { name: 'User Management' })).toHaveCount(0);
 	// The session persists across a reload.
 	await page.reload();
 	await expect(page.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 });
 
-test('the admin changes the role and the user’s view follows; deactivation locks them out; activation lets them in', async ({ page, browser, baseURL }) => {
+test('the admin changes the role and the user’s view follows; deactivation locks them out; activation lets them in', async ({
+	page,
+	browser,
+	baseURL
+}) => {
 	await signIn(page, env('E2E_ADMIN_EMAIL'), env('E2E_ADMIN_PASSWORD'));
 	const person = await personPage(browser, baseURL);
 	await signIn(person, newUser.email, password);
@@ -86,7 +94,9 @@ test('the admin changes the role and the user’s view follows; deactivation loc
 	// Role: Member → Manager on the settings page.
 	await page.getByLabel('Search').fill(newUser.email);
 	await page.getByRole('link', { name: `Settings of ${newUser.first} ${newUser.last}` }).click();
-	await expect(page.getByRole('heading', { name: `${newUser.first} ${newUser.last}` })).toBeVisible();
+	await expect(
+		page.getByRole('heading', { name: `${newUser.first} ${newUser.last}` })
+	).toBeVisible();
 	await page.getByLabel('Role').selectOption('manager');
 	await expect(page.getByText('Edit their own first and last name')).toBeVisible();
 	await page.getByRole('button', { name: 'Save role' }).click();
@@ -122,7 +132,10 @@ test('the admin changes the role and the user’s view follows; deactivation loc
 	const toggle = page.getByRole('switch', { name: 'Active' });
 	await expect(toggle).toHaveAttribute('aria-checked', 'false');
 	await toggle.click();
-	await page.getByRole('dialog', { name: 'Activate user?' }).getByRole('button', { name: 'Activate' }).click();
+	await page
+		.getByRole('dialog', { name: 'Activate user?' })
+		.getByRole('button', { name: 'Activate' })
+		.click();
 	await expect(toggle).toHaveAttribute('aria-checked', 'true');
 
 	await signIn(person, newUser.email, password);
@@ -141,8 +154,13 @@ test('the admin changes the role and the user’s view follows; deactivation loc
 	// One save is one request: update-user's update_profile, nothing through the Data API.
 	const writes: string[] = [];
 	const recordWrite = (request: Request) => {
-		if (!['GET', 'HEAD', 'OPTIONS'].includes(request.method()) && /\/(rest|functions)\/v1\//.test(request.url()))
-			writes.push(`${request.method()} ${new URL(request.url()).pathname} ${request.postData() ?? ''}`);
+		if (
+			!['GET', 'HEAD', 'OPTIONS'].includes(request.method()) &&
+			/\/(rest|functions)\/v1\//.test(request.url())
+		)
+			writes.push(
+				`${request.method()} ${new URL(request.url()).pathname} ${request.postData() ?? ''}`
+			);
 	};
 	page.on('request', recordWrite);
 	await page.getByRole('button', { name: 'Save personal information' }).click();
@@ -154,26 +172,41 @@ test('the admin changes the role and the user’s view follows; deactivation loc
 
 	await person.getByRole('button', { name: 'Sign out' }).click();
 	await signIn(person, newUser.email, password);
-	await expect(person.getByRole('alert')).toHaveText('Wrong email or password. Check both and try again.');
+	await expect(person.getByRole('alert')).toHaveText(
+		'Wrong email or password. Check both and try again.'
+	);
 	await signIn(person, newEmail, newPassword);
 	await expect(person.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 	await person.context().close();
 });
 
-test('the last admin cannot deactivate or demote themselves, and the server refuses too', async ({ page }) => {
+test('the last admin cannot deactivate or demote themselves, and the server refuses too', async ({
+	page
+}) => {
 	await signIn(page, env('E2E_ADMIN_EMAIL'), env('E2E_ADMIN_PASSWORD'));
 	await expect(page.getByRole('button', { name: 'Deactivate Ada Admin' })).toBeDisabled();
 	await page.getByRole('link', { name: 'Settings of Ada Admin' }).click();
 	await expect(page.getByRole('switch', { name: 'Active' })).toBeDisabled();
 	await expect(page.getByLabel('Role')).toBeDisabled();
-	await expect(page.getByText(/You cannot deactivate your own account: your organization must keep at least one active admin/)).toBeVisible();
+	await expect(
+		page.getByText(
+			/You cannot deactivate your own account: your organization must keep at least one active admin/
+		)
+	).toBeVisible();
 
 	// Past the UI, straight at the API with the admin's own session: both refuse.
 	const refusals = await page.evaluate(
 		async ({ apiUrl, anonKey }) => {
 			const key = Object.keys(localStorage).find((name) => name.endsWith('-auth-token'));
-			const session = JSON.parse(localStorage.getItem(key ?? '') ?? '{}') as { access_token: string; user: { id: string } };
-			const headers = { apikey: anonKey, authorization: `Bearer ${session.access_token}`, 'content-type': 'application/json' };
+			const session = JSON.parse(localStorage.getItem(key ?? '') ?? '{}') as {
+				access_token: string;
+				user: { id: string };
+			};
+			const headers = {
+				apikey: anonKey,
+				authorization: `Bearer ${session.access_token}`,
+				'content-type': 'application/json'
+			};
 			const deactivate = await fetch(`${apiUrl}/functions/v1/update-user`, {
 				method: 'POST',
 				headers,
@@ -184,7 +217,11 @@ test('the last admin cannot deactivate or demote themselves, and the server refu
 				headers,
 				body: JSON.stringify({ role: 'member' })
 			});
-			return { deactivate: deactivate.status, deactivateBody: await deactivate.json(), demote: demote.status };
+			return {
+				deactivate: deactivate.status,
+				deactivateBody: await deactivate.json(),
+				demote: demote.status
+			};
 		},
 		{ apiUrl: env('E2E_API_URL'), anonKey: env('E2E_ANON_KEY') }
 	);
@@ -193,5 +230,8 @@ test('the last admin cannot deactivate or demote themselves, and the server refu
 	expect(refusals.demote).toBeGreaterThanOrEqual(400);
 	await page.reload();
 	await expect(page.getByText('Active', { exact: true }).first()).toBeVisible();
-	await expect(page.getByRole('switch', { name: 'Active' })).toHaveAttribute('aria-checked', 'true');
+	await expect(page.getByRole('switch', { name: 'Active' })).toHaveAttribute(
+		'aria-checked',
+		'true'
+	);
 });

@@ -48,40 +48,71 @@ async function snapshot(dbUrl: string) {
 }
 
 describe('embedded stack restart', () => {
-	it('keeps a user created through the function, an edit through the Data API, and every row', { timeout: 240_000 }, async () => {
-		const first = await start();
-		const client = createNodeClient(first.apiUrl, first.keys.anonKey);
-		const { data: session, error } = await client.auth.signInWithPassword(first.demoAdmin);
-		expect(error).toBeNull();
-		// A Data API request that commits and one that is refused (rolled back) before Auth is used
-		// again: neither may leave a pooled connection as `authenticator`.
-		expect((await client.from('users').select('id')).error).toBeNull();
-		expect((await client.from('users').update({ status: 'inactive' }).eq('id', session.user?.id ?? '')).error?.code).toBe('42501');
-		const email = `kept.${Date.now().toString(36)}@restart.test`;
-		const response = await fetch(`${first.apiUrl}/functions/v1/create-user`, {
-			method: 'POST',
-			headers: { apikey: first.keys.anonKey, authorization: `Bearer ${session.session?.access_token}`, 'content-type': 'application/json' },
-			body: JSON.stringify({ email, first_name: 'Kept', last_name: 'Across', role: 'manager' })
-		});
-		const created = { status: response.status, data: await response.json() };
-		expect(created.status, JSON.stringify(created.data)).toBe(201);
-		const password: string = created.data.password;
-		rememberSecret(password);
-		const { error: renameError } = await client.from('users').update({ last_name: 'Restarted' }).eq('id', created.data.user.id);
-		expect(renameError).toBeNull();
-		const before = await snapshot(first.adminDbUrl);
-		await first.stop();
-		running = undefined;
+	it(
+		'keeps a user created through the function, an edit through the Data API, and every row',
+		{ timeout: 240_000 },
+		async () => {
+			const first = await start();
+			const client = createNodeClient(first.apiUrl, first.keys.anonKey);
+			const { data: session, error } = await client.auth.signInWithPassword(first.demoAdmin);
+			expect(error).toBeNull();
+			// A Data API request that commits and one that is refused (rolled back) before Auth is used
+			// again: neither may leave a pooled connection as `authenticator`.
+			expect((await client.from('users').select('id')).error).toBeNull();
+			expect(
+				(
+					await client
+						.from('users')
+						.update({ status: 'inactive' })
+						.eq('id', session.user?.id ?? '')
+				).error?.code
+			).toBe('42501');
+			const email = `kept.${Date.now().toString(36)}@restart.test`;
+			const response = await fetch(`${first.apiUrl}/functions/v1/create-user`, {
+				method: 'POST',
+				headers: {
+					apikey: first.keys.anonKey,
+					authorization: `Bearer ${session.session?.access_token}`,
+					'content-type': 'application/json'
+				},
+				body: JSON.stringify({ email, first_name: 'Kept', last_name: 'Across', role: 'manager' })
+			});
+			const created = { status: response.status, data: await response.json() };
+			expect(created.status, JSON.stringify(created.data)).toBe(201);
+			const password: string = created.data.password;
+			rememberSecret(password);
+			const { error: renameError } = await client
+				.from('users')
+				.update({ last_name: 'Restarted' })
+				.eq('id', created.data.user.id);
+			expect(renameError).toBeNull();
+			const before = await snapshot(first.adminDbUrl);
+			await first.stop();
+			running = undefined;
 
-		const second = await start();
-		expect(await snapshot(second.adminDbUrl)).toEqual(before);
-		const again = createNodeClient(second.apiUrl, second.keys.anonKey);
-		const { data: signedIn, error: signInError } = await again.auth.signInWithPassword({ email, password });
-		expect(signInError).toBeNull();
-		expect(signedIn.user?.email).toBe(email);
-		const { data: own } = await again.from('users').select('email, first_name, last_name, role, status').eq('id', signedIn.user?.id ?? '').single();
-		expect(own).toEqual({ email, first_name: 'Kept', last_name: 'Restarted', role: 'manager', status: 'active' });
-		const admin = createNodeClient(second.apiUrl, second.keys.anonKey);
-		expect((await admin.auth.signInWithPassword(second.demoAdmin)).error).toBeNull();
-	});
+			const second = await start();
+			expect(await snapshot(second.adminDbUrl)).toEqual(before);
+			const again = createNodeClient(second.apiUrl, second.keys.anonKey);
+			const { data: signedIn, error: signInError } = await again.auth.signInWithPassword({
+				email,
+				password
+			});
+			expect(signInError).toBeNull();
+			expect(signedIn.user?.email).toBe(email);
+			const { data: own } = await again
+				.from('users')
+				.select('email, first_name, last_name, role, status')
+				.eq('id', signedIn.user?.id ?? '')
+				.single();
+			expect(own).toEqual({
+				email,
+				first_name: 'Kept',
+				last_name: 'Restarted',
+				role: 'manager',
+				status: 'active'
+			});
+			const admin = createNodeClient(second.apiUrl, second.keys.anonKey);
+			expect((await admin.auth.signInWithPassword(second.demoAdmin)).error).toBeNull();
+		}
+	);
 });

@@ -21,7 +21,8 @@ let admin: Persona;
 
 beforeAll(async () => {
 	admin = await persona(await createOrganization('Orphans'), 'admin', 'orphan-admin');
-	await withDb((db) => db.query(`
+	await withDb((db) =>
+		db.query(`
 		create function public.fault_hold_orphan_row() returns trigger language plpgsql security definer set search_path = '' as $$
 		begin
 			if new.email like 'orphan.%@fault.test' then
@@ -31,11 +32,16 @@ beforeAll(async () => {
 			return new;
 		end $$;
 		revoke all on function public.fault_hold_orphan_row() from public, anon, authenticated, service_role;
-		create trigger fault_hold_orphan_row before insert on public.users for each row execute function public.fault_hold_orphan_row();`));
+		create trigger fault_hold_orphan_row before insert on public.users for each row execute function public.fault_hold_orphan_row();`)
+	);
 });
 
 afterAll(async () => {
-	await withDb((db) => db.query('drop trigger if exists fault_hold_orphan_row on public.users; drop function if exists public.fault_hold_orphan_row();'));
+	await withDb((db) =>
+		db.query(
+			'drop trigger if exists fault_hold_orphan_row on public.users; drop function if exists public.fault_hold_orphan_row();'
+		)
+	);
 });
 
 /** The pids of this stack's Deno processes running `name` (found by their SUPABASE_URL). */
@@ -56,11 +62,21 @@ function functionPids(name: string): number[] {
 }
 
 const counts = (email: string) =>
-	withDb(async (db) => (await db.query(
-		`select (select count(*)::int from auth.users where email = $1) as auth, (select count(*)::int from public.users where email = $1) as rows`, [email]
-	)).rows[0] as { auth: number; rows: number });
+	withDb(
+		async (db) =>
+			(
+				await db.query(
+					`select (select count(*)::int from auth.users where email = $1) as auth, (select count(*)::int from public.users where email = $1) as rows`,
+					[email]
+				)
+			).rows[0] as { auth: number; rows: number }
+	);
 
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 15_000): Promise<void> {
+async function waitFor(
+	what: string,
+	check: () => Promise<boolean>,
+	timeoutMs = 15_000
+): Promise<void> {
 	const deadline = Date.now() + timeoutMs;
 	while (!(await check())) {
 		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -69,57 +85,96 @@ async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 
 }
 
 describe('create-user killed between the Auth user and the row', () => {
-	it('leaves an orphan that npm run repair-orphans removes; creating the user again then works once', { timeout: 90_000 }, async () => {
-		const email = `orphan.${Date.now().toString(36)}@fault.test`;
-		const body = { email, first_name: 'Orphan', last_name: 'Fault', role: 'member' };
-		const holder = new pg.Client({ connectionString: stack().dbUrl ?? '' });
-		await holder.connect();
-		let call: ReturnType<typeof fn> | undefined;
-		try {
-			await holder.query('select pg_advisory_lock($1)', [LOCK_KEY]);
-			call = fn('create-user', admin.accessToken, body);
-			// The Auth user exists and the row insert waits on the lock: the function is between its steps.
-			await waitFor('the Auth user and the held row write', async () => (await counts(email)).auth === 1 && (await withDb(async (db) =>
-				(await db.query(`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'`)).rows[0].n)) > 0);
-			const pids = functionPids('create-user');
-			expect(pids.length, 'the create-user Deno process of this stack').toBeGreaterThan(0);
-			for (const pid of pids) process.kill(pid, 'SIGKILL');
-		} finally {
-			await holder.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-			await holder.end();
+	it(
+		'leaves an orphan that npm run repair-orphans removes; creating the user again then works once',
+		{ timeout: 90_000 },
+		async () => {
+			const email = `orphan.${Date.now().toString(36)}@fault.test`;
+			const body = { email, first_name: 'Orphan', last_name: 'Fault', role: 'member' };
+			const holder = new pg.Client({ connectionString: stack().dbUrl ?? '' });
+			await holder.connect();
+			let call: ReturnType<typeof fn> | undefined;
+			try {
+				await holder.query('select pg_advisory_lock($1)', [LOCK_KEY]);
+				call = fn('create-user', admin.accessToken, body);
+				// The Auth user exists and the row insert waits on the lock: the function is between its steps.
+				await waitFor(
+					'the Auth user and the held row write',
+					async () =>
+						(await counts(email)).auth === 1 &&
+						(await withDb(
+							async (db) =>
+								(
+									await db.query(
+										`select count(*)::int as n from pg_stat_activity where wait_event_type = 'Lock' and wait_event = 'advisory'`
+									)
+								).rows[0].n
+						)) > 0
+				);
+				const pids = functionPids('create-user');
+				expect(pids.length, 'the create-user Deno process of this stack').toBeGreaterThan(0);
+				for (const pid of pids) process.kill(pid, 'SIGKILL');
+			} finally {
+				await holder.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+				await holder.end();
+			}
+			const killed = await call;
+			expect(killed?.status, JSON.stringify(killed?.body)).toBeGreaterThanOrEqual(500);
+			expect(killed?.code).toBeTruthy();
+			await withDb((db) => db.query('drop trigger fault_hold_orphan_row on public.users'));
+
+			// The crash left an orphan, and it blocks the email.
+			expect(await counts(email)).toEqual({ auth: 1, rows: 0 });
+			const blocked = await fn('create-user', admin.accessToken, body);
+			expect([blocked.status, blocked.code]).toEqual([409, 'email_taken']);
+
+			// The documented repair: a dry run names it, the run removes it (and nothing else).
+			const env = {
+				...process.env,
+				SUPABASE_URL: stack().apiUrl,
+				SUPABASE_SERVICE_ROLE_KEY: stack().serviceRoleKey
+			};
+			const before = await withDb(
+				async (db) =>
+					(await db.query('select count(*)::int as n from auth.users')).rows[0].n as number
+			);
+			const dry = await run(
+				'npx',
+				['tsx', 'scripts/repair-orphans.ts', '--dry-run', '--min-age', '0'],
+				{ cwd: projectRoot, env }
+			);
+			expect(dry.stdout).toContain(`would remove`);
+			expect(dry.stdout).toContain(email);
+			const repaired = await run('npx', ['tsx', 'scripts/repair-orphans.ts', '--min-age', '0'], {
+				cwd: projectRoot,
+				env
+			});
+			console.log(`repair-orphans: ${repaired.stdout.trim()}`);
+			expect(repaired.stdout).toContain(`removed`);
+			expect(await counts(email)).toEqual({ auth: 0, rows: 0 });
+			const after = await withDb(
+				async (db) =>
+					(await db.query('select count(*)::int as n from auth.users')).rows[0].n as number
+			);
+			const orphansLeft = await withDb(
+				async (db) =>
+					(
+						await db.query(
+							'select count(*)::int as n from auth.users a where not exists (select 1 from public.users u where u.id = a.id)'
+						)
+					).rows[0].n as number
+			);
+			expect(orphansLeft).toBe(0);
+			expect(before - after).toBeGreaterThanOrEqual(1);
+
+			// The function was restarted on demand; the next attempt creates the user, once.
+			const again = await fn('create-user', admin.accessToken, body);
+			expect(again.status, JSON.stringify(again.body)).toBe(201);
+			rememberSecret(again.body.password);
+			expect(await counts(email)).toEqual({ auth: 1, rows: 1 });
+			const twice = await fn('create-user', admin.accessToken, body);
+			expect([twice.status, twice.code]).toEqual([409, 'email_taken']);
+			expect(await counts(email)).toEqual({ auth: 1, rows: 1 });
 		}
-		const killed = await call;
-		expect(killed?.status, JSON.stringify(killed?.body)).toBeGreaterThanOrEqual(500);
-		expect(killed?.code).toBeTruthy();
-		await withDb((db) => db.query('drop trigger fault_hold_orphan_row on public.users'));
-
-		// The crash left an orphan, and it blocks the email.
-		expect(await counts(email)).toEqual({ auth: 1, rows: 0 });
-		const blocked = await fn('create-user', admin.accessToken, body);
-		expect([blocked.status, blocked.code]).toEqual([409, 'email_taken']);
-
-		// The documented repair: a dry run names it, the run removes it (and nothing else).
-		const env = { ...process.env, SUPABASE_URL: stack().apiUrl, SUPABASE_SERVICE_ROLE_KEY: stack().serviceRoleKey };
-		const before = await withDb(async (db) => (await db.query('select count(*)::int as n from auth.users')).rows[0].n as number);
-		const dry = await run('npx', ['tsx', 'scripts/repair-orphans.ts', '--dry-run', '--min-age', '0'], { cwd: projectRoot, env });
-		expect(dry.stdout).toContain(`would remove`);
-		expect(dry.stdout).toContain(email);
-		const repaired = await run('npx', ['tsx', 'scripts/repair-orphans.ts', '--min-age', '0'], { cwd: projectRoot, env });
-		console.log(`repair-orphans: ${repaired.stdout.trim()}`);
-		expect(repaired.stdout).toContain(`removed`);
-		expect(await counts(email)).toEqual({ auth: 0, rows: 0 });
-		const after = await withDb(async (db) => (await db.query('select count(*)::int as n from auth.users')).rows[0].n as number);
-		const orphansLeft = await withDb(async (db) => (await db.query('select count(*)::int as n from auth.users a where not exists (select 1 from public.users u where u.id = a.id)')).rows[0].n as number);
-		expect(orphansLeft).toBe(0);
-		expect(before - after).toBeGreaterThanOrEqual(1);
-
-		// The function was restarted on demand; the next attempt creates the user, once.
-		const again = await fn('create-user', admin.accessToken, body);
-		expect(again.status, JSON.stringify(again.body)).toBe(201);
-		rememberSecret(again.body.password);
-		expect(await counts(email)).toEqual({ auth: 1, rows: 1 });
-		const twice = await fn('create-user', admin.accessToken, body);
-		expect([twice.status, twice.code]).toEqual([409, 'email_taken']);
-		expect(await counts(email)).toEqual({ auth: 1, rows: 1 });
-	});
+	);
 });

@@ -21,7 +21,11 @@ const anonClient = () => client(stack().anonKey);
 const serviceClient = () => client(stack().serviceRoleKey);
 const newPassword = () => `Pw-${randomUUID()}`;
 
-const authConfig = (parse(readFileSync(join(import.meta.dirname, '../../supabase/config.toml'), 'utf8')) as { auth: { site_url: string } }).auth;
+const authConfig = (
+	parse(readFileSync(join(import.meta.dirname, '../../supabase/config.toml'), 'utf8')) as {
+		auth: { site_url: string };
+	}
+).auth;
 const SITE_URL = authConfig.site_url;
 /** Allowed by site_url: same scheme, host and port. */
 const RESET_PAGE = `${SITE_URL}/account/reset`;
@@ -45,8 +49,12 @@ async function mailApi<T>(path: string): Promise<T> {
 }
 
 async function mailsTo(address: string): Promise<Mail[]> {
-	const found = await mailApi<{ messages: MailSummary[] }>(`/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`);
-	return Promise.all(found.messages.map((message) => mailApi<Mail>(`/api/v1/message/${message.ID}`)));
+	const found = await mailApi<{ messages: MailSummary[] }>(
+		`/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`
+	);
+	return Promise.all(
+		found.messages.map((message) => mailApi<Mail>(`/api/v1/message/${message.ID}`))
+	);
 }
 
 /** The mails to `address` once `count` have arrived (the catcher stores them just after SMTP accepts). */
@@ -73,16 +81,29 @@ function linkOf(mail: Mail): URL {
 }
 
 /** Follows a mail link as a browser does: no apikey, and the redirect looked at rather than followed. */
-async function follow(link: URL): Promise<{ status: number; location: string; fragment: URLSearchParams }> {
+async function follow(
+	link: URL
+): Promise<{ status: number; location: string; fragment: URLSearchParams }> {
 	const response = await fetch(link, { redirect: 'manual' });
 	const location = response.headers.get('location') ?? '';
-	return { status: response.status, location, fragment: new URLSearchParams(location.split('#')[1] ?? '') };
+	return {
+		status: response.status,
+		location,
+		fragment: new URLSearchParams(location.split('#')[1] ?? '')
+	};
 }
 
-async function createUser(attributes: { ban_duration?: string; email_confirm?: boolean } = {}): Promise<{ user: User; email: string; password: string }> {
+async function createUser(
+	attributes: { ban_duration?: string; email_confirm?: boolean } = {}
+): Promise<{ user: User; email: string; password: string }> {
 	const email = uniqueEmail('recovery');
 	const password = newPassword();
-	const { data, error } = await serviceClient().auth.admin.createUser({ email, password, email_confirm: true, ...attributes });
+	const { data, error } = await serviceClient().auth.admin.createUser({
+		email,
+		password,
+		email_confirm: true,
+		...attributes
+	});
 	if (error || !data.user) throw error ?? new Error('no user');
 	return { user: data.user, email, password };
 }
@@ -101,7 +122,8 @@ async function rawRecover(email: string): Promise<{ status: number; body: unknow
 	return { status: response.status, body: await response.json() };
 }
 
-const signInError = async (email: string, password: string) => (await anonClient().auth.signInWithPassword({ email, password })).error;
+const signInError = async (email: string, password: string) =>
+	(await anonClient().auth.signInWithPassword({ email, password })).error;
 
 describe.runIf(hasMail)('password recovery by mail', () => {
 	it('mails a link that signs the user in once, and lets them set a new password', async () => {
@@ -124,7 +146,15 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 		const token = link.searchParams.get('token') ?? '';
 		if (hasDb) {
 			// Stored as GoTrue stores it: the hash the link carries (sha224 hex), and when it was sent.
-			const row = await withDb(async (db) => (await db.query('select recovery_token, recovery_sent_at from auth.users where id = $1', [user.id])).rows[0]);
+			const row = await withDb(
+				async (db) =>
+					(
+						await db.query(
+							'select recovery_token, recovery_sent_at from auth.users where id = $1',
+							[user.id]
+						)
+					).rows[0]
+			);
 			expect(row.recovery_token).toMatch(/^[0-9a-f]{56}$/);
 			expect(row.recovery_token).toBe(token);
 			expect(row.recovery_sent_at).not.toBeNull();
@@ -146,7 +176,10 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 		const { data: got } = await recovered.auth.getUser(accessToken);
 		expect(got.user?.id).toBe(user.id);
 
-		const { error: sessionError } = await recovered.auth.setSession({ access_token: accessToken, refresh_token: refreshToken });
+		const { error: sessionError } = await recovered.auth.setSession({
+			access_token: accessToken,
+			refresh_token: refreshToken
+		});
 		expect(sessionError).toBeNull();
 		const chosen = newPassword();
 		const { error: updateError } = await recovered.auth.updateUser({ password: chosen });
@@ -167,41 +200,63 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 	it('verifies the token hash once through verifyOtp, answering a session as sign-in does', async () => {
 		const { user, email } = await createUser();
 		expect((await requestRecovery(email)).error).toBeNull();
-		const tokenHash = linkOf((await waitForMails(email))[0] as Mail).searchParams.get('token') ?? '';
+		const tokenHash =
+			linkOf((await waitForMails(email))[0] as Mail).searchParams.get('token') ?? '';
 
-		const { data, error } = await anonClient().auth.verifyOtp({ type: 'recovery', token_hash: tokenHash });
+		const { data, error } = await anonClient().auth.verifyOtp({
+			type: 'recovery',
+			token_hash: tokenHash
+		});
 		expect(error).toBeNull();
 		const session = data.session as Session;
-		expect(session).toMatchObject({ token_type: 'bearer', expires_in: 3600, user: { id: user.id, email } });
+		expect(session).toMatchObject({
+			token_type: 'bearer',
+			expires_in: 3600,
+			user: { id: user.id, email }
+		});
 		const { data: got } = await anonClient().auth.getUser(session.access_token);
 		expect(got.user?.id).toBe(user.id);
 
 		const reused = await anonClient().auth.verifyOtp({ type: 'recovery', token_hash: tokenHash });
-		expect(reused.error).toMatchObject({ status: 403, code: 'otp_expired', message: 'Email link is invalid or has expired' });
+		expect(reused.error).toMatchObject({
+			status: 403,
+			code: 'otp_expired',
+			message: 'Email link is invalid or has expired'
+		});
 		expect(reused.data.session).toBeNull();
 	});
 
-	it.runIf(hasDb)('verifies an emailed OTP with the address (verifyOtp with email and token)', async () => {
-		const { user, email } = await createUser();
-		// What GoTrue stores for an OTP it mailed: sha224(email || otp), and when it was sent. (The
-		// default template shows the link only, so the OTP is set here instead of read from a mail.)
-		const otp = '482913';
-		await withDb((db) =>
-			db.query(`update auth.users set recovery_token = encode(sha224(convert_to($2 || $3, 'UTF8')), 'hex'), recovery_sent_at = now() where id = $1`, [
-				user.id,
-				email,
-				otp
-			])
-		);
-		const wrong = await anonClient().auth.verifyOtp({ type: 'recovery', email, token: '000000' });
-		expect(wrong.error).toMatchObject({ status: 403, code: 'otp_expired', message: 'Token has expired or is invalid' });
+	it.runIf(hasDb)(
+		'verifies an emailed OTP with the address (verifyOtp with email and token)',
+		async () => {
+			const { user, email } = await createUser();
+			// What GoTrue stores for an OTP it mailed: sha224(email || otp), and when it was sent. (The
+			// default template shows the link only, so the OTP is set here instead of read from a mail.)
+			const otp = '482913';
+			await withDb((db) =>
+				db.query(
+					`update auth.users set recovery_token = encode(sha224(convert_to($2 || $3, 'UTF8')), 'hex'), recovery_sent_at = now() where id = $1`,
+					[user.id, email, otp]
+				)
+			);
+			const wrong = await anonClient().auth.verifyOtp({ type: 'recovery', email, token: '000000' });
+			expect(wrong.error).toMatchObject({
+				status: 403,
+				code: 'otp_expired',
+				message: 'Token has expired or is invalid'
+			});
 
-		const { data, error } = await anonClient().auth.verifyOtp({ type: 'recovery', email, token: otp });
-		expect(error).toBeNull();
-		expect(data.user?.id).toBe(user.id);
-		const reused = await anonClient().auth.verifyOtp({ type: 'recovery', email, token: otp });
-		expect(reused.error?.code).toBe('otp_expired');
-	});
+			const { data, error } = await anonClient().auth.verifyOtp({
+				type: 'recovery',
+				email,
+				token: otp
+			});
+			expect(error).toBeNull();
+			expect(data.user?.id).toBe(user.id);
+			const reused = await anonClient().auth.verifyOtp({ type: 'recovery', email, token: otp });
+			expect(reused.error?.code).toBe('otp_expired');
+		}
+	);
 
 	it('confirms the address of an unconfirmed user who follows the link', async () => {
 		const { user, email } = await createUser({ email_confirm: false });
@@ -230,9 +285,14 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 		expect(second.body).toMatchObject({
 			code: 429,
 			error_code: 'over_email_send_rate_limit',
-			msg: expect.stringMatching(/^For security purposes, you can only request this after \d+ seconds\.$/)
+			msg: expect.stringMatching(
+				/^For security purposes, you can only request this after \d+ seconds\.$/
+			)
 		});
-		expect((await requestRecovery(email)).error).toMatchObject({ status: 429, code: 'over_email_send_rate_limit' });
+		expect((await requestRecovery(email)).error).toMatchObject({
+			status: 429,
+			code: 'over_email_send_rate_limit'
+		});
 		expect(await mailCountAfterAWhile(email)).toBe(1);
 	});
 
@@ -263,7 +323,10 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 			expect(followed.fragment.get('error')).toBe('access_denied');
 			expect(followed.fragment.get('error_code')).toBe('user_banned');
 			const tokenHash = linkOf(mail).searchParams.get('token') ?? '';
-			const verified = await anonClient().auth.verifyOtp({ type: 'recovery', token_hash: tokenHash });
+			const verified = await anonClient().auth.verifyOtp({
+				type: 'recovery',
+				token_hash: tokenHash
+			});
 			expect(verified.data.session).toBeNull();
 		}
 	});
@@ -272,13 +335,23 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 		const post = async (body: unknown) => {
 			const response = await fetch(`${stack().apiUrl}/auth/v1/verify`, {
 				method: 'POST',
-				headers: { apikey: stack().anonKey, 'content-type': 'application/json', 'X-Supabase-Api-Version': '2024-01-01' },
+				headers: {
+					apikey: stack().anonKey,
+					'content-type': 'application/json',
+					'X-Supabase-Api-Version': '2024-01-01'
+				},
 				body: JSON.stringify(body)
 			});
 			return { status: response.status, body: await response.json() };
 		};
-		expect(await post({ token_hash: 'x' })).toEqual({ status: 400, body: { code: 'validation_failed', message: 'Verify requires a verification type' } });
-		expect(await post({ type: 'recovery' })).toMatchObject({ status: 400, body: { message: 'Verify requires either a token or a token hash' } });
+		expect(await post({ token_hash: 'x' })).toEqual({
+			status: 400,
+			body: { code: 'validation_failed', message: 'Verify requires a verification type' }
+		});
+		expect(await post({ type: 'recovery' })).toMatchObject({
+			status: 400,
+			body: { message: 'Verify requires either a token or a token hash' }
+		});
 		expect(await post({ type: 'recovery', token_hash: 'x', email: 'a@b.test' })).toMatchObject({
 			status: 400,
 			body: { message: 'Only the token_hash and type should be provided' }
@@ -287,7 +360,9 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 			status: 403,
 			body: { code: 'otp_expired', message: 'Email link is invalid or has expired' }
 		});
-		const get = await fetch(`${stack().apiUrl}/auth/v1/verify?type=recovery`, { redirect: 'manual' });
+		const get = await fetch(`${stack().apiUrl}/auth/v1/verify?type=recovery`, {
+			redirect: 'manual'
+		});
 		expect(get.status).toBe(400);
 	});
 });

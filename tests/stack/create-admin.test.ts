@@ -10,28 +10,61 @@ const run = promisify(execFile);
 const projectRoot = resolve(import.meta.dirname, '../..');
 
 function createAdmin(args: string[]) {
-	return run(resolve(projectRoot, 'node_modules/.bin/tsx'), ['scripts/create-admin.ts', ...args, '--url', stack().apiUrl, '--service-key', stack().serviceRoleKey], {
-		cwd: projectRoot
-	});
+	return run(
+		resolve(projectRoot, 'node_modules/.bin/tsx'),
+		[
+			'scripts/create-admin.ts',
+			...args,
+			'--url',
+			stack().apiUrl,
+			'--service-key',
+			stack().serviceRoleKey
+		],
+		{
+			cwd: projectRoot
+		}
+	);
 }
 
 describe('create-admin', () => {
 	it('creates an organization and its active admin, prints the password once, and does not duplicate on a re-run', async () => {
 		const email = uniqueEmail('operator');
 		const org = `Operator Org ${email}`;
-		const first = await createAdmin(['--org', org, '--email', email.toUpperCase(), '--first-name', 'Olga']);
+		const first = await createAdmin([
+			'--org',
+			org,
+			'--email',
+			email.toUpperCase(),
+			'--first-name',
+			'Olga'
+		]);
 		expect(first.stdout).toContain(`Created organization "${org}" and its admin ${email}.`);
-		const password = /Password \(shown once, hand it over securely\): (\S+)/.exec(first.stdout)![1]!;
+		const password = /Password \(shown once, hand it over securely\): (\S+)/.exec(
+			first.stdout
+		)![1]!;
 		expect(password).toHaveLength(20);
 
 		const admin = await signIn(email, password);
-		const { data } = await admin.client.from('users').select('role, status, first_name, organizations(name)').single();
-		expect(data).toEqual({ role: 'admin', status: 'active', first_name: 'Olga', organizations: { name: org } });
+		const { data } = await admin.client
+			.from('users')
+			.select('role, status, first_name, organizations(name)')
+			.single();
+		expect(data).toEqual({
+			role: 'admin',
+			status: 'active',
+			first_name: 'Olga',
+			organizations: { name: org }
+		});
 
 		const again = await createAdmin(['--org', org, '--email', email]);
-		expect(again.stdout).toContain(`${email} already exists (admin, active, organization "${org}"). Nothing changed.`);
+		expect(again.stdout).toContain(
+			`${email} already exists (admin, active, organization "${org}"). Nothing changed.`
+		);
 		expect(again.stdout).not.toContain('Password');
-		const { count } = await serviceClient().from('organizations').select('id', { count: 'exact', head: true }).eq('name', org);
+		const { count } = await serviceClient()
+			.from('organizations')
+			.select('id', { count: 'exact', head: true })
+			.eq('name', org);
 		expect(count).toBe(1);
 	});
 

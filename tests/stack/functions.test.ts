@@ -7,14 +7,21 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackContext } from '../../local-stack/src/context.ts';
 import { Database } from '../../local-stack/src/database.ts';
-import { createFunctionsApp, discoverFunctions, endToEndHeaders } from '../../local-stack/src/functions/index.ts';
+import {
+	createFunctionsApp,
+	discoverFunctions,
+	endToEndHeaders
+} from '../../local-stack/src/functions/index.ts';
 import { Jwt } from '../../local-stack/src/jwt.ts';
 
 const fixture = resolve(import.meta.dirname, 'fixtures/supabase');
 const secret = 'a-test-secret-of-at-least-thirty-two-characters';
 const jwt = new Jwt(secret);
 const anonKey = await jwt.sign({ role: 'anon', exp: Math.floor(Date.now() / 1000) + 600 });
-const serviceRoleKey = await jwt.sign({ role: 'service_role', exp: Math.floor(Date.now() / 1000) + 600 });
+const serviceRoleKey = await jwt.sign({
+	role: 'service_role',
+	exp: Math.floor(Date.now() / 1000) + 600
+});
 const logs: string[] = [];
 const ctx: StackContext = {
 	db: new Database('postgresql://supabase_admin@127.0.0.1:1/never-connected'),
@@ -30,11 +37,14 @@ const ctx: StackContext = {
 const functions = createFunctionsApp(ctx);
 // Mounted as the gateway mounts it.
 const gateway = new Hono().route('/functions/v1', functions.app);
-const call = async (path: string, init: RequestInit = {}): Promise<Response> => gateway.request(`http://gateway/functions/v1${path}`, init);
+const call = async (path: string, init: RequestInit = {}): Promise<Response> =>
+	gateway.request(`http://gateway/functions/v1${path}`, init);
 
 // The same gateway on a real socket, for requests fetch() would not send as they are.
 const server = serve({ fetch: gateway.fetch, hostname: '127.0.0.1', port: 0 });
-await new Promise<void>((ready) => (server.listening ? ready() : server.once('listening', () => ready())));
+await new Promise<void>((ready) =>
+	server.listening ? ready() : server.once('listening', () => ready())
+);
 const serverPort = (server.address() as { port: number }).port;
 
 /** Sends one HTTP/1.1 request as written and resolves with the status line of the final answer and its body. */
@@ -43,12 +53,16 @@ function raw(head: string[], body = ''): Promise<{ status: number; body: string 
 		const socket = connect({ host: '127.0.0.1', port: serverPort });
 		let received = '';
 		socket.setTimeout(10_000, () => socket.destroy(new Error(`no answer to ${head[0]}`)));
-		socket.on('connect', () => socket.write([...head, 'Host: gateway', 'Connection: close', '', body].join('\r\n')));
+		socket.on('connect', () =>
+			socket.write([...head, 'Host: gateway', 'Connection: close', '', body].join('\r\n'))
+		);
 		socket.on('data', (chunk) => (received += chunk.toString('utf8')));
 		socket.on('error', fail);
 		socket.on('close', () => {
 			// 100 Continue comes first when the request asked for it: the final answer is the last.
-			const answers = received.split(/(?=HTTP\/1\.1 \d{3} )/).filter((part) => !part.startsWith('HTTP/1.1 100 '));
+			const answers = received
+				.split(/(?=HTTP\/1\.1 \d{3} )/)
+				.filter((part) => !part.startsWith('HTTP/1.1 100 '));
 			const last = answers[answers.length - 1] ?? '';
 			const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(last)?.[1] ?? 0);
 			const split = last.indexOf('\r\n\r\n');
@@ -75,7 +89,11 @@ afterAll(async () => {
 
 describe('function runner', () => {
 	it('finds the functions of the project, not the _shared code', () => {
-		expect(discoverFunctions(fixture).map((fn) => [fn.name, fn.verifyJwt]).sort()).toEqual([
+		expect(
+			discoverFunctions(fixture)
+				.map((fn) => [fn.name, fn.verifyJwt])
+				.sort()
+		).toEqual([
 			['crashy', false],
 			['echo', true],
 			['open', false]
@@ -87,13 +105,21 @@ describe('function runner', () => {
 		expect(missing.status).toBe(401);
 		expect(await missing.json()).toEqual({ code: 401, message: 'Missing authorization header' });
 
-		const forged = await new Jwt('another-secret-of-at-least-thirty-two-chars').sign({ role: 'service_role' });
-		const bad = await call('/echo', { method: 'POST', headers: { authorization: `Bearer ${forged}` } });
+		const forged = await new Jwt('another-secret-of-at-least-thirty-two-chars').sign({
+			role: 'service_role'
+		});
+		const bad = await call('/echo', {
+			method: 'POST',
+			headers: { authorization: `Bearer ${forged}` }
+		});
 		expect(bad.status).toBe(401);
 		expect(await bad.json()).toEqual({ code: 401, message: 'Invalid JWT' });
 
 		const expired = await jwt.sign({ role: 'anon', exp: Math.floor(Date.now() / 1000) - 10 });
-		const late = await call('/echo', { method: 'POST', headers: { authorization: `Bearer ${expired}` } });
+		const late = await call('/echo', {
+			method: 'POST',
+			headers: { authorization: `Bearer ${expired}` }
+		});
 		expect(await late.json()).toEqual({ code: 401, message: 'JWT expired' });
 	});
 
@@ -154,19 +180,42 @@ describe('function runner', () => {
 	];
 
 	it('forwards only end-to-end headers, and drops those Connection names', () => {
-		const incoming = new Headers([...hopByHop, ['x-private', 'secret'], ['x-client-info', 'supabase-js'], ['authorization', 'Bearer t'], ['host', 'gateway'], ['content-length', '2']]);
-		expect([...endToEndHeaders(incoming).keys()].sort()).toEqual(['authorization', 'x-client-info']);
+		const incoming = new Headers([
+			...hopByHop,
+			['x-private', 'secret'],
+			['x-client-info', 'supabase-js'],
+			['authorization', 'Bearer t'],
+			['host', 'gateway'],
+			['content-length', '2']
+		]);
+		expect([...endToEndHeaders(incoming).keys()].sort()).toEqual([
+			'authorization',
+			'x-client-info'
+		]);
 	});
 
 	it('keeps the process alive when a request carries a hop-by-hop header (sent by fetch)', async () => {
 		const before = (await (await call('/crashy')).json()) as { pid: number };
-		const normal = () => call('/crashy').then(async (response) => ({ status: response.status, body: (await response.json()) as { pid: number } }));
+		const normal = () =>
+			call('/crashy').then(async (response) => ({
+				status: response.status,
+				body: (await response.json()) as { pid: number }
+			}));
 		const hostile = hopByHop.map(([name, value]) =>
-			call('/crashy', { method: 'POST', headers: { [name]: value, 'content-type': 'application/json' }, body: '{}' }).then((response) => response.status)
+			call('/crashy', {
+				method: 'POST',
+				headers: { [name]: value, 'content-type': 'application/json' },
+				body: '{}'
+			}).then((response) => response.status)
 		);
-		const [normals, hostiles] = await Promise.all([Promise.all(Array.from({ length: 20 }, normal)), Promise.all(hostile)]);
+		const [normals, hostiles] = await Promise.all([
+			Promise.all(Array.from({ length: 20 }, normal)),
+			Promise.all(hostile)
+		]);
 		expect(hostiles).toEqual(hopByHop.map(() => 200));
-		expect(normals.map((answer) => [answer.status, answer.body.pid])).toEqual(normals.map(() => [200, before.pid]));
+		expect(normals.map((answer) => [answer.status, answer.body.pid])).toEqual(
+			normals.map(() => [200, before.pid])
+		);
 		const after = (await (await call('/crashy')).json()) as { pid: number };
 		expect(after.pid).toBe(before.pid);
 	});
@@ -174,28 +223,69 @@ describe('function runner', () => {
 	it('keeps the process alive when a request carries a hop-by-hop header (sent raw)', async () => {
 		const before = (await (await call('/crashy')).json()) as { pid: number };
 		const requests: Array<[string[], string]> = [
-			[['POST /functions/v1/crashy HTTP/1.1', 'Upgrade: h2c', 'HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA', 'Content-Length: 2'], '{}'],
+			[
+				[
+					'POST /functions/v1/crashy HTTP/1.1',
+					'Upgrade: h2c',
+					'HTTP2-Settings: AAMAAABkAAQCAAAAAAIAAAAA',
+					'Content-Length: 2'
+				],
+				'{}'
+			],
 			[['POST /functions/v1/crashy HTTP/1.1', 'Keep-Alive: timeout=5', 'Content-Length: 2'], '{}'],
 			[['POST /functions/v1/crashy HTTP/1.1', 'Expect: 100-continue', 'Content-Length: 2'], '{}'],
-			[['POST /functions/v1/crashy HTTP/1.1', 'Transfer-Encoding: chunked'], '2\r\n{}\r\n0\r\n\r\n'],
-			[['POST /functions/v1/crashy HTTP/1.1', 'TE: trailers', 'Trailer: X-Checksum', 'Transfer-Encoding: chunked'], '2\r\n{}\r\n0\r\nX-Checksum: 1\r\n\r\n'],
-			[['GET /functions/v1/crashy HTTP/1.1', 'Proxy-Authorization: Basic eDp5', 'Proxy-Connection: keep-alive'], ''],
+			[
+				['POST /functions/v1/crashy HTTP/1.1', 'Transfer-Encoding: chunked'],
+				'2\r\n{}\r\n0\r\n\r\n'
+			],
+			[
+				[
+					'POST /functions/v1/crashy HTTP/1.1',
+					'TE: trailers',
+					'Trailer: X-Checksum',
+					'Transfer-Encoding: chunked'
+				],
+				'2\r\n{}\r\n0\r\nX-Checksum: 1\r\n\r\n'
+			],
+			[
+				[
+					'GET /functions/v1/crashy HTTP/1.1',
+					'Proxy-Authorization: Basic eDp5',
+					'Proxy-Connection: keep-alive'
+				],
+				''
+			],
 			// `Connection: close` is added to each; this one names more headers besides.
-			[['GET /functions/v1/crashy HTTP/1.1', 'Connection: X-Private, Upgrade', 'X-Private: 1', 'Upgrade: websocket'], '']
+			[
+				[
+					'GET /functions/v1/crashy HTTP/1.1',
+					'Connection: X-Private, Upgrade',
+					'X-Private: 1',
+					'Upgrade: websocket'
+				],
+				''
+			]
 		];
-		const normal = () => call('/crashy').then(async (response) => [response.status, ((await response.json()) as { pid: number }).pid]);
+		const normal = () =>
+			call('/crashy').then(async (response) => [
+				response.status,
+				((await response.json()) as { pid: number }).pid
+			]);
 		const [normals, answers] = await Promise.all([
 			Promise.all(Array.from({ length: 20 }, normal)),
 			Promise.all(requests.map(([head, body]) => raw(head, body)))
 		]);
 		expect(answers.map((answer) => answer.status)).toEqual(requests.map(() => 200));
-		for (const answer of answers) expect(JSON.parse(answer.body)).toEqual({ alive: true, pid: before.pid });
+		for (const answer of answers)
+			expect(JSON.parse(answer.body)).toEqual({ alive: true, pid: before.pid });
 		expect(normals).toEqual(normals.map(() => [200, before.pid]));
 		const after = (await (await call('/crashy')).json()) as { pid: number };
 		expect(after.pid).toBe(before.pid);
 	});
 
 	it('answers 404 for a folder that is not a function', async () => {
-		expect((await call('/_shared', { headers: { authorization: `Bearer ${anonKey}` } })).status).toBe(404);
+		expect(
+			(await call('/_shared', { headers: { authorization: `Bearer ${anonKey}` } })).status
+		).toBe(404);
 	});
 });

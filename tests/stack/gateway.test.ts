@@ -10,7 +10,9 @@ describe('gateway', () => {
 	});
 
 	it('refuses an API key that is not one of the project keys', async () => {
-		const response = await fetch(`${stack().apiUrl}/auth/v1/settings`, { headers: { apikey: 'not-a-key' } });
+		const response = await fetch(`${stack().apiUrl}/auth/v1/settings`, {
+			headers: { apikey: 'not-a-key' }
+		});
 		expect(response.status).toBe(401);
 		expect(await response.json()).toEqual({ message: 'Invalid API key' });
 	});

@@ -6,7 +6,13 @@ import { stackUnderTest, startTestStack } from '../support/test-stack.ts';
 import type { StackUnderTest } from './stack-under-test.ts';
 
 export default async function setup(project: TestProject) {
-	const { SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, SUPABASE_DB_URL, SUPABASE_JWT_SECRET } = process.env;
+	const {
+		SUPABASE_URL,
+		SUPABASE_ANON_KEY,
+		SUPABASE_SERVICE_ROLE_KEY,
+		SUPABASE_DB_URL,
+		SUPABASE_JWT_SECRET
+	} = process.env;
 	if (SUPABASE_URL && SUPABASE_ANON_KEY && SUPABASE_SERVICE_ROLE_KEY) {
 		project.provide('stack', {
 			apiUrl: SUPABASE_URL,

@@ -19,16 +19,28 @@ export interface Persona {
 }
 
 export async function createOrganization(name = 'Org'): Promise<string> {
-	const { data, error } = await serviceClient().from('organizations').insert({ name: `${name} ${uniqueEmail('o')}`.slice(0, 200) }).select('id').single();
+	const { data, error } = await serviceClient()
+		.from('organizations')
+		.insert({ name: `${name} ${uniqueEmail('o')}`.slice(0, 200) })
+		.select('id')
+		.single();
 	if (error) throw new Error(`organization: ${error.message}`);
 	return data.id;
 }
 
-export async function createPersona(organizationId: string, role: Role, label: string = role): Promise<Persona> {
+export async function createPersona(
+	organizationId: string,
+	role: Role,
+	label: string = role
+): Promise<Persona> {
 	const service = serviceClient();
 	const email = uniqueEmail(label);
 	const password = `Pw-${crypto.randomUUID()}`;
-	const { data: created, error } = await service.auth.admin.createUser({ email, password, email_confirm: true });
+	const { data: created, error } = await service.auth.admin.createUser({
+		email,
+		password,
+		email_confirm: true
+	});
 	if (error || !created.user) throw new Error(`auth user: ${error?.message}`);
 	const { error: rowError } = await service.from('users').insert({
 		id: created.user.id,
@@ -42,7 +54,11 @@ export async function createPersona(organizationId: string, role: Role, label: s
 	return signIn(email, password, organizationId);
 }
 
-export async function signIn(email: string, password: string, organizationId = ''): Promise<Persona> {
+export async function signIn(
+	email: string,
+	password: string,
+	organizationId = ''
+): Promise<Persona> {
 	const client = createNodeClient(stack().apiUrl, stack().anonKey);
 	const { data, error } = await client.auth.signInWithPassword({ email, password });
 	if (error || !data.session) throw new Error(`sign-in of ${email}: ${error?.message}`);
@@ -59,7 +75,9 @@ export async function signIn(email: string, password: string, organizationId = '
 
 /** A client that presents exactly this access token, whatever happened to its session since. */
 export function clientWithToken(accessToken: string): SupabaseClient<Database> {
-	return createNodeClient(stack().apiUrl, stack().anonKey, { global: { headers: { Authorization: `Bearer ${accessToken}` } } });
+	return createNodeClient(stack().apiUrl, stack().anonKey, {
+		global: { headers: { Authorization: `Bearer ${accessToken}` } }
+	});
 }
 
 export interface FunctionResult {
@@ -70,8 +88,16 @@ export interface FunctionResult {
 }
 
 /** POSTs to an Edge Function as the browser would (apikey + bearer), returning status and JSON. */
-export async function callFunction(name: string, bearer: string | null, body: unknown, init: RequestInit = {}): Promise<FunctionResult> {
-	const headers: Record<string, string> = { apikey: stack().anonKey, 'content-type': 'application/json' };
+export async function callFunction(
+	name: string,
+	bearer: string | null,
+	body: unknown,
+	init: RequestInit = {}
+): Promise<FunctionResult> {
+	const headers: Record<string, string> = {
+		apikey: stack().anonKey,
+		'content-type': 'application/json'
+	};
 	if (bearer) headers.authorization = `Bearer ${bearer}`;
 	const response = await fetch(`${stack().apiUrl}/functions/v1/${name}`, {
 		method: 'POST',

@@ -29,7 +29,9 @@ export interface TestStack {
 }
 
 /** `onLog` receives every line the stack and its functions log (the attack suite files them). */
-export async function startTestStack(options: { onLog?: (line: string) => void } = {}): Promise<TestStack> {
+export async function startTestStack(
+	options: { onLog?: (line: string) => void } = {}
+): Promise<TestStack> {
 	const cluster = await startPostgres({ major: configuredMajor(join(projectRoot, 'supabase')) });
 	const stateDir = mkdtempSync(join(tmpdir(), 'umc-stack-'));
 	const logs: string[] = [];

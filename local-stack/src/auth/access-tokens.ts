@@ -48,7 +48,11 @@ export function accessTokenClaims(
 	};
 }
 
-export async function issueAccessToken(ctx: StackContext, user: UserRecord, session: SessionRecord): Promise<IssuedAccessToken> {
+export async function issueAccessToken(
+	ctx: StackContext,
+	user: UserRecord,
+	session: SessionRecord
+): Promise<IssuedAccessToken> {
 	const claims = accessTokenClaims(user, session, {
 		issuer: `${ctx.apiUrl}/auth/v1`,
 		issuedAt: Math.floor(Date.now() / 1000),
@@ -68,19 +72,24 @@ function decodeSegment(segment: string): unknown {
 /** golang-jwt v5's wording for why a token was refused, which GoTrue appends to its message. */
 export function describeJwtFailure(token: string, error: JwtError): string {
 	const segments = token.split('.');
-	if (segments.length !== 3) return 'token is malformed: token contains an invalid number of segments';
+	if (segments.length !== 3)
+		return 'token is malformed: token contains an invalid number of segments';
 	const header = decodeSegment(segments[0] ?? '') as { alg?: unknown } | undefined;
-	if (typeof header !== 'object' || header === null) return 'token is malformed: could not JSON decode header';
-	if (header.alg !== 'HS256') return `token signature is invalid: signing method ${String(header.alg)} is invalid`;
+	if (typeof header !== 'object' || header === null)
+		return 'token is malformed: could not JSON decode header';
+	if (header.alg !== 'HS256')
+		return `token signature is invalid: signing method ${String(header.alg)} is invalid`;
 	if (error.reason === 'expired') return 'token has invalid claims: token is expired';
 	if (/"nbf"/.test(error.message)) return 'token has invalid claims: token is not valid yet';
-	if (typeof decodeSegment(segments[1] ?? '') !== 'object') return 'token is malformed: could not JSON decode claim';
+	if (typeof decodeSegment(segments[1] ?? '') !== 'object')
+		return 'token is malformed: could not JSON decode claim';
 	return 'token signature is invalid: signature is invalid';
 }
 
 function bearerToken(c: Context): string {
 	const match = /^(?:B|b)earer (\S+)$/.exec(c.req.header('authorization') ?? '');
-	if (!match?.[1]) throw unauthorized('no_authorization', 'This endpoint requires a valid Bearer token');
+	if (!match?.[1])
+		throw unauthorized('no_authorization', 'This endpoint requires a valid Bearer token');
 	return match[1];
 }
 
@@ -89,7 +98,10 @@ async function verifiedClaims(ctx: StackContext, token: string): Promise<JwtClai
 		return await ctx.jwt.verify(token);
 	} catch (error) {
 		if (!(error instanceof JwtError)) throw error;
-		throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${describeJwtFailure(token, error)}`);
+		throw forbidden(
+			'bad_jwt',
+			`invalid JWT: unable to parse or verify signature, ${describeJwtFailure(token, error)}`
+		);
 	}
 }
 
@@ -104,7 +116,8 @@ export interface Caller {
 export async function authenticateUser(ctx: StackContext, sql: Sql, c: Context): Promise<Caller> {
 	const claims = await verifiedClaims(ctx, bearerToken(c));
 	const subject = claims.sub;
-	if (typeof subject !== 'string' || subject === '') throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
+	if (typeof subject !== 'string' || subject === '')
+		throw forbidden('bad_jwt', 'invalid claim: missing sub claim');
 	if (!isUuid(subject)) throw badRequest('bad_jwt', 'invalid claim: sub claim must be a UUID');
 
 	const user = await findUserById(sql, subject);
@@ -113,9 +126,11 @@ export async function authenticateUser(ctx: StackContext, sql: Sql, c: Context):
 	let session: SessionRecord | null = null;
 	const sessionId = claims.session_id;
 	if (typeof sessionId === 'string' && sessionId !== '' && sessionId !== NIL_UUID) {
-		if (!isUuid(sessionId)) throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID');
+		if (!isUuid(sessionId))
+			throw forbidden('bad_jwt', 'invalid claim: session_id claim must be a UUID');
 		session = await findSession(sql, sessionId);
-		if (!session) throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
+		if (!session)
+			throw forbidden('session_not_found', 'Session from session_id claim in JWT does not exist');
 	}
 
 	// Newer GoTrue refuses a banned user's still-unexpired token here (supabase/auth#2642).
@@ -126,6 +141,7 @@ export async function authenticateUser(ctx: StackContext, sql: Sql, c: Context):
 /** GoTrue's requireAdminCredentials: any valid token whose role is an admin role. */
 export async function authenticateAdmin(ctx: StackContext, c: Context): Promise<JwtClaims> {
 	const claims = await verifiedClaims(ctx, bearerToken(c));
-	if (typeof claims.role !== 'string' || !ADMIN_ROLES.has(claims.role)) throw forbidden('not_admin', 'User not allowed');
+	if (typeof claims.role !== 'string' || !ADMIN_ROLES.has(claims.role))
+		throw forbidden('not_admin', 'User not allowed');
 	return claims;
 }

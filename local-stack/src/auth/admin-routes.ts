@@ -13,9 +13,24 @@ import { checkPasswordStrength, hashPassword, isBcryptHash } from './passwords.t
 import { readOptionalParams, readParams } from './request.ts';
 import { endSessions } from './sessions.ts';
 import {
-	banUser, clearPendingChanges, deleteUser, DEFAULT_ROLE, findIdentities, findUserById, findUserByPhone, findUserWithEmail,
-	insertIdentity, insertUser, listUsers, mergeMetadata, setPassword, updateIdentityData, updateUser, userJson,
-	type UserColumn, type UserRecord
+	banUser,
+	clearPendingChanges,
+	deleteUser,
+	DEFAULT_ROLE,
+	findIdentities,
+	findUserById,
+	findUserByPhone,
+	findUserWithEmail,
+	insertIdentity,
+	insertUser,
+	listUsers,
+	mergeMetadata,
+	setPassword,
+	updateIdentityData,
+	updateUser,
+	userJson,
+	type UserColumn,
+	type UserRecord
 } from './users.ts';
 import { parseBanDuration, parsePagination, validateEmail, validatePhone } from './validation.ts';
 
@@ -37,7 +52,10 @@ const ADMIN_USER_PARAMS = {
 	}
 } as const satisfies GoStruct;
 
-const ADMIN_DELETE_PARAMS = { name: 'adminUserDeleteParams', fields: { should_soft_delete: 'bool' } } as const satisfies GoStruct;
+const ADMIN_DELETE_PARAMS = {
+	name: 'adminUserDeleteParams',
+	fields: { should_soft_delete: 'bool' }
+} as const satisfies GoStruct;
 
 const DUPLICATE_EMAIL = 'A user with this email address has already been registered';
 
@@ -58,9 +76,19 @@ const randomPassword = () => randomBytes(48).toString('base64url');
 
 export async function listAdminUsers(ctx: StackContext, c: Context) {
 	const claims = await authenticateAdmin(ctx, c);
-	const pagination = parsePagination({ page: c.req.query('page'), perPage: c.req.query('per_page') });
-	const aud = c.req.header('x-jwt-aud') || (typeof claims.aud === 'string' && claims.aud) || requestAudience(c);
-	const { users, total } = await listUsers(ctx.db, { aud, ...pagination, filter: c.req.query('filter') ?? '' });
+	const pagination = parsePagination({
+		page: c.req.query('page'),
+		perPage: c.req.query('per_page')
+	});
+	const aud =
+		c.req.header('x-jwt-aud') ||
+		(typeof claims.aud === 'string' && claims.aud) ||
+		requestAudience(c);
+	const { users, total } = await listUsers(ctx.db, {
+		aud,
+		...pagination,
+		filter: c.req.query('filter') ?? ''
+	});
 
 	// GoTrue's addPaginationHeaders: the request's own query with another page, keys sorted.
 	const totalPages = Math.ceil(total / pagination.perPage);
@@ -90,16 +118,19 @@ export async function createAdminUser(ctx: StackContext, c: Context) {
 	const params = await readParams(c, ADMIN_USER_PARAMS);
 	const aud = params.aud || requestAudience(c);
 
-	if (!params.email && !params.phone) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
+	if (!params.email && !params.phone)
+		throw badRequest('validation_failed', 'Cannot create a user without either an email or phone');
 	const providers: Array<'email' | 'phone'> = [];
 	const email = params.email ? validateEmail(params.email) : null;
 	if (email) {
-		if (await findUserWithEmail(ctx.db, email, aud)) throw unprocessable('email_exists', DUPLICATE_EMAIL);
+		if (await findUserWithEmail(ctx.db, email, aud))
+			throw unprocessable('email_exists', DUPLICATE_EMAIL);
 		providers.push('email');
 	}
 	const phone = params.phone ? validatePhone(params.phone) : null;
 	if (phone) {
-		if (await findUserByPhone(ctx.db, phone, aud)) throw unprocessable('phone_exists', 'Phone number already registered by another user');
+		if (await findUserByPhone(ctx.db, phone, aud))
+			throw unprocessable('phone_exists', 'Phone number already registered by another user');
 		providers.push('phone');
 	}
 	if (params.password !== null && params.password_hash) {
@@ -107,23 +138,39 @@ export async function createAdminUser(ctx: StackContext, c: Context) {
 	}
 	if (params.password) checkPasswordStrength(params.password);
 	// Only bcrypt hashes are accepted; GoTrue also takes Argon2 and Firebase scrypt ones.
-	if (params.password_hash && !isBcryptHash(params.password_hash)) throw internalError('Error creating user');
-	const encryptedPassword = params.password_hash || (await hashPassword(params.password || randomPassword()));
+	if (params.password_hash && !isBcryptHash(params.password_hash))
+		throw internalError('Error creating user');
+	const encryptedPassword =
+		params.password_hash || (await hashPassword(params.password || randomPassword()));
 
 	let id: string = randomUUID();
 	if (params.id) {
-		if (!isUuid(params.id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
+		if (!isUuid(params.id))
+			throw badRequest('validation_failed', 'ID must conform to the uuid v4 format');
 		if (/^[0-]+$/.test(params.id)) throw badRequest('validation_failed', 'ID cannot be a nil uuid');
 		id = params.id.toLowerCase();
 	}
 	const banMicros = parseBanDuration(params.ban_duration);
 
-	const appMetadata = mergeMetadata({ provider: providers[0], providers }, params.app_metadata ?? {});
-	const userMetadata = mergeMetadata(params.user_metadata ?? {}, params.email_confirm ? { email_verified: true } : {});
+	const appMetadata = mergeMetadata(
+		{ provider: providers[0], providers },
+		params.app_metadata ?? {}
+	);
+	const userMetadata = mergeMetadata(
+		params.user_metadata ?? {},
+		params.email_confirm ? { email_verified: true } : {}
+	);
 	try {
 		await ctx.db.transaction(async (sql) => {
 			await insertUser(sql, {
-				id, aud, email, phone, encryptedPassword, appMetadata, userMetadata, banMicros,
+				id,
+				aud,
+				email,
+				phone,
+				encryptedPassword,
+				appMetadata,
+				userMetadata,
+				banMicros,
 				role: params.role.trim() || DEFAULT_ROLE,
 				emailConfirmed: params.email_confirm,
 				phoneConfirmed: params.phone_confirm
@@ -132,7 +179,10 @@ export async function createAdminUser(ctx: StackContext, c: Context) {
 			if (email) await insertIdentity(sql, id, 'email', { sub: id, email, ...unverified });
 			if (phone) await insertIdentity(sql, id, 'phone', { sub: id, phone, ...unverified });
 			await recordAudit(sql, adminActor(String(claims.role)), 'user_signedup', {
-				user_id: id, user_email: email ?? '', user_phone: phone ?? '', provider: providers[0]
+				user_id: id,
+				user_email: email ?? '',
+				user_phone: phone ?? '',
+				provider: providers[0]
 			});
 		});
 	} catch (error) {
@@ -162,25 +212,40 @@ export async function updateAdminUser(ctx: StackContext, c: Context) {
 			if (params.phone_confirm) toNow.push('phone_confirmed_at');
 			if (email) columns.email = email;
 			if (phone) columns.phone = phone;
-			if (params.app_metadata) columns.raw_app_meta_data = mergeMetadata(user.raw_app_meta_data, params.app_metadata);
+			if (params.app_metadata)
+				columns.raw_app_meta_data = mergeMetadata(user.raw_app_meta_data, params.app_metadata);
 			// Confirming the email also marks it verified in the metadata, before the caller's own keys.
 			const confirmed = params.email_confirm ? { email_verified: true } : {};
 			if (params.email_confirm || params.user_metadata) {
-				columns.raw_user_meta_data = mergeMetadata(mergeMetadata(user.raw_user_meta_data, confirmed), params.user_metadata ?? {});
+				columns.raw_user_meta_data = mergeMetadata(
+					mergeMetadata(user.raw_user_meta_data, confirmed),
+					params.user_metadata ?? {}
+				);
 			}
-			if (Object.keys(columns).length > 0 || toNow.length > 0) await updateUser(sql, user.id, columns, toNow);
+			if (Object.keys(columns).length > 0 || toNow.length > 0)
+				await updateUser(sql, user.id, columns, toNow);
 
 			if (newHash !== null) {
 				await setPassword(sql, user.id, newHash);
 				// An admin-set password signs the user out everywhere (GoTrue's UpdatePassword(tx, nil)).
 				await endSessions.all(sql, user.id);
 			}
-			if (email) await upsertIdentity(sql, user.id, 'email', { email, email_verified: params.email_confirm });
-			if (phone) await upsertIdentity(sql, user.id, 'phone', { phone, phone_verified: params.phone_confirm });
+			if (email)
+				await upsertIdentity(sql, user.id, 'email', {
+					email,
+					email_verified: params.email_confirm
+				});
+			if (phone)
+				await upsertIdentity(sql, user.id, 'phone', {
+					phone,
+					phone_verified: params.phone_confirm
+				});
 			if (email || phone) await clearPendingChanges(sql, user.id);
 			if (banMicros !== null) await banUser(sql, user.id, banMicros);
 			await recordAudit(sql, adminActor(String(claims.role)), 'user_modified', {
-				user_id: user.id, user_email: email ?? user.email ?? '', user_phone: phone ?? user.phone ?? ''
+				user_id: user.id,
+				user_email: email ?? user.email ?? '',
+				user_phone: phone ?? user.phone ?? ''
 			});
 		});
 	} catch (error) {
@@ -191,9 +256,19 @@ export async function updateAdminUser(ctx: StackContext, c: Context) {
 	return userWithIdentities(ctx.db, user.id);
 }
 
-async function upsertIdentity(sql: Sql, userId: string, provider: 'email' | 'phone', data: Record<string, unknown>): Promise<void> {
+async function upsertIdentity(
+	sql: Sql,
+	userId: string,
+	provider: 'email' | 'phone',
+	data: Record<string, unknown>
+): Promise<void> {
 	if (await updateIdentityData(sql, userId, provider, data)) return;
-	await insertIdentity(sql, userId, provider, { sub: userId, email_verified: false, phone_verified: false, ...data });
+	await insertIdentity(sql, userId, provider, {
+		sub: userId,
+		email_verified: false,
+		phone_verified: false,
+		...data
+	});
 }
 
 export async function deleteAdminUser(ctx: StackContext, c: Context) {
@@ -201,11 +276,16 @@ export async function deleteAdminUser(ctx: StackContext, c: Context) {
 	const user = await loadUser(ctx.db, c);
 	const params = await readOptionalParams(c, ADMIN_DELETE_PARAMS);
 	if (params.should_soft_delete) {
-		throw badRequest('validation_failed', 'Soft deletion is not supported by the local stack; delete without should_soft_delete');
+		throw badRequest(
+			'validation_failed',
+			'Soft deletion is not supported by the local stack; delete without should_soft_delete'
+		);
 	}
 	await ctx.db.transaction(async (sql) => {
 		await recordAudit(sql, adminActor(String(claims.role)), 'user_deleted', {
-			user_id: user.id, user_email: user.email ?? '', user_phone: user.phone ?? ''
+			user_id: user.id,
+			user_email: user.email ?? '',
+			user_phone: user.phone ?? ''
 		});
 		try {
 			await deleteUser(sql, user.id);

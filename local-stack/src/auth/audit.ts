@@ -24,7 +24,11 @@ export interface AuditActor {
 }
 
 export function userActor(user: UserRecord): AuditActor {
-	return { id: user.id, username: user.phone || user.email || '', fullName: user.raw_user_meta_data?.full_name };
+	return {
+		id: user.id,
+		username: user.phone || user.email || '',
+		fullName: user.raw_user_meta_data?.full_name
+	};
 }
 
 /** GoTrue records admin API calls as a nameless user whose email is the token's role. */
@@ -32,7 +36,12 @@ export function adminActor(role: string): AuditActor {
 	return { id: INSTANCE_ID, username: role };
 }
 
-export async function recordAudit(sql: Sql, actor: AuditActor, action: AuditAction, traits?: Record<string, unknown>): Promise<void> {
+export async function recordAudit(
+	sql: Sql,
+	actor: AuditActor,
+	action: AuditAction,
+	traits?: Record<string, unknown>
+): Promise<void> {
 	const payload: Record<string, unknown> = {
 		actor_id: actor.id,
 		actor_via_sso: false,

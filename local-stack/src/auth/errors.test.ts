@@ -1,6 +1,12 @@
 // GoTrue's error bodies: the 2024-01-01 shape auth-js asks for, the initial shape other clients get.
 import { describe, expect, it } from 'vitest';
-import { AuthHttpError, closestApiVersion, errorResponse, OAuthError, WeakPasswordError } from './errors.ts';
+import {
+	AuthHttpError,
+	closestApiVersion,
+	errorResponse,
+	OAuthError,
+	WeakPasswordError
+} from './errors.ts';
 
 const request = (apiVersionHeader?: string) => ({ apiVersionHeader, requestId: 'request-1' });
 
@@ -42,8 +48,13 @@ describe('errorResponse', () => {
 	});
 
 	it('gives a code-less error "unknown", and a 500 an error id in the initial shape', () => {
-		expect(errorResponse(new AuthHttpError(404, '', 'Not Found'), request('2024-01-01')).body).toEqual({ code: 'unknown', message: 'Not Found' });
-		expect(errorResponse(new AuthHttpError(500, 'unexpected_failure', 'Error updating user'), request()).body).toEqual({
+		expect(
+			errorResponse(new AuthHttpError(404, '', 'Not Found'), request('2024-01-01')).body
+		).toEqual({ code: 'unknown', message: 'Not Found' });
+		expect(
+			errorResponse(new AuthHttpError(500, 'unexpected_failure', 'Error updating user'), request())
+				.body
+		).toEqual({
 			code: 500,
 			error_code: 'unexpected_failure',
 			msg: 'Error updating user',
@@ -52,13 +63,35 @@ describe('errorResponse', () => {
 	});
 
 	it('shows a user-caused Postgres error in the initial shape only', () => {
-		const failure = new AuthHttpError(500, 'unexpected_failure', 'Database error deleting user', postgresError('23503', 'violates fk', 'Key (id)=(1)'));
-		expect(errorResponse(failure, request()).body).toEqual({ code: '23503', message: 'violates fk', detail: 'Key (id)=(1)' });
-		expect(errorResponse(failure, request('2024-01-01')).body).toEqual({ code: 'unexpected_failure', message: 'Database error deleting user' });
+		const failure = new AuthHttpError(
+			500,
+			'unexpected_failure',
+			'Database error deleting user',
+			postgresError('23503', 'violates fk', 'Key (id)=(1)')
+		);
+		expect(errorResponse(failure, request()).body).toEqual({
+			code: '23503',
+			message: 'violates fk',
+			detail: 'Key (id)=(1)'
+		});
+		expect(errorResponse(failure, request('2024-01-01')).body).toEqual({
+			code: 'unexpected_failure',
+			message: 'Database error deleting user'
+		});
 
-		const custom = new AuthHttpError(500, 'unexpected_failure', 'x', postgresError('PT409', 'custom conflict'));
+		const custom = new AuthHttpError(
+			500,
+			'unexpected_failure',
+			'x',
+			postgresError('PT409', 'custom conflict')
+		);
 		expect(errorResponse(custom, request()).status).toBe(409);
-		const hidden = new AuthHttpError(500, 'unexpected_failure', 'x', postgresError('42P01', 'relation does not exist'));
+		const hidden = new AuthHttpError(
+			500,
+			'unexpected_failure',
+			'x',
+			postgresError('42P01', 'relation does not exist')
+		);
 		expect(errorResponse(hidden, request()).body).toMatchObject({ code: 500, msg: 'x' });
 	});
 
@@ -66,7 +99,11 @@ describe('errorResponse', () => {
 		const weak = new WeakPasswordError('Password should be at least 6 characters.', ['length']);
 		expect(errorResponse(weak, request('2024-01-01'))).toMatchObject({
 			status: 422,
-			body: { code: 'weak_password', message: 'Password should be at least 6 characters.', weak_password: { reasons: ['length'] } }
+			body: {
+				code: 'weak_password',
+				message: 'Password should be at least 6 characters.',
+				weak_password: { reasons: ['length'] }
+			}
 		});
 		expect(errorResponse(weak, request()).body).toEqual({
 			code: 422,
@@ -78,8 +115,14 @@ describe('errorResponse', () => {
 
 	it('answers OAuth errors as { error, error_description } in either version', () => {
 		const oauth = new OAuthError('invalid_request', 'refresh_token required');
-		expect(errorResponse(oauth, request('2024-01-01'))).toMatchObject({ status: 400, body: { error: 'invalid_request', error_description: 'refresh_token required' } });
-		expect(errorResponse(oauth, request()).body).toEqual({ error: 'invalid_request', error_description: 'refresh_token required' });
+		expect(errorResponse(oauth, request('2024-01-01'))).toMatchObject({
+			status: 400,
+			body: { error: 'invalid_request', error_description: 'refresh_token required' }
+		});
+		expect(errorResponse(oauth, request()).body).toEqual({
+			error: 'invalid_request',
+			error_description: 'refresh_token required'
+		});
 	});
 
 	it('hides an unexpected exception behind a fixed message', () => {

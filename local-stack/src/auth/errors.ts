@@ -36,12 +36,16 @@ export class OAuthError extends Error {
 	}
 }
 
-export const badRequest = (code: string, message: string, internal?: unknown) => new AuthHttpError(400, code, message, internal);
-export const unauthorized = (code: string, message: string) => new AuthHttpError(401, code, message);
+export const badRequest = (code: string, message: string, internal?: unknown) =>
+	new AuthHttpError(400, code, message, internal);
+export const unauthorized = (code: string, message: string) =>
+	new AuthHttpError(401, code, message);
 export const forbidden = (code: string, message: string) => new AuthHttpError(403, code, message);
 export const notFound = (code: string, message: string) => new AuthHttpError(404, code, message);
-export const unprocessable = (code: string, message: string) => new AuthHttpError(422, code, message);
-export const internalError = (message: string, internal?: unknown) => new AuthHttpError(500, 'unexpected_failure', message, internal);
+export const unprocessable = (code: string, message: string) =>
+	new AuthHttpError(422, code, message);
+export const internalError = (message: string, internal?: unknown) =>
+	new AuthHttpError(500, 'unexpected_failure', message, internal);
 
 export const API_VERSION_HEADER = 'X-Supabase-Api-Version';
 const API_VERSION_2024 = '2024-01-01';
@@ -50,7 +54,9 @@ const API_VERSION_2024 = '2024-01-01';
  * GoTrue's DetermineClosestAPIVersion: any valid date on or after 2024-01-01 selects the 2024
  * error shape; no header, an earlier date or a malformed one keeps the initial shape.
  */
-export function closestApiVersion(header: string | undefined | null): typeof API_VERSION_2024 | null {
+export function closestApiVersion(
+	header: string | undefined | null
+): typeof API_VERSION_2024 | null {
 	if (!header || !/^\d{4}-\d{2}-\d{2}$/.test(header)) return null;
 	const parsed = new Date(`${header}T00:00:00Z`);
 	// Rejects impossible dates such as 2024-02-31, which Go's time.Parse refuses too.
@@ -65,13 +71,25 @@ export interface ErrorResponse {
 }
 
 /** Postgres errors a user can trigger; GoTrue shows these verbatim in the initial shape. */
-const PUBLIC_POSTGRES_CODES = new Set(['P0001', '23000', '23001', '23502', '23503', '23505', '23514', '23P01']);
+const PUBLIC_POSTGRES_CODES = new Set([
+	'P0001',
+	'23000',
+	'23001',
+	'23502',
+	'23503',
+	'23505',
+	'23514',
+	'23P01'
+]);
 
-function publicPostgresError(internal: unknown): { status: number; body: Record<string, unknown> } | null {
+function publicPostgresError(
+	internal: unknown
+): { status: number; body: Record<string, unknown> } | null {
 	if (!isPostgresError(internal)) return null;
 	let status = PUBLIC_POSTGRES_CODES.has(internal.code) ? 500 : 0;
 	// PostgREST's convention, which GoTrue shares: SQLSTATE PTxxx answers HTTP xxx.
-	if (internal.code.startsWith('PT') && /^\d{3}$/.test(internal.code.slice(2))) status = Number(internal.code.slice(2));
+	if (internal.code.startsWith('PT') && /^\d{3}$/.test(internal.code.slice(2)))
+		status = Number(internal.code.slice(2));
 	if (!status) return null;
 	const body: Record<string, unknown> = { code: internal.code, message: internal.message };
 	if (internal.hint) body.hint = internal.hint;
@@ -80,15 +98,32 @@ function publicPostgresError(internal: unknown): { status: number; body: Record<
 }
 
 /** The response GoTrue's HandleResponseError writes for `error`. */
-export function errorResponse(error: unknown, request: { apiVersionHeader?: string | null; requestId: string }): ErrorResponse {
+export function errorResponse(
+	error: unknown,
+	request: { apiVersionHeader?: string | null; requestId: string }
+): ErrorResponse {
 	const version = closestApiVersion(request.apiVersionHeader);
 	const headers: Record<string, string> = version ? { [API_VERSION_HEADER]: version } : {};
 
 	if (error instanceof WeakPasswordError) {
 		const weakPassword = { reasons: error.reasons };
-		if (version) return { status: 422, headers, body: { code: 'weak_password', message: error.message, weak_password: weakPassword } };
+		if (version)
+			return {
+				status: 422,
+				headers,
+				body: { code: 'weak_password', message: error.message, weak_password: weakPassword }
+			};
 		headers['x-sb-error-code'] = 'weak_password';
-		return { status: 422, headers, body: { code: 422, error_code: 'weak_password', msg: error.message, weak_password: weakPassword } };
+		return {
+			status: 422,
+			headers,
+			body: {
+				code: 422,
+				error_code: 'weak_password',
+				msg: error.message,
+				weak_password: weakPassword
+			}
+		};
 	}
 
 	if (error instanceof OAuthError) {
@@ -101,19 +136,28 @@ export function errorResponse(error: unknown, request: { apiVersionHeader?: stri
 		// An error nobody anticipated: GoTrue hides it behind a fixed message and no error id.
 		const message = 'Unexpected failure, please check server logs for more information';
 		if (version) return { status: 500, headers, body: { code: 'unexpected_failure', message } };
-		return { status: 500, headers, body: { code: 500, error_code: 'unexpected_failure', msg: message } };
+		return {
+			status: 500,
+			headers,
+			body: { code: 500, error_code: 'unexpected_failure', msg: message }
+		};
 	}
 
 	const httpError = error;
 	const code = httpError.code || (httpError.status === 500 ? 'unexpected_failure' : 'unknown');
 	if (httpError.code) headers['x-sb-error-code'] = httpError.code;
 
-	if (version) return { status: httpError.status, headers, body: { code, message: httpError.message } };
+	if (version)
+		return { status: httpError.status, headers, body: { code, message: httpError.message } };
 
 	const postgres = publicPostgresError(httpError.internal);
 	if (postgres) return { status: postgres.status, headers, body: postgres.body };
 
-	const body: Record<string, unknown> = { code: httpError.status, error_code: code, msg: httpError.message };
+	const body: Record<string, unknown> = {
+		code: httpError.status,
+		error_code: code,
+		msg: httpError.message
+	};
 	if (httpError.status >= 500) body.error_id = request.requestId;
 	return { status: httpError.status, headers, body };
 }

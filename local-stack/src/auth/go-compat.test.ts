@@ -40,12 +40,22 @@ describe('parseGoDuration', () => {
 
 const Params = {
 	name: 'AdminUserParams',
-	fields: { email: 'string', password: 'optionalString', email_confirm: 'bool', user_metadata: 'map' }
+	fields: {
+		email: 'string',
+		password: 'optionalString',
+		email_confirm: 'bool',
+		user_metadata: 'map'
+	}
 } as const satisfies GoStruct;
 
 describe('decodeGoJson', () => {
 	it('fills absent and null fields with Go zero values and ignores unknown keys', () => {
-		expect(decodeGoJson('{"email": null, "other": 1}', Params)).toEqual({ email: '', password: null, email_confirm: false, user_metadata: null });
+		expect(decodeGoJson('{"email": null, "other": 1}', Params)).toEqual({
+			email: '',
+			password: null,
+			email_confirm: false,
+			user_metadata: null
+		});
 		expect(decodeGoJson('null', Params).email).toBe('');
 	});
 
@@ -69,15 +79,23 @@ describe('decodeGoJson', () => {
 	});
 
 	it('refuses a body that is not an object, or not JSON', () => {
-		expect(() => decodeGoJson('[]', Params)).toThrow('json: cannot unmarshal array into Go value of type api.AdminUserParams');
-		expect(() => decodeGoJson('"x"', Params)).toThrow('json: cannot unmarshal string into Go value of type api.AdminUserParams');
+		expect(() => decodeGoJson('[]', Params)).toThrow(
+			'json: cannot unmarshal array into Go value of type api.AdminUserParams'
+		);
+		expect(() => decodeGoJson('"x"', Params)).toThrow(
+			'json: cannot unmarshal string into Go value of type api.AdminUserParams'
+		);
 		expect(() => decodeGoJson('', Params)).toThrow('unexpected end of JSON input');
 		expect(() => decodeGoJson('{"email": ', Params)).toThrow('unexpected end of JSON input');
-		expect(() => decodeGoJson('email=a', Params)).toThrow("invalid character 'e' looking for beginning of value");
+		expect(() => decodeGoJson('email=a', Params)).toThrow(
+			"invalid character 'e' looking for beginning of value"
+		);
 	});
 
 	it('refuses nesting deeper than encoding/json allows', () => {
-		expect(() => decodeGoJson(`{"user_metadata": ${'['.repeat(10_001)}`, Params)).toThrow("invalid character '[' exceeded max depth");
+		expect(() => decodeGoJson(`{"user_metadata": ${'['.repeat(10_001)}`, Params)).toThrow(
+			"invalid character '[' exceeded max depth"
+		);
 		const escaped = `{"email": "${'[\\"'.repeat(20_000)}"}`;
 		expect(decodeGoJson(escaped, Params).email).toHaveLength(40_000);
 	});
@@ -92,7 +110,9 @@ describe('goMapOrder', () => {
 
 describe('metadata keys named __proto__', () => {
 	it('stay plain data when sorted', () => {
-		const ordered = goMapOrder(JSON.parse('{"b": 1, "__proto__": {"polluted": true}}') as Record<string, unknown>);
+		const ordered = goMapOrder(
+			JSON.parse('{"b": 1, "__proto__": {"polluted": true}}') as Record<string, unknown>
+		);
 		expect(JSON.stringify(ordered)).toBe('{"__proto__":{"polluted":true},"b":1}');
 		expect((ordered as { polluted?: unknown }).polluted).toBeUndefined();
 	});

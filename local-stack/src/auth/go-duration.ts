@@ -4,8 +4,8 @@
 const NANOS_PER_UNIT: Record<string, bigint> = {
 	ns: 1n,
 	us: 1_000n,
-	'µs': 1_000n, // U+00B5 micro sign
-	'μs': 1_000n, // U+03BC Greek mu
+	µs: 1_000n, // U+00B5 micro sign
+	μs: 1_000n, // U+03BC Greek mu
 	ms: 1_000_000n,
 	s: 1_000_000_000n,
 	m: 60n * 1_000_000_000n,
@@ -44,7 +44,8 @@ export function parseGoDuration(input: string): bigint {
 		const unit = /^[^\d.]*/.exec(rest)?.[0] ?? '';
 		if (unit === '') throw new GoDurationError(`time: missing unit in duration ${quote(input)}`);
 		const scale = NANOS_PER_UNIT[unit];
-		if (scale === undefined) throw new GoDurationError(`time: unknown unit ${quote(unit)} in duration ${quote(input)}`);
+		if (scale === undefined)
+			throw new GoDurationError(`time: unknown unit ${quote(unit)} in duration ${quote(input)}`);
 		rest = rest.slice(unit.length);
 
 		let nanos = BigInt(whole || '0') * scale;

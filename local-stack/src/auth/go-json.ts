@@ -61,12 +61,15 @@ function syntaxMessage(text: string, error: unknown): string {
 	const trimmed = text.trim();
 	if (trimmed === '') return 'unexpected end of JSON input';
 	const first = trimmed[0] ?? '';
-	if (!/[{["tfn\-0-9]/.test(first)) return `invalid character '${first}' looking for beginning of value`;
+	if (!/[{["tfn\-0-9]/.test(first))
+		return `invalid character '${first}' looking for beginning of value`;
 	const reason = error instanceof Error ? error.message : '';
 	if (/end of JSON input|Unterminated/i.test(reason)) return 'unexpected end of JSON input';
 	const position = /position (\d+)/.exec(reason)?.[1];
 	const offending = position === undefined ? undefined : text[Number(position)];
-	return offending === undefined ? 'invalid JSON' : `invalid character '${offending}' in JSON at offset ${position}`;
+	return offending === undefined
+		? 'invalid JSON'
+		: `invalid character '${offending}' in JSON at offset ${position}`;
 }
 
 /** encoding/json's limit on nested arrays and objects. */
@@ -104,11 +107,15 @@ export function decodeGoJson<S extends GoStruct>(text: string, struct: S): Decod
 	for (const [field, kind] of Object.entries(struct.fields)) result[field] = zeroValue(kind);
 	if (parsed === null) return result as Decoded<S>;
 	if (jsonKind(parsed) !== 'object') {
-		throw new GoJsonError(`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type api.${struct.name}`);
+		throw new GoJsonError(
+			`json: cannot unmarshal ${jsonKind(parsed)} into Go value of type api.${struct.name}`
+		);
 	}
 
 	const input = parsed as Record<string, unknown>;
-	const fieldByLowerName = new Map(Object.keys(struct.fields).map((field) => [field.toLowerCase(), field]));
+	const fieldByLowerName = new Map(
+		Object.keys(struct.fields).map((field) => [field.toLowerCase(), field])
+	);
 	let firstTypeError: string | null = null;
 	for (const [key, value] of Object.entries(input)) {
 		// encoding/json prefers an exact key match but also accepts a case-insensitive one.
@@ -143,7 +150,12 @@ function sortKeys<T>(value: T): T {
 	const sorted: Record<string, unknown> = {};
 	for (const key of Object.keys(value).sort()) {
 		const sortedValue = sortKeys((value as Record<string, unknown>)[key]);
-		Object.defineProperty(sorted, key, { value: sortedValue, enumerable: true, writable: true, configurable: true });
+		Object.defineProperty(sorted, key, {
+			value: sortedValue,
+			enumerable: true,
+			writable: true,
+			configurable: true
+		});
 	}
 	return sorted as T;
 }

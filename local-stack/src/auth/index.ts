@@ -4,7 +4,13 @@ import { Hono, type Context } from 'hono';
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { StackContext } from '../context.ts';
-import { createAdminUser, deleteAdminUser, getAdminUser, listAdminUsers, updateAdminUser } from './admin-routes.ts';
+import {
+	createAdminUser,
+	deleteAdminUser,
+	getAdminUser,
+	listAdminUsers,
+	updateAdminUser
+} from './admin-routes.ts';
 import { API_VERSION_HEADER, AuthHttpError, badRequest, errorResponse } from './errors.ts';
 import { passwordGrant, refreshTokenGrant } from './grants.ts';
 import { Mailer, smtpTransport } from './mail.ts';
@@ -21,7 +27,8 @@ export function createAuthApp(ctx: StackContext): Hono {
 	const settings = loadSettings(ctx.supabaseDir);
 	const mail = createMailContext(ctx);
 
-	const json = (handler: Handler) => async (c: Context) => c.json((await handler(ctx, c)) as object, 200);
+	const json = (handler: Handler) => async (c: Context) =>
+		c.json((await handler(ctx, c)) as object, 200);
 
 	app.get('/health', (c) => c.json(health()));
 	app.get('/settings', (c) => c.json(settings));
@@ -56,10 +63,16 @@ export function createAuthApp(ctx: StackContext): Hono {
 	});
 
 	app.onError((error, c) => {
-		const response = errorResponse(error, { apiVersionHeader: c.req.header(API_VERSION_HEADER), requestId: crypto.randomUUID() });
+		const response = errorResponse(error, {
+			apiVersionHeader: c.req.header(API_VERSION_HEADER),
+			requestId: crypto.randomUUID()
+		});
 		if (response.status >= 500) {
 			// The request body is never logged: it may hold a password.
-			ctx.log('auth', `${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}${describeCause(error)}`);
+			ctx.log(
+				'auth',
+				`${c.req.method} ${c.req.path} failed: ${error.stack ?? error.message}${describeCause(error)}`
+			);
 		}
 		return c.json(response.body, response.status as 500, response.headers);
 	});
@@ -68,12 +81,21 @@ export function createAuthApp(ctx: StackContext): Hono {
 
 /** The mailer as the Supabase CLI configures GoTrue's: config.toml's settings, the stack's mail catcher. */
 function createMailContext(ctx: StackContext): MailContext {
-	const settings = mailSettingsFromConfig(readFileSync(join(ctx.supabaseDir, 'config.toml'), 'utf8'), {
-		apiUrl: ctx.apiUrl,
-		projectDir: dirname(ctx.supabaseDir)
+	const settings = mailSettingsFromConfig(
+		readFileSync(join(ctx.supabaseDir, 'config.toml'), 'utf8'),
+		{
+			apiUrl: ctx.apiUrl,
+			projectDir: dirname(ctx.supabaseDir)
+		}
+	);
+	const transport = smtpTransport(ctx.smtp, {
+		from: settings.from,
+		localName: new URL(settings.externalUrl).hostname
 	});
-	const transport = smtpTransport(ctx.smtp, { from: settings.from, localName: new URL(settings.externalUrl).hostname });
-	return { settings, mailer: new Mailer(settings, transport, (message) => ctx.log('auth', message)) };
+	return {
+		settings,
+		mailer: new Mailer(settings, transport, (message) => ctx.log('auth', message))
+	};
 }
 
 function describeCause(error: Error): string {

@@ -54,10 +54,13 @@ type Table = Record<string, unknown>;
 
 function table(parent: unknown, key: string): Table {
 	const value = (parent as Table | undefined)?.[key];
-	return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Table) : {};
+	return typeof value === 'object' && value !== null && !Array.isArray(value)
+		? (value as Table)
+		: {};
 }
 
-const text = (section: Table, key: string): string | null => (typeof section[key] === 'string' ? (section[key] as string) : null);
+const text = (section: Table, key: string): string | null =>
+	typeof section[key] === 'string' ? (section[key] as string) : null;
 const number = (section: Table, key: string): number | null => {
 	const value = section[key];
 	if (typeof value === 'number') return value;
@@ -67,12 +70,14 @@ const number = (section: Table, key: string): number | null => {
 
 function maxFrequency(value: unknown): number {
 	if (value === undefined) return DEFAULT_MAX_FREQUENCY_MS;
-	if (typeof value !== 'string') throw new Error('config.toml: auth.email.max_frequency must be a duration such as "60s"');
+	if (typeof value !== 'string')
+		throw new Error('config.toml: auth.email.max_frequency must be a duration such as "60s"');
 	let nanos: bigint;
 	try {
 		nanos = parseGoDuration(value);
 	} catch (error) {
-		if (error instanceof GoDurationError) throw new Error(`config.toml: auth.email.max_frequency: ${error.message}`);
+		if (error instanceof GoDurationError)
+			throw new Error(`config.toml: auth.email.max_frequency: ${error.message}`, { cause: error });
 		throw error;
 	}
 	return nanos === 0n ? DEFAULT_MAX_FREQUENCY_MS : Number(nanos / 1_000_000n);
@@ -82,19 +87,27 @@ function maxFrequency(value: unknown): number {
  * `projectDir` is the folder holding supabase/: the CLI reads auth.email.template content_path
  * relative to it. `apiUrl` is the gateway's public base URL.
  */
-export function mailSettingsFromConfig(configToml: string, options: { apiUrl: string; projectDir: string }): MailSettings {
+export function mailSettingsFromConfig(
+	configToml: string,
+	options: { apiUrl: string; projectDir: string }
+): MailSettings {
 	const config = parse(configToml);
 	const auth = table(config, 'auth');
 	const email = table(auth, 'email');
 	const smtp = table(email, 'smtp');
 	const customSmtp = smtp.enabled === true;
 	// The CLI's config.toml names the catcher [local_smtp]; older ones said [inbucket].
-	const catcher = Object.keys(table(config, 'local_smtp')).length > 0 ? table(config, 'local_smtp') : table(config, 'inbucket');
+	const catcher =
+		Object.keys(table(config, 'local_smtp')).length > 0
+			? table(config, 'local_smtp')
+			: table(config, 'inbucket');
 	const sender = customSmtp ? smtp : catcher;
 
 	const otpLength = number(email, 'otp_length') ?? 0;
 	const otpExpiry = number(email, 'otp_expiry') ?? 0;
-	const redirectUrls = Array.isArray(auth.additional_redirect_urls) ? auth.additional_redirect_urls : [];
+	const redirectUrls = Array.isArray(auth.additional_redirect_urls)
+		? auth.additional_redirect_urls
+		: [];
 	const externalUrl = text(auth, 'external_url') || `${options.apiUrl.replace(/\/+$/, '')}/auth/v1`;
 	const recovery = table(table(email, 'template'), 'recovery');
 	const contentPath = text(recovery, 'content_path');
@@ -109,14 +122,20 @@ export function mailSettingsFromConfig(configToml: string, options: { apiUrl: st
 		otpLength: otpLength < 6 || otpLength > 10 ? DEFAULT_OTP_LENGTH : otpLength,
 		otpExpirySeconds: otpExpiry > 0 ? otpExpiry : DEFAULT_OTP_EXPIRY_SECONDS,
 		// Only a project's own SMTP server gets [auth.rate_limit] email_sent; the catcher gets the CLI's fixed value.
-		emailsPerHour: customSmtp ? (number(table(auth, 'rate_limit'), 'email_sent') ?? 0) : CATCHER_EMAILS_PER_HOUR,
+		emailsPerHour: customSmtp
+			? (number(table(auth, 'rate_limit'), 'email_sent') ?? 0)
+			: CATCHER_EMAILS_PER_HOUR,
 		from: {
 			address: text(sender, 'admin_email') ?? (customSmtp ? '' : DEFAULT_ADMIN_EMAIL),
 			name: text(sender, 'sender_name') ?? (customSmtp ? '' : DEFAULT_SENDER_NAME)
 		},
 		recovery: {
 			subject: text(recovery, 'subject'),
-			contentPath: contentPath ? (isAbsolute(contentPath) ? contentPath : join(options.projectDir, contentPath)) : null
+			contentPath: contentPath
+				? isAbsolute(contentPath)
+					? contentPath
+					: join(options.projectDir, contentPath)
+				: null
 		}
 	};
 }

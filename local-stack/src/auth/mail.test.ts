@@ -6,9 +6,24 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { AuthHttpError } from './errors.ts';
-import { DEFAULT_RECOVERY_BODY, escapeHtml, goQueryEscape, Mailer, recoveryLink, renderTemplate, type OutgoingMail } from './mail.ts';
+import {
+	DEFAULT_RECOVERY_BODY,
+	escapeHtml,
+	goQueryEscape,
+	Mailer,
+	recoveryLink,
+	renderTemplate,
+	type OutgoingMail
+} from './mail.ts';
 import { mailSettingsFromConfig, type MailSettings } from './mail-settings.ts';
-import { checkSendFrequency, generateOtp, IntervalLimiter, isOtpExpired, isOtpValid, tokenHash } from './one-time-tokens.ts';
+import {
+	checkSendFrequency,
+	generateOtp,
+	IntervalLimiter,
+	isOtpExpired,
+	isOtpValid,
+	tokenHash
+} from './one-time-tokens.ts';
 import { validatePkceParams } from './recover.ts';
 import { chooseRedirect, compileGlob, isRedirectUrlValid, parseGoUrl } from './redirects.ts';
 import { errorRedirectUrl, goEncodeValues, sessionRedirectUrl } from './verify.ts';
@@ -22,13 +37,32 @@ function thrown(action: () => unknown): unknown {
 	throw new Error('expected a throw');
 }
 
-const policy = { siteUrl: 'http://127.0.0.1:3000', allowList: ['https://127.0.0.1:3000', 'https://app.example.com/**', 'https://*.preview.example.com'] };
+const policy = {
+	siteUrl: 'http://127.0.0.1:3000',
+	allowList: [
+		'https://127.0.0.1:3000',
+		'https://app.example.com/**',
+		'https://*.preview.example.com'
+	]
+};
 
 describe('redirect_to (GoTrue IsRedirectURLValid / GetReferrer)', () => {
 	it('parses URLs as Go does for the check', () => {
-		expect(parseGoUrl('HTTP://Example.com:8080/x?y#z')).toEqual({ scheme: 'http', hostname: 'Example.com', port: '8080' });
-		expect(parseGoUrl('http://[::1]:3000/')).toEqual({ scheme: 'http', hostname: '::1', port: '3000' });
-		expect(parseGoUrl('myapp://callback')).toEqual({ scheme: 'myapp', hostname: 'callback', port: '' });
+		expect(parseGoUrl('HTTP://Example.com:8080/x?y#z')).toEqual({
+			scheme: 'http',
+			hostname: 'Example.com',
+			port: '8080'
+		});
+		expect(parseGoUrl('http://[::1]:3000/')).toEqual({
+			scheme: 'http',
+			hostname: '::1',
+			port: '3000'
+		});
+		expect(parseGoUrl('myapp://callback')).toEqual({
+			scheme: 'myapp',
+			hostname: 'callback',
+			port: ''
+		});
 		expect(parseGoUrl('http://host:port/')).toBeNull();
 		expect(parseGoUrl('http://a\nb/')).toBeNull();
 		expect(parseGoUrl(':nothing')).toBeNull();
@@ -37,8 +71,15 @@ describe('redirect_to (GoTrue IsRedirectURLValid / GetReferrer)', () => {
 	it('accepts site_url itself, and any port on it for loopback hosts', () => {
 		expect(isRedirectUrlValid(policy, 'http://127.0.0.1:3000/account/reset')).toBe(true);
 		expect(isRedirectUrlValid(policy, 'http://127.0.0.1:5173/')).toBe(true);
-		expect(isRedirectUrlValid({ siteUrl: 'https://example.com', allowList: [] }, 'https://example.com:8443/')).toBe(false);
-		expect(isRedirectUrlValid({ siteUrl: 'https://example.com', allowList: [] }, 'http://example.com/')).toBe(false);
+		expect(
+			isRedirectUrlValid(
+				{ siteUrl: 'https://example.com', allowList: [] },
+				'https://example.com:8443/'
+			)
+		).toBe(false);
+		expect(
+			isRedirectUrlValid({ siteUrl: 'https://example.com', allowList: [] }, 'http://example.com/')
+		).toBe(false);
 	});
 
 	it('accepts loopback IP addresses and refuses other IPs and decimal hosts', () => {
@@ -69,21 +110,34 @@ describe('redirect_to (GoTrue IsRedirectURLValid / GetReferrer)', () => {
 	});
 
 	it('uses redirect_to, then the Referer, then site_url', () => {
-		expect(chooseRedirect(policy, { redirectTo: 'https://app.example.com/a', referer: '' })).toBe('https://app.example.com/a');
-		expect(chooseRedirect(policy, { redirectTo: 'https://evil.example/', referer: 'http://127.0.0.1:3000/login' })).toBe(
-			'http://127.0.0.1:3000/login'
+		expect(chooseRedirect(policy, { redirectTo: 'https://app.example.com/a', referer: '' })).toBe(
+			'https://app.example.com/a'
 		);
-		expect(chooseRedirect(policy, { redirectTo: 'https://evil.example/', referer: 'https://evil.example/' })).toBe('http://127.0.0.1:3000');
+		expect(
+			chooseRedirect(policy, {
+				redirectTo: 'https://evil.example/',
+				referer: 'http://127.0.0.1:3000/login'
+			})
+		).toBe('http://127.0.0.1:3000/login');
+		expect(
+			chooseRedirect(policy, {
+				redirectTo: 'https://evil.example/',
+				referer: 'https://evil.example/'
+			})
+		).toBe('http://127.0.0.1:3000');
 	});
 });
 
 describe('one-time tokens and limits', () => {
 	it('generates zero-padded numeric OTPs of the configured length', () => {
-		for (const length of [6, 8, 10]) expect(generateOtp(length)).toMatch(new RegExp(`^\\d{${length}}$`));
+		for (const length of [6, 8, 10])
+			expect(generateOtp(length)).toMatch(new RegExp(`^\\d{${length}}$`));
 	});
 
 	it('hashes as GoTrue: sha224 of email followed by OTP, in hex', () => {
-		expect(tokenHash('ada@example.com', '123456')).toBe('b3e6748f730bb25fa8ce9a5fda7fd5bf5f56ee21419043fe1c94d975');
+		expect(tokenHash('ada@example.com', '123456')).toBe(
+			'b3e6748f730bb25fa8ce9a5fda7fd5bf5f56ee21419043fe1c94d975'
+		);
 	});
 
 	it('refuses a second mail within max_frequency with GoTrue 429 and wording', () => {
@@ -91,8 +145,14 @@ describe('one-time tokens and limits', () => {
 		expect(() => checkSendFrequency(1_000_000, 60_000, 1_060_000)).not.toThrow();
 		const error = thrown(() => checkSendFrequency(1_000_000, 60_000, 1_000_500)) as AuthHttpError;
 		expect(error).toBeInstanceOf(AuthHttpError);
-		expect(error).toMatchObject({ status: 429, code: 'over_email_send_rate_limit', message: 'For security purposes, you can only request this after 59 seconds.' });
-		expect(thrown(() => checkSendFrequency(1_000_000, 1_000, 1_000_200))).toMatchObject({ message: 'For security purposes, you can only request this after 0 seconds.' });
+		expect(error).toMatchObject({
+			status: 429,
+			code: 'over_email_send_rate_limit',
+			message: 'For security purposes, you can only request this after 59 seconds.'
+		});
+		expect(thrown(() => checkSendFrequency(1_000_000, 1_000, 1_000_200))).toMatchObject({
+			message: 'For security purposes, you can only request this after 0 seconds.'
+		});
 	});
 
 	it('expires OTPs after otp_expiry and accepts the PKCE-prefixed form', () => {
@@ -109,13 +169,23 @@ describe('one-time tokens and limits', () => {
 	it('limits events per interval, resetting at whole intervals', () => {
 		const limiter = new IntervalLimiter(2, 1000, 0);
 		expect([limiter.allow(10), limiter.allow(20), limiter.allow(999)]).toEqual([true, true, false]);
-		expect([limiter.allow(1000), limiter.allow(1500), limiter.allow(1999), limiter.allow(3100)]).toEqual([true, true, false, true]);
+		expect([
+			limiter.allow(1000),
+			limiter.allow(1500),
+			limiter.allow(1999),
+			limiter.allow(3100)
+		]).toEqual([true, true, false, true]);
 	});
 
 	it('validates PKCE parameters as GoTrue', () => {
 		expect(() => validatePkceParams('', '')).not.toThrow();
-		expect(thrown(() => validatePkceParams('s256', ''))).toMatchObject({ status: 400, message: 'PKCE flow requires code_challenge_method and code_challenge' });
-		expect(thrown(() => validatePkceParams('s256', 'short'))).toMatchObject({ message: 'code challenge has to be between 43 and 128 characters' });
+		expect(thrown(() => validatePkceParams('s256', ''))).toMatchObject({
+			status: 400,
+			message: 'PKCE flow requires code_challenge_method and code_challenge'
+		});
+		expect(thrown(() => validatePkceParams('s256', 'short'))).toMatchObject({
+			message: 'code challenge has to be between 43 and 128 characters'
+		});
 	});
 });
 
@@ -136,12 +206,22 @@ describe('mail template and link', () => {
 	});
 
 	it('renders {{ .Field }} placeholders, nested data, comments and trim markers', () => {
-		const data = { Token: '123456', Data: { name: '<Ada>' }, ConfirmationURL: 'http://x/verify?token=a&type=recovery' };
-		expect(renderTemplate('Code {{ .Token }} for {{.Data.name}}{{/* note */}}!', data)).toBe('Code 123456 for &lt;Ada&gt;!');
+		const data = {
+			Token: '123456',
+			Data: { name: '<Ada>' },
+			ConfirmationURL: 'http://x/verify?token=a&type=recovery'
+		};
+		expect(renderTemplate('Code {{ .Token }} for {{.Data.name}}{{/* note */}}!', data)).toBe(
+			'Code 123456 for &lt;Ada&gt;!'
+		);
 		expect(renderTemplate('a  {{- .Token -}}  b', data)).toBe('a123456b');
 		expect(renderTemplate('{{ .Missing }}|{{ .Data.none }}', data)).toBe('|');
-		expect(renderTemplate(DEFAULT_RECOVERY_BODY, data)).toContain('<a href="http://x/verify?token=a&amp;type=recovery">Reset password</a>');
-		expect(() => renderTemplate('{{ if .Token }}x{{ end }}', data)).toThrow(/only \{\{ \.Field \}\}/);
+		expect(renderTemplate(DEFAULT_RECOVERY_BODY, data)).toContain(
+			'<a href="http://x/verify?token=a&amp;type=recovery">Reset password</a>'
+		);
+		expect(() => renderTemplate('{{ if .Token }}x{{ end }}', data)).toThrow(
+			/only \{\{ \.Field \}\}/
+		);
 	});
 });
 
@@ -176,7 +256,13 @@ describe('config.toml as the Supabase CLI passes it to GoTrue', () => {
 
 	it("falls back to GoTrue's defaults for zero or missing values", () => {
 		const settings = mailSettingsFromConfig('[auth.email]\notp_length = 4\n', options);
-		expect(settings).toMatchObject({ maxFrequencyMs: 60_000, otpLength: 6, otpExpirySeconds: 86_400, siteUrl: 'http://127.0.0.1:3000', allowList: [] });
+		expect(settings).toMatchObject({
+			maxFrequencyMs: 60_000,
+			otpLength: 6,
+			otpExpirySeconds: 86_400,
+			siteUrl: 'http://127.0.0.1:3000',
+			allowList: []
+		});
 	});
 
 	it('reads [local_smtp] sender, the recovery template, and email_sent only for a custom SMTP server', () => {
@@ -196,14 +282,22 @@ sender_name = "Acme"
 		expect(settings).toMatchObject({
 			emailsPerHour: 360_000,
 			from: { address: 'no-reply@acme.test', name: 'Acme' },
-			recovery: { subject: 'Pick a new password', contentPath: '/project/supabase/templates/recovery.html' }
+			recovery: {
+				subject: 'Pick a new password',
+				contentPath: '/project/supabase/templates/recovery.html'
+			}
 		});
-		const custom = mailSettingsFromConfig(`${baseConfig}\n[auth.rate_limit]\nemail_sent = 2\n[auth.email.smtp]\nenabled = true\nadmin_email = "a@b.test"\n`, options);
+		const custom = mailSettingsFromConfig(
+			`${baseConfig}\n[auth.rate_limit]\nemail_sent = 2\n[auth.email.smtp]\nenabled = true\nadmin_email = "a@b.test"\n`,
+			options
+		);
 		expect(custom).toMatchObject({ emailsPerHour: 2, from: { address: 'a@b.test', name: '' } });
 	});
 
 	it('refuses a max_frequency that is not a Go duration', () => {
-		expect(() => mailSettingsFromConfig('[auth.email]\nmax_frequency = "soon"\n', options)).toThrow(/max_frequency: time: invalid duration/);
+		expect(() => mailSettingsFromConfig('[auth.email]\nmax_frequency = "soon"\n', options)).toThrow(
+			/max_frequency: time: invalid duration/
+		);
 	});
 });
 
@@ -211,10 +305,18 @@ describe('/verify redirects', () => {
 	it('puts the session in the fragment with the keys sorted, as Go url.Values encodes them', () => {
 		const url = sessionRedirectUrl(
 			'http://127.0.0.1:3000/reset',
-			{ access_token: 'a.b.c', token_type: 'bearer', expires_in: 3600, expires_at: 1700000000, refresh_token: 'r1' },
+			{
+				access_token: 'a.b.c',
+				token_type: 'bearer',
+				expires_in: 3600,
+				expires_at: 1700000000,
+				refresh_token: 'r1'
+			},
 			'recovery'
 		);
-		expect(url).toBe('http://127.0.0.1:3000/reset#access_token=a.b.c&expires_at=1700000000&expires_in=3600&refresh_token=r1&sb=&token_type=bearer&type=recovery');
+		expect(url).toBe(
+			'http://127.0.0.1:3000/reset#access_token=a.b.c&expires_at=1700000000&expires_in=3600&refresh_token=r1&sb=&token_type=bearer&type=recovery'
+		);
 	});
 
 	it("answers a bad token with GoTrue's error fragment", () => {
@@ -237,11 +339,21 @@ describe('Mailer', () => {
 		...mailSettingsFromConfig(baseConfig, { apiUrl: 'http://127.0.0.1:54321', projectDir: dir }),
 		...overrides
 	});
-	const input = { email: 'ada@example.com', otp: '123456', tokenHashWithPrefix: 'hash', redirectTo: 'http://127.0.0.1:3000', userMetadata: { name: 'Ada' } };
+	const input = {
+		email: 'ada@example.com',
+		otp: '123456',
+		tokenHashWithPrefix: 'hash',
+		redirectTo: 'http://127.0.0.1:3000',
+		userMetadata: { name: 'Ada' }
+	};
 
 	function mailerWith(options: Partial<MailSettings>, logs: string[] = []) {
 		const sent: OutgoingMail[] = [];
-		const mailer = new Mailer(settings(options), { send: async (mail) => void sent.push(mail) }, (line) => logs.push(line));
+		const mailer = new Mailer(
+			settings(options),
+			{ send: async (mail) => void sent.push(mail) },
+			(line) => logs.push(line)
+		);
 		return { mailer, sent };
 	}
 
@@ -250,15 +362,25 @@ describe('Mailer', () => {
 		await mailer.sendRecovery(input);
 		expect(sent).toHaveLength(1);
 		expect(sent[0]).toMatchObject({ to: 'ada@example.com', subject: 'Reset your password' });
-		expect(sent[0]?.html).toContain('href="http://127.0.0.1:54321/auth/v1/verify?token=hash&amp;type=recovery&amp;redirect_to=http://127.0.0.1:3000"');
+		expect(sent[0]?.html).toContain(
+			'href="http://127.0.0.1:54321/auth/v1/verify?token=hash&amp;type=recovery&amp;redirect_to=http://127.0.0.1:3000"'
+		);
 	});
 
 	it('uses the project template and subject, and falls back to the default for what it cannot render', async () => {
 		const path = join(dir, 'recovery.html');
-		writeFileSync(path, '<p>Hi {{ .Data.name }}, code {{ .Token }}, <a href="{{ .SiteURL }}">site</a></p>');
-		const { mailer, sent } = mailerWith({ recovery: { subject: 'Code {{ .Token }}', contentPath: path } });
+		writeFileSync(
+			path,
+			'<p>Hi {{ .Data.name }}, code {{ .Token }}, <a href="{{ .SiteURL }}">site</a></p>'
+		);
+		const { mailer, sent } = mailerWith({
+			recovery: { subject: 'Code {{ .Token }}', contentPath: path }
+		});
 		await mailer.sendRecovery(input);
-		expect(sent[0]).toMatchObject({ subject: 'Code 123456', html: '<p>Hi Ada, code 123456, <a href="http://127.0.0.1:3000">site</a></p>' });
+		expect(sent[0]).toMatchObject({
+			subject: 'Code 123456',
+			html: '<p>Hi Ada, code 123456, <a href="http://127.0.0.1:3000">site</a></p>'
+		});
 
 		writeFileSync(path, '{{ if .Token }}x{{ end }}');
 		const logs: string[] = [];
@@ -270,10 +392,15 @@ describe('Mailer', () => {
 	});
 
 	it('applies the email rate limit: zero refuses all, otherwise only without autoconfirm', async () => {
-		await expect(mailerWith({ emailsPerHour: 0 }).mailer.sendRecovery(input)).rejects.toMatchObject({ status: 429, message: 'email rate limit exceeded' });
+		await expect(mailerWith({ emailsPerHour: 0 }).mailer.sendRecovery(input)).rejects.toMatchObject(
+			{ status: 429, message: 'email rate limit exceeded' }
+		);
 		const limited = mailerWith({ emailsPerHour: 1, autoconfirm: false });
 		await limited.mailer.sendRecovery(input);
-		await expect(limited.mailer.sendRecovery(input)).rejects.toMatchObject({ status: 429, code: 'over_email_send_rate_limit' });
+		await expect(limited.mailer.sendRecovery(input)).rejects.toMatchObject({
+			status: 429,
+			code: 'over_email_send_rate_limit'
+		});
 		const autoconfirmed = mailerWith({ emailsPerHour: 1, autoconfirm: true });
 		await autoconfirmed.mailer.sendRecovery(input);
 		await autoconfirmed.mailer.sendRecovery(input);
@@ -281,7 +408,14 @@ describe('Mailer', () => {
 	});
 
 	it('reports a failed delivery as GoTrue 500', async () => {
-		const mailer = new Mailer(settings(), { send: async () => Promise.reject(new Error('connect ECONNREFUSED')) }, () => undefined);
-		await expect(mailer.sendRecovery(input)).rejects.toMatchObject({ status: 500, message: 'Error sending recovery email' });
+		const mailer = new Mailer(
+			settings(),
+			{ send: async () => Promise.reject(new Error('connect ECONNREFUSED')) },
+			() => undefined
+		);
+		await expect(mailer.sendRecovery(input)).rejects.toMatchObject({
+			status: 500,
+			message: 'Error sending recovery email'
+		});
 	});
 });

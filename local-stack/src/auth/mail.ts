@@ -37,7 +37,11 @@ export function goQueryEscape(value: string): string {
  * recovery URL path at <external url>/verify, and redirect_to goes in as given unless it holds
  * '&', '=' or '#', which GoTrue then query-escapes.
  */
-export function recoveryLink(externalUrl: string, tokenHashWithPrefix: string, redirectTo: string): string {
+export function recoveryLink(
+	externalUrl: string,
+	tokenHashWithPrefix: string,
+	redirectTo: string
+): string {
 	const redirect = /[&=#]/.test(redirectTo) ? goQueryEscape(redirectTo) : redirectTo;
 	return `${externalUrl}/verify?token=${goQueryEscape(tokenHashWithPrefix)}&type=recovery&redirect_to=${redirect}`;
 }
@@ -45,7 +49,11 @@ export function recoveryLink(externalUrl: string, tokenHashWithPrefix: string, r
 /** What Go's html/template escapes in the values it prints (its htmlReplacementTable). */
 export function escapeHtml(value: string): string {
 	return value.replace(/[\0&'<>"+]/g, (char) =>
-		char === '\0' ? '\uFFFD' : { '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '+': '&#43;' }[char] ?? char
+		char === '\0'
+			? '\uFFFD'
+			: ({ '&': '&amp;', "'": '&#39;', '<': '&lt;', '>': '&gt;', '"': '&#34;', '+': '&#43;' }[
+					char
+				] ?? char)
 	);
 }
 
@@ -57,7 +65,8 @@ const FIELD_PATH = /^(?:\.[A-Za-z_][A-Za-z0-9_]*)+$/;
 function display(value: unknown): string {
 	if (value === null || value === undefined) return '';
 	if (typeof value === 'string') return value;
-	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint') return String(value);
+	if (typeof value === 'number' || typeof value === 'boolean' || typeof value === 'bigint')
+		return String(value);
 	return JSON.stringify(value);
 }
 
@@ -81,11 +90,16 @@ export function renderTemplate(template: string, data: Record<string, unknown>):
 		const action = match[2] ?? '';
 		if (action.startsWith('/*') && action.endsWith('*/')) continue;
 		if (!FIELD_PATH.test(action)) {
-			throw new UnsupportedTemplateError(`the local stack renders only {{ .Field }} placeholders, not {{ ${action} }}`);
+			throw new UnsupportedTemplateError(
+				`the local stack renders only {{ .Field }} placeholders, not {{ ${action} }}`
+			);
 		}
 		let value: unknown = data;
 		for (const key of action.slice(1).split('.')) {
-			value = typeof value === 'object' && value !== null ? (value as Record<string, unknown>)[key] : undefined;
+			value =
+				typeof value === 'object' && value !== null
+					? (value as Record<string, unknown>)[key]
+					: undefined;
 		}
 		out += escapeHtml(display(value));
 	}
@@ -110,7 +124,9 @@ export class Mailer {
 		private readonly transport: MailTransport,
 		private readonly log: (message: string) => void
 	) {
-		this.limiter = settings.autoconfirm ? null : new IntervalLimiter(settings.emailsPerHour, 3_600_000);
+		this.limiter = settings.autoconfirm
+			? null
+			: new IntervalLimiter(settings.emailsPerHour, 3_600_000);
 	}
 
 	/** The recovery mail as GoTrue's RecoveryMail composes it; 429 when the email rate limit is spent. */
@@ -122,15 +138,28 @@ export class Mailer {
 
 		const data = {
 			SiteURL: this.settings.siteUrl,
-			ConfirmationURL: recoveryLink(this.settings.externalUrl, input.tokenHashWithPrefix, input.redirectTo),
+			ConfirmationURL: recoveryLink(
+				this.settings.externalUrl,
+				input.tokenHashWithPrefix,
+				input.redirectTo
+			),
 			Email: input.email,
 			Token: input.otp,
 			TokenHash: input.tokenHashWithPrefix,
 			Data: input.userMetadata ?? {},
 			RedirectTo: input.redirectTo
 		};
-		const { subject, body } = this.template('recovery', this.settings.recovery, DEFAULT_RECOVERY_SUBJECT, DEFAULT_RECOVERY_BODY);
-		const mail = { to: input.email, subject: this.render(subject, DEFAULT_RECOVERY_SUBJECT, data), html: this.render(body, DEFAULT_RECOVERY_BODY, data) };
+		const { subject, body } = this.template(
+			'recovery',
+			this.settings.recovery,
+			DEFAULT_RECOVERY_SUBJECT,
+			DEFAULT_RECOVERY_BODY
+		);
+		const mail = {
+			to: input.email,
+			subject: this.render(subject, DEFAULT_RECOVERY_SUBJECT, data),
+			html: this.render(body, DEFAULT_RECOVERY_BODY, data)
+		};
 		try {
 			await this.transport.send(mail);
 		} catch (error) {
@@ -139,13 +168,20 @@ export class Mailer {
 	}
 
 	/** GoTrue reloads templates as they change, and falls back to its default when one cannot be read. */
-	private template(kind: string, settings: MailTemplateSettings, defaultSubject: string, defaultBody: string) {
+	private template(
+		kind: string,
+		settings: MailTemplateSettings,
+		defaultSubject: string,
+		defaultBody: string
+	) {
 		let body = defaultBody;
 		if (settings.contentPath) {
 			try {
 				body = readFileSync(settings.contentPath, 'utf8');
 			} catch (error) {
-				this.reportOnce(`${kind} template ${settings.contentPath} unreadable (${(error as Error).message}); using GoTrue's default`);
+				this.reportOnce(
+					`${kind} template ${settings.contentPath} unreadable (${(error as Error).message}); using GoTrue's default`
+				);
 			}
 		}
 		return { subject: settings.subject ?? defaultSubject, body };
@@ -172,7 +208,10 @@ export class Mailer {
  * Plain SMTP to `smtp` (the stack's catcher: no TLS, no login), introducing itself with the
  * external URL's host name as GoTrue's client does.
  */
-export function smtpTransport(smtp: { host: string; port: number }, options: { from: { address: string; name: string }; localName: string }): MailTransport {
+export function smtpTransport(
+	smtp: { host: string; port: number },
+	options: { from: { address: string; name: string }; localName: string }
+): MailTransport {
 	const transporter = nodemailer.createTransport({
 		host: smtp.host,
 		port: smtp.port,
@@ -183,7 +222,9 @@ export function smtpTransport(smtp: { host: string; port: number }, options: { f
 		greetingTimeout: 10_000,
 		socketTimeout: 30_000
 	});
-	const from = options.from.name ? { name: options.from.name, address: options.from.address } : options.from.address;
+	const from = options.from.name
+		? { name: options.from.name, address: options.from.address }
+		: options.from.address;
 	return {
 		async send(mail) {
 			await transporter.sendMail({ from, to: mail.to, subject: mail.subject, html: mail.html });

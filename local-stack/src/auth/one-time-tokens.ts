@@ -14,7 +14,9 @@ export function generateOtp(digits: number): string {
 
 /** GoTrue's GenerateTokenHash: what auth.users.recovery_token holds and the mail link carries. */
 export function tokenHash(emailOrPhone: string, otp: string): string {
-	return createHash('sha224').update(emailOrPhone + otp).digest('hex');
+	return createHash('sha224')
+		.update(emailOrPhone + otp)
+		.digest('hex');
 }
 
 export const OVER_EMAIL_SEND_RATE_LIMIT = 'over_email_send_rate_limit';
@@ -23,21 +25,42 @@ export const OVER_EMAIL_SEND_RATE_LIMIT = 'over_email_send_rate_limit';
  * GoTrue's validateSentWithinFrequencyLimit: a 429 while `sentAt` + frequency lies ahead, saying
  * how many whole seconds are left (Go's integer division, so "0 seconds" in the last one).
  */
-export function checkSendFrequency(sentAtMs: number | null, frequencyMs: number, nowMs: number): void {
+export function checkSendFrequency(
+	sentAtMs: number | null,
+	frequencyMs: number,
+	nowMs: number
+): void {
 	if (sentAtMs === null || sentAtMs + frequencyMs <= nowMs) return;
 	const left = Math.trunc((sentAtMs + frequencyMs - nowMs) / 1000);
-	throw new AuthHttpError(429, OVER_EMAIL_SEND_RATE_LIMIT, `For security purposes, you can only request this after ${left} seconds.`);
+	throw new AuthHttpError(
+		429,
+		OVER_EMAIL_SEND_RATE_LIMIT,
+		`For security purposes, you can only request this after ${left} seconds.`
+	);
 }
 
 /** GoTrue's isOtpExpired; a token never sent counts as expired. */
-export function isOtpExpired(sentAtMs: number | null, expirySeconds: number, nowMs: number): boolean {
+export function isOtpExpired(
+	sentAtMs: number | null,
+	expirySeconds: number,
+	nowMs: number
+): boolean {
 	return sentAtMs === null || nowMs > sentAtMs + expirySeconds * 1000;
 }
 
 /** GoTrue's isOtpValid: present, unexpired, and equal (a PKCE token carries a "pkce_" prefix). */
-export function isOtpValid(actual: string, expected: string | null, sentAtMs: number | null, expirySeconds: number, nowMs: number): boolean {
+export function isOtpValid(
+	actual: string,
+	expected: string | null,
+	sentAtMs: number | null,
+	expirySeconds: number,
+	nowMs: number
+): boolean {
 	if (!expected || sentAtMs === null) return false;
-	return !isOtpExpired(sentAtMs, expirySeconds, nowMs) && (actual === expected || `pkce_${actual}` === expected);
+	return (
+		!isOtpExpired(sentAtMs, expirySeconds, nowMs) &&
+		(actual === expected || `pkce_${actual}` === expected)
+	);
 }
 
 /**
@@ -71,4 +94,5 @@ export class IntervalLimiter {
 }
 
 /** GoTrue's EmailRateLimitExceeded, answered as 429 over_email_send_rate_limit. */
-export const emailRateLimitExceeded = () => new AuthHttpError(429, OVER_EMAIL_SEND_RATE_LIMIT, 'email rate limit exceeded');
+export const emailRateLimitExceeded = () =>
+	new AuthHttpError(429, OVER_EMAIL_SEND_RATE_LIMIT, 'email rate limit exceeded');

@@ -15,10 +15,15 @@ const byteLength = (text: string) => Buffer.byteLength(text, 'utf8');
 /** GoTrue's checkPasswordStrength with no required character sets and no HIBP check. */
 export function checkPasswordStrength(password: string): void {
 	if (byteLength(password) > MAX_PASSWORD_BYTES) {
-		throw badRequest('validation_failed', `Password cannot be longer than ${MAX_PASSWORD_BYTES} characters`);
+		throw badRequest(
+			'validation_failed',
+			`Password cannot be longer than ${MAX_PASSWORD_BYTES} characters`
+		);
 	}
 	if (byteLength(password) < MIN_PASSWORD_LENGTH) {
-		throw new WeakPasswordError(`Password should be at least ${MIN_PASSWORD_LENGTH} characters.`, ['length']);
+		throw new WeakPasswordError(`Password should be at least ${MIN_PASSWORD_LENGTH} characters.`, [
+			'length'
+		]);
 	}
 }
 
@@ -28,7 +33,9 @@ export function passwordWeakness(password: string): { message: string; reasons: 
 		checkPasswordStrength(password);
 		return null;
 	} catch (error) {
-		return error instanceof WeakPasswordError ? { message: error.message, reasons: error.reasons } : null;
+		return error instanceof WeakPasswordError
+			? { message: error.message, reasons: error.reasons }
+			: null;
 	}
 }
 

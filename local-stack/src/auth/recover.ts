@@ -29,13 +29,17 @@ const PKCE_PARAMS_MESSAGE = 'PKCE flow requires code_challenge_method and code_c
 
 /** GoTrue's validatePKCEParams. */
 export function validatePkceParams(method: string, challenge: string): void {
-	if ((challenge === '') !== (method === '')) throw badRequest('validation_failed', PKCE_PARAMS_MESSAGE);
+	if ((challenge === '') !== (method === ''))
+		throw badRequest('validation_failed', PKCE_PARAMS_MESSAGE);
 	if (challenge === '') return;
 	if (challenge.length < 43 || challenge.length > 128) {
 		throw badRequest('validation_failed', 'code challenge has to be between 43 and 128 characters');
 	}
 	if (!/^[a-zA-Z._~0-9-]+$/.test(challenge)) {
-		throw badRequest('validation_failed', 'code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes');
+		throw badRequest(
+			'validation_failed',
+			'code challenge can only contain alphanumeric characters, hyphens, periods, underscores and tildes'
+		);
 	}
 }
 
@@ -43,20 +47,32 @@ export function validatePkceParams(method: string, challenge: string): void {
 export function requestRedirect(settings: MailSettings, c: Context): string {
 	return chooseRedirect(
 		{ siteUrl: settings.siteUrl, allowList: settings.allowList },
-		{ redirectTo: c.req.header('redirect_to') || c.req.query('redirect_to') || '', referer: c.req.header('referer') ?? '' }
+		{
+			redirectTo: c.req.header('redirect_to') || c.req.query('redirect_to') || '',
+			referer: c.req.header('referer') ?? ''
+		}
 	);
 }
 
-export async function recover(ctx: StackContext, mail: MailContext, c: Context): Promise<Record<string, never>> {
+export async function recover(
+	ctx: StackContext,
+	mail: MailContext,
+	c: Context
+): Promise<Record<string, never>> {
 	// GoTrue's requireEmailProvider runs before the body is read.
-	if (!mail.settings.emailEnabled) throw badRequest('email_provider_disabled', 'Email logins are disabled');
+	if (!mail.settings.emailEnabled)
+		throw badRequest('email_provider_disabled', 'Email logins are disabled');
 	const params = await readParams(c, RECOVER);
-	if (params.email === '') throw badRequest('validation_failed', 'Password recovery requires an email');
+	if (params.email === '')
+		throw badRequest('validation_failed', 'Password recovery requires an email');
 	const email = validateEmail(params.email);
 	validatePkceParams(params.code_challenge_method, params.code_challenge);
 	if (params.code_challenge) {
 		// Refused for every address alike, so that the answer still tells nothing about who exists.
-		throw badRequest('validation_failed', 'The local stack supports the implicit flow only (no PKCE); create the client with flowType "implicit"');
+		throw badRequest(
+			'validation_failed',
+			'The local stack supports the implicit flow only (no PKCE); create the client with flowType "implicit"'
+		);
 	}
 
 	const user = await findUserByEmail(ctx.db, email, requestAudience(c));
@@ -73,7 +89,13 @@ export async function recover(ctx: StackContext, mail: MailContext, c: Context):
 		const otp = generateOtp(mail.settings.otpLength);
 		const hash = tokenHash(recipient, otp);
 		// As GoTrue does: the mail goes out first, and the token is stored only once it has.
-		await mail.mailer.sendRecovery({ email: recipient, otp, tokenHashWithPrefix: hash, redirectTo, userMetadata: user.raw_user_meta_data });
+		await mail.mailer.sendRecovery({
+			email: recipient,
+			otp,
+			tokenHashWithPrefix: hash,
+			redirectTo,
+			userMetadata: user.raw_user_meta_data
+		});
 		await setRecoveryToken(sql, user.id, hash);
 	});
 	return {};

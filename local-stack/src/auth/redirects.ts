@@ -41,7 +41,7 @@ export function parseGoUrl(raw: string): GoUrlParts | null {
 	const authority = rest.slice(2).split(/[/?]/)[0] ?? '';
 	const hostPort = authority.slice(authority.lastIndexOf('@') + 1);
 	let hostname: string;
-	let port = '';
+	let port: string;
 	if (hostPort.startsWith('[')) {
 		const close = hostPort.indexOf(']');
 		if (close < 0) return null;
@@ -66,7 +66,10 @@ export function parseGoUrl(raw: string): GoUrlParts | null {
 /** GoTrue's isLocalhost (url_validator.go). */
 function isLocalhost(hostname: string): boolean {
 	const lower = hostname.toLowerCase();
-	return ['localhost', '127.0.0.1', '::1', '0.0.0.0', '::'].includes(lower) || lower.endsWith('.localhost');
+	return (
+		['localhost', '127.0.0.1', '::1', '0.0.0.0', '::'].includes(lower) ||
+		lower.endsWith('.localhost')
+	);
 }
 
 /** Go's net.ParseIP(...).IsLoopback() for an address net.ParseIP accepts. */
@@ -82,7 +85,8 @@ function isLoopbackIp(address: string): boolean {
 
 function expandIpv6(address: string): number[] | null {
 	const [head = '', tail] = address.split('::');
-	const parse = (part: string) => (part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16)));
+	const parse = (part: string) =>
+		part === '' ? [] : part.split(':').map((group) => Number.parseInt(group, 16));
 	const front = parse(head);
 	const back = tail === undefined ? [] : parse(tail);
 	const zeros = 8 - front.length - back.length;
@@ -121,7 +125,10 @@ export function isRedirectUrlValid(policy: RedirectPolicy, redirectUrl: string):
  * GoTrue's GetReferrer: the request's redirect_to if allowed, else its Referer if allowed, else
  * site_url.
  */
-export function chooseRedirect(policy: RedirectPolicy, request: { redirectTo: string; referer: string }): string {
+export function chooseRedirect(
+	policy: RedirectPolicy,
+	request: { redirectTo: string; referer: string }
+): string {
 	if (isRedirectUrlValid(policy, request.redirectTo)) return request.redirectTo;
 	if (isRedirectUrlValid(policy, request.referer)) return request.referer;
 	return policy.siteUrl;

@@ -11,7 +11,8 @@ function decodeBody<S extends GoStruct>(body: string, struct: S): Decoded<S> {
 	try {
 		return decodeGoJson(body, struct);
 	} catch (error) {
-		if (error instanceof GoJsonError) throw badRequest('bad_json', `Could not parse request body as JSON: ${error.message}`);
+		if (error instanceof GoJsonError)
+			throw badRequest('bad_json', `Could not parse request body as JSON: ${error.message}`);
 		throw error;
 	}
 }
@@ -22,7 +23,10 @@ export async function readParams<S extends GoStruct>(c: Context, struct: S): Pro
 }
 
 /** Like readParams, but an empty body means "all defaults" (GoTrue's DELETE /admin/users/{id}). */
-export async function readOptionalParams<S extends GoStruct>(c: Context, struct: S): Promise<Decoded<S>> {
+export async function readOptionalParams<S extends GoStruct>(
+	c: Context,
+	struct: S
+): Promise<Decoded<S>> {
 	const body = await c.req.text();
 	return decodeBody(body.length === 0 ? '{}' : body, struct);
 }

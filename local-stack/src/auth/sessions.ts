@@ -51,7 +51,11 @@ export interface SessionStart {
 }
 
 /** A new session with its first refresh token (GoTrue's GrantAuthenticatedUser). */
-export async function startSession(sql: Sql, userId: string, start: SessionStart): Promise<{ session: SessionRecord; refreshToken: string }> {
+export async function startSession(
+	sql: Sql,
+	userId: string,
+	start: SessionStart
+): Promise<{ session: SessionRecord; refreshToken: string }> {
 	const { rows } = await sql.query<{ id: string }>(
 		`insert into auth.sessions (id, user_id, created_at, updated_at, aal, user_agent, ip)
 		 values (gen_random_uuid(), $1, now(), now(), 'aal1', $2, $3)
@@ -65,7 +69,10 @@ export async function startSession(sql: Sql, userId: string, start: SessionStart
 	return { session, refreshToken };
 }
 
-async function insertRefreshToken(sql: Sql, token: { userId: string; sessionId: string; parent: string | null }): Promise<string> {
+async function insertRefreshToken(
+	sql: Sql,
+	token: { userId: string; sessionId: string; parent: string | null }
+): Promise<string> {
 	const value = newRefreshTokenString();
 	await sql.query(
 		`insert into auth.refresh_tokens (instance_id, token, user_id, revoked, created_at, updated_at, parent, session_id)
@@ -81,13 +88,22 @@ export async function findSession(sql: Sql, id: string): Promise<SessionRecord |
 }
 
 /** The token row, locked against a concurrent refresh of the same token until the transaction ends. */
-export async function lockRefreshToken(sql: Sql, token: string): Promise<RefreshTokenRecord | null> {
-	const { rows } = await sql.query<RefreshTokenRecord>(`${REFRESH_TOKEN_SELECT} where t.token = $1 for update`, [token]);
+export async function lockRefreshToken(
+	sql: Sql,
+	token: string
+): Promise<RefreshTokenRecord | null> {
+	const { rows } = await sql.query<RefreshTokenRecord>(
+		`${REFRESH_TOKEN_SELECT} where t.token = $1 for update`,
+		[token]
+	);
 	return rows[0] ?? null;
 }
 
 /** The session's newest unrevoked token (GoTrue's FindCurrentlyActiveRefreshToken). */
-export async function activeRefreshToken(sql: Sql, sessionId: string): Promise<RefreshTokenRecord | null> {
+export async function activeRefreshToken(
+	sql: Sql,
+	sessionId: string
+): Promise<RefreshTokenRecord | null> {
 	const { rows } = await sql.query<RefreshTokenRecord>(
 		`${REFRESH_TOKEN_SELECT} where t.session_id = $1 and t.revoked is false order by t.id desc limit 1`,
 		[sessionId]
@@ -96,21 +112,39 @@ export async function activeRefreshToken(sql: Sql, sessionId: string): Promise<R
 }
 
 /** Revokes `token` and issues its successor in the same session (GoTrue's GrantRefreshTokenSwap). */
-export async function rotateRefreshToken(sql: Sql, token: RefreshTokenRecord, userId: string): Promise<string> {
-	await sql.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`, [token.id]);
-	return insertRefreshToken(sql, { userId, sessionId: token.session_id as string, parent: token.token });
+export async function rotateRefreshToken(
+	sql: Sql,
+	token: RefreshTokenRecord,
+	userId: string
+): Promise<string> {
+	await sql.query(
+		`update auth.refresh_tokens set revoked = true, updated_at = now() where id = $1`,
+		[token.id]
+	);
+	return insertRefreshToken(sql, {
+		userId,
+		sessionId: token.session_id as string,
+		parent: token.token
+	});
 }
 
 /** Reuse detected: every still-valid token of the session is revoked (GoTrue's RevokeTokenFamily). */
 export async function revokeTokenFamily(sql: Sql, sessionId: string): Promise<void> {
-	await sql.query(`update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and revoked = false`, [sessionId]);
+	await sql.query(
+		`update auth.refresh_tokens set revoked = true, updated_at = now() where session_id = $1 and revoked = false`,
+		[sessionId]
+	);
 }
 
 export async function deleteRefreshToken(sql: Sql, id: string): Promise<void> {
 	await sql.query(`delete from auth.refresh_tokens where id = $1`, [id]);
 }
 
-export async function recordRefresh(sql: Sql, sessionId: string, start: SessionStart): Promise<void> {
+export async function recordRefresh(
+	sql: Sql,
+	sessionId: string,
+	start: SessionStart
+): Promise<void> {
 	// refreshed_at is `timestamp without time zone` holding UTC, as GoTrue writes it.
 	await sql.query(
 		`update auth.sessions set refreshed_at = (now() at time zone 'UTC'), updated_at = now(), user_agent = $2, ip = $3 where id = $1`,
@@ -121,12 +155,15 @@ export async function recordRefresh(sql: Sql, sessionId: string, start: SessionS
 /** Ends sessions; their refresh tokens go with them (on delete cascade). */
 export const endSessions = {
 	/** GoTrue's Logout: every session of the user. */
-	all: (sql: Sql, userId: string) => sql.query(`delete from auth.sessions where user_id = $1`, [userId]),
+	all: (sql: Sql, userId: string) =>
+		sql.query(`delete from auth.sessions where user_id = $1`, [userId]),
 	/** GoTrue's LogoutSession. */
-	one: (sql: Sql, sessionId: string) => sql.query(`delete from auth.sessions where id = $1`, [sessionId]),
+	one: (sql: Sql, sessionId: string) =>
+		sql.query(`delete from auth.sessions where id = $1`, [sessionId]),
 	/** GoTrue's LogoutAllExceptMe. */
 	allBut: (sql: Sql, userId: string, keptSessionId: string) =>
 		sql.query(`delete from auth.sessions where user_id = $1 and id <> $2`, [userId, keptSessionId]),
 	/** Tokens issued before sessions existed: GoTrue's LogoutAllRefreshTokens. */
-	sessionlessTokens: (sql: Sql, userId: string) => sql.query(`delete from auth.refresh_tokens where user_id = $1`, [userId])
+	sessionlessTokens: (sql: Sql, userId: string) =>
+		sql.query(`delete from auth.refresh_tokens where user_id = $1`, [userId])
 };

@@ -5,12 +5,36 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 
 const OAUTH_PROVIDERS = [
-	'apple', 'azure', 'bitbucket', 'discord', 'facebook', 'figma', 'fly', 'github', 'gitlab', 'google', 'keycloak', 'kakao',
-	'linkedin', 'linkedin_oidc', 'notion', 'spotify', 'slack', 'slack_oidc', 'workos', 'twitch', 'twitter', 'zoom'
+	'apple',
+	'azure',
+	'bitbucket',
+	'discord',
+	'facebook',
+	'figma',
+	'fly',
+	'github',
+	'gitlab',
+	'google',
+	'keycloak',
+	'kakao',
+	'linkedin',
+	'linkedin_oidc',
+	'notion',
+	'spotify',
+	'slack',
+	'slack_oidc',
+	'workos',
+	'twitch',
+	'twitter',
+	'zoom'
 ] as const;
 
 export function health() {
-	return { version: 'local-stack', name: 'GoTrue', description: 'GoTrue is a user registration and authentication API' };
+	return {
+		version: 'local-stack',
+		name: 'GoTrue',
+		description: 'GoTrue is a user registration and authentication API'
+	};
 }
 
 type Table = Record<string, unknown>;
@@ -30,7 +54,9 @@ export function settingsFromConfig(configToml: string) {
 	const auth = table(parse(configToml), 'auth');
 	const email = table(auth, 'email');
 	const sms = table(auth, 'sms');
-	const external: Record<string, boolean> = { anonymous_users: flag(auth, 'enable_anonymous_sign_ins', false) };
+	const external: Record<string, boolean> = {
+		anonymous_users: flag(auth, 'enable_anonymous_sign_ins', false)
+	};
 	for (const provider of OAUTH_PROVIDERS) external[provider] = false;
 	external.email = flag(email, 'enable_signup', true);
 	external.phone = flag(sms, 'enable_signup', false);

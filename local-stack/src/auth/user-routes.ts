@@ -9,7 +9,16 @@ import type { GoStruct } from './go-json.ts';
 import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
 import { readParams } from './request.ts';
 import { endSessions } from './sessions.ts';
-import { findIdentities, findUserById, findUserWithEmail, mergeMetadata, setPassword, updateUser, userJson, type UserRecord } from './users.ts';
+import {
+	findIdentities,
+	findUserById,
+	findUserWithEmail,
+	mergeMetadata,
+	setPassword,
+	updateUser,
+	userJson,
+	type UserRecord
+} from './users.ts';
 import { validateEmail, validatePhone } from './validation.ts';
 
 const USER_UPDATE = {
@@ -55,8 +64,15 @@ export async function updateOwnUser(ctx: StackContext, c: Context) {
 	if (params.app_metadata && user.role !== ADMIN_GROUP_NAME) {
 		throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
 	}
-	if (email && email !== user.email && (await findUserWithEmail(ctx.db, email, user.aud ?? '', user.id))) {
-		throw unprocessable('email_exists', 'A user with this email address has already been registered');
+	if (
+		email &&
+		email !== user.email &&
+		(await findUserWithEmail(ctx.db, email, user.aud ?? '', user.id))
+	) {
+		throw unprocessable(
+			'email_exists',
+			'A user with this email address has already been registered'
+		);
 	}
 	// GoTrue confirms a new address or number by email or SMS; the local stack sends neither.
 	if ((email && email !== user.email) || (params.phone && params.phone !== user.phone)) {
@@ -78,9 +94,14 @@ export async function updateOwnUser(ctx: StackContext, c: Context) {
 			else await endSessions.all(sql, user.id);
 			await recordAudit(sql, userActor(user), 'user_updated_password');
 		}
-		if (params.data) await updateUser(sql, user.id, { raw_user_meta_data: mergeMetadata(user.raw_user_meta_data, params.data) });
+		if (params.data)
+			await updateUser(sql, user.id, {
+				raw_user_meta_data: mergeMetadata(user.raw_user_meta_data, params.data)
+			});
 		if (params.app_metadata) {
-			await updateUser(sql, user.id, { raw_app_meta_data: mergeMetadata(user.raw_app_meta_data, params.app_metadata) });
+			await updateUser(sql, user.id, {
+				raw_app_meta_data: mergeMetadata(user.raw_app_meta_data, params.app_metadata)
+			});
 		}
 		await recordAudit(sql, userActor(user), 'user_modified');
 	});

@@ -59,9 +59,20 @@ export function goTime(column: string): string {
 }
 
 const USER_TIMESTAMPS = [
-	'email_confirmed_at', 'invited_at', 'phone_confirmed_at', 'confirmation_sent_at', 'confirmed_at', 'recovery_sent_at',
-	'email_change_sent_at', 'phone_change_sent_at', 'reauthentication_sent_at', 'last_sign_in_at', 'created_at', 'updated_at',
-	'banned_until', 'deleted_at'
+	'email_confirmed_at',
+	'invited_at',
+	'phone_confirmed_at',
+	'confirmation_sent_at',
+	'confirmed_at',
+	'recovery_sent_at',
+	'email_change_sent_at',
+	'phone_change_sent_at',
+	'reauthentication_sent_at',
+	'last_sign_in_at',
+	'created_at',
+	'updated_at',
+	'banned_until',
+	'deleted_at'
 ] as const;
 
 const USER_SELECT = `
@@ -78,12 +89,19 @@ const IDENTITY_SELECT = `
 	from auth.identities i`;
 
 export async function findUserById(sql: Sql, id: string): Promise<UserRecord | null> {
-	const { rows } = await sql.query<UserRecord>(`${USER_SELECT} where u.instance_id = $1 and u.id = $2`, [INSTANCE_ID, id]);
+	const { rows } = await sql.query<UserRecord>(
+		`${USER_SELECT} where u.instance_id = $1 and u.id = $2`,
+		[INSTANCE_ID, id]
+	);
 	return rows[0] ?? null;
 }
 
 /** GoTrue's FindUserByEmailAndAudience: case-insensitive, SSO accounts excluded. */
-export async function findUserByEmail(sql: Sql, email: string, aud: string): Promise<UserRecord | null> {
+export async function findUserByEmail(
+	sql: Sql,
+	email: string,
+	aud: string
+): Promise<UserRecord | null> {
 	const { rows } = await sql.query<UserRecord>(
 		`${USER_SELECT} where u.instance_id = $1 and lower(u.email) = lower($2) and u.aud = $3 and u.is_sso_user = false limit 1`,
 		[INSTANCE_ID, email, aud]
@@ -91,7 +109,11 @@ export async function findUserByEmail(sql: Sql, email: string, aud: string): Pro
 	return rows[0] ?? null;
 }
 
-export async function findUserByPhone(sql: Sql, phone: string, aud: string): Promise<UserRecord | null> {
+export async function findUserByPhone(
+	sql: Sql,
+	phone: string,
+	aud: string
+): Promise<UserRecord | null> {
 	const { rows } = await sql.query<UserRecord>(
 		`${USER_SELECT} where u.instance_id = $1 and u.phone = $2 and u.aud = $3 and u.is_sso_user = false limit 1`,
 		[INSTANCE_ID, phone, aud]
@@ -103,7 +125,12 @@ export async function findUserByPhone(sql: Sql, phone: string, aud: string): Pro
  * GoTrue's IsDuplicatedEmail: another user of the audience owning the address, through any of
  * its identities or its users row.
  */
-export async function findUserWithEmail(sql: Sql, email: string, aud: string, exceptUserId?: string): Promise<UserRecord | null> {
+export async function findUserWithEmail(
+	sql: Sql,
+	email: string,
+	aud: string,
+	exceptUserId?: string
+): Promise<UserRecord | null> {
 	const { rows } = await sql.query<UserRecord>(
 		`${USER_SELECT}
 		 where u.instance_id = $1 and u.aud = $2 and u.is_sso_user = false and u.id is distinct from $4
@@ -116,7 +143,10 @@ export async function findUserWithEmail(sql: Sql, email: string, aud: string, ex
 }
 
 export async function findIdentities(sql: Sql, userId: string): Promise<IdentityRecord[]> {
-	const { rows } = await sql.query<IdentityRecord>(`${IDENTITY_SELECT} where i.user_id = $1 order by i.created_at, i.id`, [userId]);
+	const { rows } = await sql.query<IdentityRecord>(
+		`${IDENTITY_SELECT} where i.user_id = $1 order by i.created_at, i.id`,
+		[userId]
+	);
 	return rows;
 }
 
@@ -126,7 +156,10 @@ export interface UserPage {
 }
 
 /** GoTrue's FindUsersInAudience: newest first, optional filter on email and full_name. */
-export async function listUsers(sql: Sql, options: { aud: string; page: number; perPage: number; filter: string }): Promise<UserPage> {
+export async function listUsers(
+	sql: Sql,
+	options: { aud: string; page: number; perPage: number; filter: string }
+): Promise<UserPage> {
 	const conditions = ['u.instance_id = $1', 'u.aud = $2'];
 	const params: unknown[] = [INSTANCE_ID, options.aud];
 	if (options.filter) {
@@ -134,10 +167,17 @@ export async function listUsers(sql: Sql, options: { aud: string; page: number; 
 		conditions.push(`(u.email like $3 or u.raw_user_meta_data->>'full_name' ilike $3)`);
 	}
 	const where = conditions.join(' and ');
-	const count = await sql.query<{ total: string }>(`select count(*) as total from auth.users u where ${where}`, params);
+	const count = await sql.query<{ total: string }>(
+		`select count(*) as total from auth.users u where ${where}`,
+		params
+	);
 	const { rows } = await sql.query<UserRecord>(
 		`${USER_SELECT} where ${where} order by u.created_at desc limit $${params.length + 1} offset $${params.length + 2}`,
-		[...params, options.perPage, Math.min((options.page - 1) * options.perPage, Number.MAX_SAFE_INTEGER)]
+		[
+			...params,
+			options.perPage,
+			Math.min((options.page - 1) * options.perPage, Number.MAX_SAFE_INTEGER)
+		]
 	);
 	return { users: rows, total: Number(count.rows[0]?.total ?? 0) };
 }
@@ -171,16 +211,31 @@ export async function insertUser(sql: Sql, user: NewUser): Promise<void> {
 		   '', '', '', '', '', '', '', '',
 		   $10, $11, false, false, now() + $12::bigint * interval '1 microsecond', now(), now())`,
 		[
-			INSTANCE_ID, user.id, user.aud, user.role, user.email, user.phone, user.encryptedPassword,
-			user.emailConfirmed, user.phoneConfirmed,
-			user.appMetadata, user.userMetadata, user.banMicros === null ? null : user.banMicros.toString()
+			INSTANCE_ID,
+			user.id,
+			user.aud,
+			user.role,
+			user.email,
+			user.phone,
+			user.encryptedPassword,
+			user.emailConfirmed,
+			user.phoneConfirmed,
+			user.appMetadata,
+			user.userMetadata,
+			user.banMicros === null ? null : user.banMicros.toString()
 		]
 	);
 }
 
 /** Columns an update may set, so that column names never come from a request. */
 export type UserColumn =
-	| 'role' | 'email' | 'phone' | 'raw_app_meta_data' | 'raw_user_meta_data' | 'last_sign_in_at' | 'email_confirmed_at'
+	| 'role'
+	| 'email'
+	| 'phone'
+	| 'raw_app_meta_data'
+	| 'raw_user_meta_data'
+	| 'last_sign_in_at'
+	| 'email_confirmed_at'
 	| 'phone_confirmed_at';
 
 /** Sets the given columns to values, or to now() for the ones named in `toNow`; bumps updated_at. */
@@ -246,12 +301,23 @@ export function mergeMetadata(current: Metadata | null, updates: Metadata): Meta
 	for (const [key, value] of Object.entries(updates)) {
 		if (value === null) delete merged[key];
 		// defineProperty, so that a "__proto__" key is stored as data rather than changing the prototype.
-		else Object.defineProperty(merged, key, { value, enumerable: true, writable: true, configurable: true });
+		else
+			Object.defineProperty(merged, key, {
+				value,
+				enumerable: true,
+				writable: true,
+				configurable: true
+			});
 	}
 	return merged;
 }
 
-export async function insertIdentity(sql: Sql, userId: string, provider: 'email' | 'phone', identityData: Metadata): Promise<void> {
+export async function insertIdentity(
+	sql: Sql,
+	userId: string,
+	provider: 'email' | 'phone',
+	identityData: Metadata
+): Promise<void> {
 	// provider_id is the user id for GoTrue's own email and phone identities.
 	await sql.query(
 		`insert into auth.identities (id, provider_id, user_id, identity_data, provider, last_sign_in_at, created_at, updated_at)
@@ -261,7 +327,12 @@ export async function insertIdentity(sql: Sql, userId: string, provider: 'email'
 }
 
 /** GoTrue's UpdateIdentityData: merges keys into identity_data. */
-export async function updateIdentityData(sql: Sql, userId: string, provider: 'email' | 'phone', updates: Metadata): Promise<boolean> {
+export async function updateIdentityData(
+	sql: Sql,
+	userId: string,
+	provider: 'email' | 'phone',
+	updates: Metadata
+): Promise<boolean> {
 	const { rowCount } = await sql.query(
 		`update auth.identities set identity_data = identity_data || $3::jsonb, updated_at = now()
 		 where provider_id = $1 and provider = $2`,
@@ -281,7 +352,8 @@ function identityJson(identity: IdentityRecord): Record<string, unknown> {
 		id: identity.provider_id,
 		user_id: identity.user_id
 	};
-	if (identity.identity_data && Object.keys(identity.identity_data).length > 0) json.identity_data = goMapOrder(identity.identity_data);
+	if (identity.identity_data && Object.keys(identity.identity_data).length > 0)
+		json.identity_data = goMapOrder(identity.identity_data);
 	json.provider = identity.provider;
 	if (identity.last_sign_in_at) json.last_sign_in_at = identity.last_sign_in_at;
 	json.created_at = identity.created_at ?? '0001-01-01T00:00:00Z';
@@ -294,7 +366,10 @@ function identityJson(identity: IdentityRecord): Record<string, unknown> {
  * The user as GoTrue's models.User marshals it. `identities` is null where GoTrue does not load
  * them (the admin list), which it then sends as JSON null.
  */
-export function userJson(user: UserRecord, identities: IdentityRecord[] | null): Record<string, unknown> {
+export function userJson(
+	user: UserRecord,
+	identities: IdentityRecord[] | null
+): Record<string, unknown> {
 	const json: Record<string, unknown> = {
 		id: user.id,
 		aud: user.aud ?? '',
@@ -350,7 +425,10 @@ const RECOVERY_STATE_SELECT = `
  * mails, two uses of one link) run one after the other.
  */
 export async function lockRecoveryState(sql: Sql, userId: string): Promise<RecoveryState | null> {
-	const { rows } = await sql.query<RecoveryState>(`${RECOVERY_STATE_SELECT} where u.instance_id = $1 and u.id = $2 for update`, [INSTANCE_ID, userId]);
+	const { rows } = await sql.query<RecoveryState>(
+		`${RECOVERY_STATE_SELECT} where u.instance_id = $1 and u.id = $2 for update`,
+		[INSTANCE_ID, userId]
+	);
 	return rows[0] ?? null;
 }
 
@@ -359,7 +437,10 @@ export async function lockRecoveryState(sql: Sql, userId: string): Promise<Recov
  * stack keeps the token in auth.users.recovery_token only, having no auth.one_time_tokens). A
  * request that waited for the lock re-reads the row and no longer finds a token used meanwhile.
  */
-export async function lockUserByRecoveryToken(sql: Sql, hash: string): Promise<RecoveryState | null> {
+export async function lockUserByRecoveryToken(
+	sql: Sql,
+	hash: string
+): Promise<RecoveryState | null> {
 	if (hash === '') return null;
 	const { rows } = await sql.query<RecoveryState>(
 		`${RECOVERY_STATE_SELECT} where u.instance_id = $1 and u.recovery_token = $2 limit 1 for update`,
@@ -370,7 +451,10 @@ export async function lockUserByRecoveryToken(sql: Sql, hash: string): Promise<R
 
 /** A recovery mail went out: its token hash and the time it was sent (GoTrue's sendPasswordRecovery). */
 export async function setRecoveryToken(sql: Sql, userId: string, hash: string): Promise<void> {
-	await sql.query(`update auth.users set recovery_token = $2, recovery_sent_at = clock_timestamp() where id = $1`, [userId, hash]);
+	await sql.query(
+		`update auth.users set recovery_token = $2, recovery_sent_at = clock_timestamp() where id = $1`,
+		[userId, hash]
+	);
 }
 
 /** GoTrue's Recover: the token is used up; recovery_sent_at stays, so max_frequency still counts from it. */

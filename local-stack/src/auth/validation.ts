@@ -11,14 +11,16 @@ const EMAIL_PATTERN =
 export function validateEmail(email: string): string {
 	if (email === '') throw badRequest('validation_failed', 'An email address is required');
 	if (email.length > 255) throw badRequest('validation_failed', 'An email address is too long');
-	if (!EMAIL_PATTERN.test(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
+	if (!EMAIL_PATTERN.test(email))
+		throw badRequest('validation_failed', 'Unable to validate email address: invalid format');
 	return email.toLowerCase();
 }
 
 /** GoTrue's validatePhone: E.164 digits without the leading +. */
 export function validatePhone(phone: string): string {
 	const digits = phone.replace(/^\+/, '').replaceAll(' ', '');
-	if (!/^[1-9]\d{1,14}$/.test(digits)) throw badRequest('validation_failed', 'Invalid phone number format (E.164 required)');
+	if (!/^[1-9]\d{1,14}$/.test(digits))
+		throw badRequest('validation_failed', 'Invalid phone number format (E.164 required)');
 	return digits;
 }
 
@@ -32,16 +34,19 @@ export function parseBanDuration(value: string): bigint | null {
 	try {
 		return parseGoDuration(value) / 1000n;
 	} catch (error) {
-		if (error instanceof GoDurationError) throw badRequest('validation_failed', `invalid format for ban duration: ${error.message}`);
+		if (error instanceof GoDurationError)
+			throw badRequest('validation_failed', `invalid format for ban duration: ${error.message}`);
 		throw error;
 	}
 }
 
 /** Go's strconv.ParseUint(value, 10, 64), with its error text. */
 export function parseUnsigned(value: string): bigint {
-	if (!/^\d+$/.test(value)) throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`);
+	if (!/^\d+$/.test(value))
+		throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(value)}: invalid syntax`);
 	const parsed = BigInt(value);
-	if (parsed > 2n ** 64n - 1n) throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(value)}: value out of range`);
+	if (parsed > 2n ** 64n - 1n)
+		throw new Error(`strconv.ParseUint: parsing ${JSON.stringify(value)}: value out of range`);
 	return parsed;
 }
 
@@ -58,11 +63,16 @@ export function parsePagination(query: { page?: string; perPage?: string }): Pag
 		if (query.page) page = parseUnsigned(query.page);
 		if (query.perPage) perPage = parseUnsigned(query.perPage);
 	} catch (error) {
-		throw badRequest('validation_failed', `Bad Pagination Parameters: ${(error as Error).message}`, error);
+		throw badRequest(
+			'validation_failed',
+			`Bad Pagination Parameters: ${(error as Error).message}`,
+			error
+		);
 	}
 	// GoTrue's query builder falls back to page 1 and 20 per page for zeros (its headers then
 	// divide by zero; ours stay consistent with the rows returned).
-	const safePage = page < 1n ? 1 : Number(page > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : page);
+	const safePage =
+		page < 1n ? 1 : Number(page > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : page);
 	const safePerPage = perPage < 1n ? 20 : Number(perPage > 1_000_000n ? 1_000_000n : perPage);
 	return { page: safePage, perPage: safePerPage };
 }

@@ -16,18 +16,39 @@ import { isOtpExpired, isOtpValid, tokenHash } from './one-time-tokens.ts';
 import { requestRedirect, type MailContext } from './recover.ts';
 import { readParams, requestMeta, type RequestMeta } from './request.ts';
 import {
-	clearRecoveryToken, confirmEmail, findUserByEmail, findUserById, findUserByPhone, lockRecoveryState, lockUserByRecoveryToken,
-	type RecoveryState, type UserRecord
+	clearRecoveryToken,
+	confirmEmail,
+	findUserByEmail,
+	findUserById,
+	findUserByPhone,
+	lockRecoveryState,
+	lockUserByRecoveryToken,
+	type RecoveryState,
+	type UserRecord
 } from './users.ts';
 import { validateEmail, validatePhone } from './validation.ts';
 
 const VERIFY = {
 	name: 'VerifyParams',
-	fields: { type: 'string', token: 'string', token_hash: 'string', email: 'string', phone: 'string', redirect_to: 'string' }
+	fields: {
+		type: 'string',
+		token: 'string',
+		token_hash: 'string',
+		email: 'string',
+		phone: 'string',
+		redirect_to: 'string'
+	}
 } as const satisfies GoStruct;
 
 /** The verification types GoTrue knows (mailer.go and verify.go). */
-const EMAIL_LINK_TYPES = new Set(['signup', 'invite', 'recovery', 'magiclink', 'email_change', 'email']);
+const EMAIL_LINK_TYPES = new Set([
+	'signup',
+	'invite',
+	'recovery',
+	'magiclink',
+	'email_change',
+	'email'
+]);
 
 const LINK_INVALID = 'Email link is invalid or has expired';
 const TOKEN_INVALID = 'Token has expired or is invalid';
@@ -52,7 +73,10 @@ export function goEncodeValues(values: Record<string, string>): string {
 /** GoTrue's prepErrorRedirectURL: the error in the fragment (and, for PKCE, in the query too). */
 export function errorRedirectUrl(redirectTo: string, error: AuthHttpError, pkce: boolean): string {
 	const [withoutFragment = ''] = redirectTo.split('#');
-	const details: Record<string, string> = { error_code: error.code, error_description: error.message };
+	const details: Record<string, string> = {
+		error_code: error.code,
+		error_description: error.message
+	};
 	const oauthError = OAUTH_ERROR[error.status];
 	if (oauthError) details.error = oauthError;
 	let base = withoutFragment;
@@ -69,7 +93,13 @@ export function errorRedirectUrl(redirectTo: string, error: AuthHttpError, pkce:
 /** GoTrue's AsRedirectURL: the session in the fragment of redirect_to. */
 export function sessionRedirectUrl(
 	redirectTo: string,
-	session: { access_token: string; token_type: string; expires_in: number; expires_at: number; refresh_token: string },
+	session: {
+		access_token: string;
+		token_type: string;
+		expires_in: number;
+		expires_at: number;
+		refresh_token: string;
+	},
 	type: string
 ): string {
 	return `${redirectTo}#${goEncodeValues({
@@ -102,14 +132,23 @@ async function lockedUser(sql: Sql, state: RecoveryState | null): Promise<UserRe
 }
 
 /** GoTrue's verifyTokenHash: the link's token is the hash itself. */
-async function verifyTokenHash(sql: Sql, ctx: MailContext, type: string, hash: string): Promise<Verified & { state: RecoveryState }> {
-	if (!EMAIL_LINK_TYPES.has(type)) throw badRequest('validation_failed', 'Invalid email verification type');
+async function verifyTokenHash(
+	sql: Sql,
+	ctx: MailContext,
+	type: string,
+	hash: string
+): Promise<Verified & { state: RecoveryState }> {
+	if (!EMAIL_LINK_TYPES.has(type))
+		throw badRequest('validation_failed', 'Invalid email verification type');
 	// Only recovery tokens exist here; "email" looks through confirmation tokens too, of which there are none.
-	const state = ['recovery', 'magiclink', 'email'].includes(type) ? await lockUserByRecoveryToken(sql, hash) : null;
+	const state = ['recovery', 'magiclink', 'email'].includes(type)
+		? await lockUserByRecoveryToken(sql, hash)
+		: null;
 	const user = await lockedUser(sql, state);
 	if (!user || !state) throw forbidden('otp_expired', LINK_INVALID);
 	if (user.banned) throw forbidden('user_banned', 'User is banned');
-	if (isOtpExpired(state.recovery_sent_ms, ctx.settings.otpExpirySeconds, state.now_ms)) throw forbidden('otp_expired', LINK_INVALID);
+	if (isOtpExpired(state.recovery_sent_ms, ctx.settings.otpExpirySeconds, state.now_ms))
+		throw forbidden('otp_expired', LINK_INVALID);
 	return { user, state, type: type === 'email' ? 'magiclink' : type };
 }
 
@@ -122,12 +161,19 @@ async function verifyUserAndToken(
 	let user: UserRecord | null = null;
 	if (params.type === 'sms') user = await findUserByPhone(sql, params.phone, params.aud);
 	// Pending email and phone changes never exist here (PUT /user refuses them), so no user has one.
-	else if (params.type !== 'phone_change' && params.type !== 'email_change') user = await findUserByEmail(sql, params.email, params.aud);
+	else if (params.type !== 'phone_change' && params.type !== 'email_change')
+		user = await findUserByEmail(sql, params.email, params.aud);
 	const state = user ? await lockRecoveryState(sql, user.id) : null;
 	if (!user || !state) throw forbidden('otp_expired', TOKEN_INVALID);
 	if (user.banned) throw forbidden('user_banned', 'User is banned');
 
-	const recoveryValid = isOtpValid(params.hash, state.recovery_token, state.recovery_sent_ms, ctx.settings.otpExpirySeconds, state.now_ms);
+	const recoveryValid = isOtpValid(
+		params.hash,
+		state.recovery_token,
+		state.recovery_sent_ms,
+		ctx.settings.otpExpirySeconds,
+		state.now_ms
+	);
 	// "email" accepts a confirmation token first (never issued here), then a recovery token as a magic link.
 	if (['recovery', 'magiclink', 'email'].includes(params.type) && recoveryValid) {
 		return { user, type: params.type === 'email' ? 'magiclink' : params.type };
@@ -136,7 +182,12 @@ async function verifyUserAndToken(
 }
 
 /** GoTrue's recoverVerify, then a new session as after a sign-in. */
-async function completeRecovery(ctx: StackContext, sql: Sql, verified: Verified, meta: RequestMeta) {
+async function completeRecovery(
+	ctx: StackContext,
+	sql: Sql,
+	verified: Verified,
+	meta: RequestMeta
+) {
 	const { user } = verified;
 	try {
 		await clearRecoveryToken(sql, user.id);
@@ -153,31 +204,44 @@ async function completeRecovery(ctx: StackContext, sql: Sql, verified: Verified,
 	return issueSession(ctx, sql, user.id, meta);
 }
 
-export async function verifyGet(ctx: StackContext, mail: MailContext, c: Context): Promise<Response> {
+export async function verifyGet(
+	ctx: StackContext,
+	mail: MailContext,
+	c: Context
+): Promise<Response> {
 	const token = c.req.query('token') ?? '';
 	const type = c.req.query('type') ?? '';
 	const redirectTo = requestRedirect(mail.settings, c);
 	if (type === '') throw badRequest('validation_failed', 'Verify requires a verification type');
-	if (token === '') throw badRequest('validation_failed', 'Verify requires a token or a token hash');
+	if (token === '')
+		throw badRequest('validation_failed', 'Verify requires a token or a token hash');
 	const pkce = token.startsWith('pkce_');
 	const meta = requestMeta(c);
 
 	try {
 		const { response, verifiedType } = await ctx.db.transaction(async (sql) => {
 			const verified = await verifyTokenHash(sql, mail, type, token);
-			return { response: await completeRecovery(ctx, sql, verified, meta), verifiedType: verified.type };
+			return {
+				response: await completeRecovery(ctx, sql, verified, meta),
+				verifiedType: verified.type
+			};
 		});
 		return seeOther(sessionRedirectUrl(redirectTo, response, verifiedType));
 	} catch (error) {
 		if (!(error instanceof AuthHttpError)) throw error;
-		if (error.status >= 500) ctx.log('auth', `GET /verify failed: ${error.message}${error.internal instanceof Error ? ` (caused by: ${error.internal.message})` : ''}`);
+		if (error.status >= 500)
+			ctx.log(
+				'auth',
+				`GET /verify failed: ${error.message}${error.internal instanceof Error ? ` (caused by: ${error.internal.message})` : ''}`
+			);
 		return seeOther(errorRedirectUrl(redirectTo, error, pkce));
 	}
 }
 
 export async function verifyPost(ctx: StackContext, mail: MailContext, c: Context) {
 	const params = await readParams(c, VERIFY);
-	if (params.type === '') throw badRequest('validation_failed', 'Verify requires a verification type');
+	if (params.type === '')
+		throw badRequest('validation_failed', 'Verify requires a verification type');
 	if ((params.token === '') === (params.token_hash === '')) {
 		throw badRequest('validation_failed', 'Verify requires either a token or a token hash');
 	}
@@ -196,7 +260,10 @@ export async function verifyPost(ctx: StackContext, mail: MailContext, c: Contex
 			}
 			hash = tokenHash(email, params.token);
 		} else {
-			throw badRequest('validation_failed', 'Only an email address or phone number should be provided on verify');
+			throw badRequest(
+				'validation_failed',
+				'Only an email address or phone number should be provided on verify'
+			);
 		}
 	} else if (params.email !== '' || params.phone !== '' || params.redirect_to !== '') {
 		throw badRequest('validation_failed', 'Only the token_hash and type should be provided');

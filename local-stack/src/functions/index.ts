@@ -27,13 +27,20 @@ export function discoverFunctions(supabaseDir: string): FunctionConfig[] {
 		functions?: Record<string, { verify_jwt?: boolean; entrypoint?: string; enabled?: boolean }>;
 	};
 	return readdirSync(functionsDir, { withFileTypes: true })
-		.filter((entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.'))
+		.filter(
+			(entry) => entry.isDirectory() && !entry.name.startsWith('_') && !entry.name.startsWith('.')
+		)
 		.map((entry) => {
 			const settings = config.functions?.[entry.name] ?? {};
 			const entrypoint = settings.entrypoint
 				? resolve(supabaseDir, settings.entrypoint)
 				: join(functionsDir, entry.name, 'index.ts');
-			return { name: entry.name, entrypoint, verifyJwt: settings.verify_jwt ?? true, enabled: settings.enabled ?? true };
+			return {
+				name: entry.name,
+				entrypoint,
+				verifyJwt: settings.verify_jwt ?? true,
+				enabled: settings.enabled ?? true
+			};
 		})
 		.filter((fn) => fn.enabled && existsSync(fn.entrypoint));
 }
@@ -89,15 +96,35 @@ class FunctionProcess {
 
 	private async start(): Promise<Instance> {
 		const port = await freePort();
-		const child = spawn(denoBin, ['run', '--allow-net', '--allow-env', '--allow-read', '--allow-sys', '--no-prompt', this.fn.entrypoint], {
-			cwd: resolve(this.fn.entrypoint, '..'),
-			env: { ...process.env, ...this.env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`, NO_COLOR: '1' },
-			stdio: ['ignore', 'pipe', 'pipe']
-		});
+		const child = spawn(
+			denoBin,
+			[
+				'run',
+				'--allow-net',
+				'--allow-env',
+				'--allow-read',
+				'--allow-sys',
+				'--no-prompt',
+				this.fn.entrypoint
+			],
+			{
+				cwd: resolve(this.fn.entrypoint, '..'),
+				env: {
+					...process.env,
+					...this.env,
+					DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}`,
+					NO_COLOR: '1'
+				},
+				stdio: ['ignore', 'pipe', 'pipe']
+			}
+		);
 		const instance: Instance = { port, child };
 		this.current = instance;
 		return new Promise<Instance>((resolveStart, reject) => {
-			const timer = setTimeout(() => reject(new Error(`function ${this.fn.name} did not start within 60 s`)), 60_000);
+			const timer = setTimeout(
+				() => reject(new Error(`function ${this.fn.name} did not start within 60 s`)),
+				60_000
+			);
 			// Deno announces `Listening on …` once Deno.serve is bound; everything else is the function's log.
 			const output = (chunk: Buffer) => {
 				for (const line of chunk.toString('utf8').split('\n')) {
@@ -146,7 +173,19 @@ class FunctionProcess {
  * them, nor the headers `Connection` names. `Expect` is answered here (Node sends 100 Continue), and
  * `Host` and `Content-Length` are the new connection's own. fetch() refuses several of these outright.
  */
-const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'trailers', 'transfer-encoding', 'upgrade', 'expect', 'host', 'content-length']);
+const HOP_BY_HOP = new Set([
+	'connection',
+	'keep-alive',
+	'proxy-connection',
+	'te',
+	'trailer',
+	'trailers',
+	'transfer-encoding',
+	'upgrade',
+	'expect',
+	'host',
+	'content-length'
+]);
 
 export function endToEndHeaders(incoming: Headers): Headers {
 	const named = new Set(
@@ -172,11 +211,14 @@ function responseHeadersOf(response: Response): Headers {
 	return headers;
 }
 
-const causeCode = (error: unknown): string | undefined => (error as { cause?: { code?: string } }).cause?.code;
+const causeCode = (error: unknown): string | undefined =>
+	(error as { cause?: { code?: string } }).cause?.code;
 
 function describeError(error: unknown): string {
 	const cause = (error as { cause?: Error & { code?: string } }).cause;
-	return cause ? `${(error as Error).message} (${cause.code ?? cause.name}: ${cause.message})` : (error as Error).message;
+	return cause
+		? `${(error as Error).message} (${cause.code ?? cause.name}: ${cause.message})`
+		: (error as Error).message;
 }
 
 export interface FunctionsApp {
@@ -194,7 +236,10 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 		SUPABASE_DB_URL: ctx.dbUrl
 	};
 	const functions = new Map(
-		discoverFunctions(ctx.supabaseDir).map((fn) => [fn.name, { fn, process: new FunctionProcess(fn, env, (m) => ctx.log(`fn:${fn.name}`, m)) }])
+		discoverFunctions(ctx.supabaseDir).map((fn) => [
+			fn.name,
+			{ fn, process: new FunctionProcess(fn, env, (m) => ctx.log(`fn:${fn.name}`, m)) }
+		])
 	);
 
 	const app = new Hono();
@@ -203,16 +248,25 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 
 	async function forward(name: string, request: Request): Promise<Response> {
 		const entry = functions.get(name);
-		if (!entry) return Response.json({ code: 'NOT_FOUND', message: 'Requested function was not found' }, { status: 404 });
+		if (!entry)
+			return Response.json(
+				{ code: 'NOT_FOUND', message: 'Requested function was not found' },
+				{ status: 404 }
+			);
 
 		if (entry.fn.verifyJwt && request.method !== 'OPTIONS') {
 			const header = request.headers.get('authorization') ?? '';
 			const token = /^Bearer\s+(.+)$/i.exec(header)?.[1];
-			if (!token) return Response.json({ code: 401, message: 'Missing authorization header' }, { status: 401 });
+			if (!token)
+				return Response.json(
+					{ code: 401, message: 'Missing authorization header' },
+					{ status: 401 }
+				);
 			try {
 				await ctx.jwt.verify(token);
 			} catch (error) {
-				const message = error instanceof JwtError && error.reason === 'expired' ? 'JWT expired' : 'Invalid JWT';
+				const message =
+					error instanceof JwtError && error.reason === 'expired' ? 'JWT expired' : 'Invalid JWT';
 				return Response.json({ code: 401, message }, { status: 401 });
 			}
 		}
@@ -220,17 +274,28 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 		const incoming = new URL(request.url);
 		const path = `${incoming.pathname.replace(/^\/functions\/v1/, '')}${incoming.search}`;
 		const headers = endToEndHeaders(request.headers);
-		const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.arrayBuffer();
+		const body =
+			request.method === 'GET' || request.method === 'HEAD'
+				? undefined
+				: await request.arrayBuffer();
 
 		let instance: Instance;
 		try {
 			instance = await entry.process.instance();
 		} catch (error) {
 			ctx.log(`fn:${name}`, `request failed: ${(error as Error).message}`);
-			return Response.json({ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' }, { status: 503 });
+			return Response.json(
+				{ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' },
+				{ status: 503 }
+			);
 		}
 		const send = (target: Instance) =>
-			fetch(`http://127.0.0.1:${target.port}${path}`, { method: request.method, headers, body, redirect: 'manual' });
+			fetch(`http://127.0.0.1:${target.port}${path}`, {
+				method: request.method,
+				headers,
+				body,
+				redirect: 'manual'
+			});
 		try {
 			let response: Response;
 			try {
@@ -238,26 +303,42 @@ export function createFunctionsApp(ctx: StackContext): FunctionsApp {
 			} catch (error) {
 				// A refused connection never reached the function (it had died since the last
 				// request): start a fresh process and deliver the request once more.
-				if (causeCode(error) !== 'ECONNREFUSED' || !(await entry.process.isGone(instance))) throw error;
+				if (causeCode(error) !== 'ECONNREFUSED' || !(await entry.process.isGone(instance)))
+					throw error;
 				entry.process.discard(instance);
 				try {
 					instance = await entry.process.instance();
 				} catch (bootError) {
 					ctx.log(`fn:${name}`, `request failed: ${(bootError as Error).message}`);
-					return Response.json({ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' }, { status: 503 });
+					return Response.json(
+						{ code: 'BOOT_ERROR', message: 'Function failed to start (please check logs)' },
+						{ status: 503 }
+					);
 				}
 				response = await send(instance);
 			}
-			return new Response(response.body, { status: response.status, headers: responseHeadersOf(response) });
+			return new Response(response.body, {
+				status: response.status,
+				headers: responseHeadersOf(response)
+			});
 		} catch (error) {
 			ctx.log(`fn:${name}`, `request failed: ${describeError(error)}`);
 			// fetch refused to send this request: nothing reached the function, which is fine.
-			if (causeCode(error)?.startsWith('UND_ERR_INVALID_ARG') || (error as { cause?: Error }).cause?.name === 'InvalidArgumentError') {
-				return Response.json({ code: 'BAD_REQUEST', message: 'The request could not be forwarded to the function' }, { status: 400 });
+			if (
+				causeCode(error)?.startsWith('UND_ERR_INVALID_ARG') ||
+				(error as { cause?: Error }).cause?.name === 'InvalidArgumentError'
+			) {
+				return Response.json(
+					{ code: 'BAD_REQUEST', message: 'The request could not be forwarded to the function' },
+					{ status: 400 }
+				);
 			}
 			// Only a process that is gone is replaced; one request failing leaves the calls in flight be.
 			if (await entry.process.isGone(instance)) entry.process.discard(instance);
-			return Response.json({ code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' }, { status: 502 });
+			return Response.json(
+				{ code: 'WORKER_ERROR', message: 'Function exited due to an error (please check logs)' },
+				{ status: 502 }
+			);
 		}
 	}
 

@@ -23,7 +23,8 @@ export interface MailCatcher {
 
 export class MissingToolError extends Error {}
 
-const cacheRoot = () => join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'user-management-console');
+const cacheRoot = () =>
+	join(process.env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'user-management-console');
 
 /** The Mailpit binary, built with `go install` on first use (a different pin builds anew). */
 export function ensureMailpit(log: (message: string) => void): string {
@@ -36,13 +37,23 @@ export function ensureMailpit(log: (message: string) => void): string {
 		);
 	}
 	const started = Date.now();
-	log(`building Mailpit ${MAILPIT_VERSION} once into ${dir} (go install ${MAILPIT_MODULE}@${MAILPIT_VERSION}; about 2 minutes)…`);
+	log(
+		`building Mailpit ${MAILPIT_VERSION} once into ${dir} (go install ${MAILPIT_MODULE}@${MAILPIT_VERSION}; about 2 minutes)…`
+	);
 	const staging = `${dir}.building-${process.pid}`;
 	mkdirSync(staging, { recursive: true });
-	const result = spawnSync('go', ['install', `-ldflags=-s -w -X ${MAILPIT_MODULE}/config.Version=${MAILPIT_VERSION}`, `${MAILPIT_MODULE}@${MAILPIT_VERSION}`], {
-		encoding: 'utf8',
-		env: { ...process.env, GOBIN: staging, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' }
-	});
+	const result = spawnSync(
+		'go',
+		[
+			'install',
+			`-ldflags=-s -w -X ${MAILPIT_MODULE}/config.Version=${MAILPIT_VERSION}`,
+			`${MAILPIT_MODULE}@${MAILPIT_VERSION}`
+		],
+		{
+			encoding: 'utf8',
+			env: { ...process.env, GOBIN: staging, CGO_ENABLED: '0', GOFLAGS: '-buildvcs=false' }
+		}
+	);
 	if (result.status !== 0) {
 		rmSync(staging, { recursive: true, force: true });
 		throw new Error(`building Mailpit failed:\n${result.stdout}${result.stderr}`);
@@ -70,7 +81,18 @@ export async function startMailCatcher(options: {
 	if (options.reset) rmSync(database, { force: true });
 	const child = spawn(
 		binary,
-		['--listen', `127.0.0.1:${apiPort}`, '--smtp', `${smtp.host}:${smtp.port}`, '--smtp-auth-accept-any', '--smtp-auth-allow-insecure', '--database', database, '--disable-version-check', '--quiet'],
+		[
+			'--listen',
+			`127.0.0.1:${apiPort}`,
+			'--smtp',
+			`${smtp.host}:${smtp.port}`,
+			'--smtp-auth-accept-any',
+			'--smtp-auth-allow-insecure',
+			'--database',
+			database,
+			'--disable-version-check',
+			'--quiet'
+		],
 		{ stdio: ['ignore', 'pipe', 'pipe'] }
 	);
 	const output: string[] = [];
@@ -93,7 +115,11 @@ export async function startMailCatcher(options: {
 		const url = new URL(c.req.url);
 		const headers = new Headers(c.req.raw.headers);
 		headers.delete('host');
-		const init: RequestInit = { method: c.req.method, headers, body: ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.arrayBuffer() };
+		const init: RequestInit = {
+			method: c.req.method,
+			headers,
+			body: ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.arrayBuffer()
+		};
 		const response = await fetch(`${mailpit}${url.pathname}${url.search}`, init);
 		const out = new Headers(response.headers);
 		out.delete('content-encoding');
@@ -113,10 +139,15 @@ export async function startMailCatcher(options: {
 	try {
 		const deadline = Date.now() + 30_000;
 		for (;;) {
-			if (child.exitCode !== null) throw new Error(`Mailpit exited while starting:\n${output.join('')}`);
-			const ready = await fetch(`${mailpit}/readyz`).then((r) => r.ok, () => false);
+			if (child.exitCode !== null)
+				throw new Error(`Mailpit exited while starting:\n${output.join('')}`);
+			const ready = await fetch(`${mailpit}/readyz`).then(
+				(r) => r.ok,
+				() => false
+			);
 			if (ready) break;
-			if (Date.now() > deadline) throw new Error(`Mailpit did not start within 30 s:\n${output.join('')}`);
+			if (Date.now() > deadline)
+				throw new Error(`Mailpit did not start within 30 s:\n${output.join('')}`);
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		server = await new Promise<ServerType>((resolveListen, reject) => {

@@ -22,7 +22,8 @@ const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
 
 function readHeader(token: string, headerPart: string): Record<string, unknown> {
 	// jose would also accept padding and whitespace in the header; PostgREST's decoder does not.
-	if (!/^[A-Za-z0-9_-]*$/.test(headerPart)) throw jwtDecodeError('JWT cryptographic operation failed');
+	if (!/^[A-Za-z0-9_-]*$/.test(headerPart))
+		throw jwtDecodeError('JWT cryptographic operation failed');
 	try {
 		return decodeProtectedHeader(token);
 	} catch {
@@ -30,22 +31,35 @@ function readHeader(token: string, headerPart: string): Record<string, unknown> 
 	}
 }
 
-async function verifySignature(token: string, secret: Uint8Array): Promise<Record<string, unknown>> {
+async function verifySignature(
+	token: string,
+	secret: Uint8Array
+): Promise<Record<string, unknown>> {
 	const parts = token.split('.');
 	if (parts.length !== 3) throw jwtDecodeError(`Expected 3 parts in JWT; got ${parts.length}`);
 	const header = readHeader(token, parts[0] as string);
 	// Decided before jose sees the token: jose refuses both alike, PostgREST tells them apart.
 	if (header.alg === 'none') {
-		throw jwtDecodeError('Wrong or unsupported encoding algorithm', "JWT is unsecured but expected 'alg' was not 'none'");
+		throw jwtDecodeError(
+			'Wrong or unsupported encoding algorithm',
+			"JWT is unsecured but expected 'alg' was not 'none'"
+		);
 	}
 	if (typeof header.alg !== 'string' || !HMAC_ALGORITHMS.includes(header.alg)) {
-		throw jwtDecodeError('No suitable key or wrong key type', 'No suitable key was found to decode the JWT');
+		throw jwtDecodeError(
+			'No suitable key or wrong key type',
+			'No suitable key was found to decode the JWT'
+		);
 	}
 	let payload: Uint8Array;
 	try {
 		({ payload } = await compactVerify(token, secret, { algorithms: HMAC_ALGORITHMS }));
 	} catch (error) {
-		if (error instanceof errors.JOSEError) throw jwtDecodeError('No suitable key or wrong key type', 'None of the keys was able to decode the JWT');
+		if (error instanceof errors.JOSEError)
+			throw jwtDecodeError(
+				'No suitable key or wrong key type',
+				'None of the keys was able to decode the JWT'
+			);
 		throw error;
 	}
 	return parseClaims(payload);
@@ -54,7 +68,8 @@ async function verifySignature(token: string, secret: Uint8Array): Promise<Recor
 function parseClaims(payload: Uint8Array): Record<string, unknown> {
 	try {
 		const value: unknown = JSON.parse(new TextDecoder().decode(payload));
-		if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as Record<string, unknown>;
+		if (typeof value === 'object' && value !== null && !Array.isArray(value))
+			return value as Record<string, unknown>;
 	} catch {
 		// refused below, like a payload that is JSON but not an object
 	}
@@ -77,7 +92,12 @@ function checkClaims(claims: Record<string, unknown>, nowSeconds: number): void 
 	// and without one (the stack has none) it accepts any audience.
 	const audience = claims.aud;
 	const isString = (value: unknown) => typeof value === 'string';
-	if (audience !== undefined && audience !== null && !isString(audience) && !(Array.isArray(audience) && audience.every(isString))) {
+	if (
+		audience !== undefined &&
+		audience !== null &&
+		!isString(audience) &&
+		!(Array.isArray(audience) && audience.every(isString))
+	) {
 		throw jwtClaimsError("The JWT 'aud' claim must be a string or an array of strings");
 	}
 }
@@ -86,15 +106,26 @@ function checkClaims(claims: Record<string, unknown>, nowSeconds: number): void 
  * The identity of a request from its Authorization header. Rejects with the RestError PostgREST
  * answers for a token it refuses.
  */
-export async function identify(authorization: string | undefined, secret: Uint8Array, nowSeconds = Date.now() / 1000): Promise<RequestIdentity> {
-	const match = authorization === undefined ? null : /^bearer(?:\s+(.*))?$/is.exec(authorization.trim());
-	if (!match) return { role: ANONYMOUS_ROLE, claims: { role: ANONYMOUS_ROLE }, authenticated: false };
+export async function identify(
+	authorization: string | undefined,
+	secret: Uint8Array,
+	nowSeconds = Date.now() / 1000
+): Promise<RequestIdentity> {
+	const match =
+		authorization === undefined ? null : /^bearer(?:\s+(.*))?$/is.exec(authorization.trim());
+	if (!match)
+		return { role: ANONYMOUS_ROLE, claims: { role: ANONYMOUS_ROLE }, authenticated: false };
 	const token = (match[1] ?? '').trim();
 	if (!token) throw jwtDecodeError('Empty JWT is sent in Authorization header');
 
 	const claims = await verifySignature(token, secret);
 	checkClaims(claims, nowSeconds);
 	const roleClaim = claims.role;
-	const role = roleClaim === undefined || roleClaim === null ? ANONYMOUS_ROLE : typeof roleClaim === 'string' ? roleClaim : JSON.stringify(roleClaim);
+	const role =
+		roleClaim === undefined || roleClaim === null
+			? ANONYMOUS_ROLE
+			: typeof roleClaim === 'string'
+				? roleClaim
+				: JSON.stringify(roleClaim);
 	return { role, claims: { ...claims, role }, authenticated: role !== ANONYMOUS_ROLE };
 }

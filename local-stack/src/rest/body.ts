@@ -37,10 +37,12 @@ export interface JsonBody {
 
 type JsonObject = Record<string, unknown>;
 
-const isJsonObject = (value: unknown): value is JsonObject => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isJsonObject = (value: unknown): value is JsonObject =>
+	typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function parseJsonBody(text: string): unknown {
-	if (nestingDepth(text) > MAX_JSON_NESTING) throw invalidBody(`JSON body nested deeper than ${MAX_JSON_NESTING} levels`);
+	if (nestingDepth(text) > MAX_JSON_NESTING)
+		throw invalidBody(`JSON body nested deeper than ${MAX_JSON_NESTING} levels`);
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -57,7 +59,8 @@ export interface WriteBody {
 export function parseWriteBody(text: string): WriteBody {
 	const value = parseJsonBody(text);
 	if (isJsonObject(value)) return { json: { text, isObject: true }, rows: [value] };
-	if (Array.isArray(value) && value.every(isJsonObject)) return { json: { text, isObject: false }, rows: value };
+	if (Array.isArray(value) && value.every(isJsonObject))
+		return { json: { text, isObject: false }, rows: value };
 	throw invalidBody();
 }
 

@@ -19,7 +19,12 @@ export interface CallArguments {
 }
 
 /** The arguments of a call: the query string's non-filter parameters on GET/HEAD, the JSON body on POST. */
-export function callArguments(request: { readMethod: boolean; queryArgs: Array<[string, string]>; contentType: string | undefined; body: string }): CallArguments {
+export function callArguments(request: {
+	readMethod: boolean;
+	queryArgs: Array<[string, string]>;
+	contentType: string | undefined;
+	body: string;
+}): CallArguments {
 	if (request.readMethod) {
 		const args = Object.fromEntries(request.queryArgs);
 		return { json: { text: JSON.stringify(args), isObject: true }, names: Object.keys(args) };
@@ -58,7 +63,13 @@ function describe(routine: Routine): string {
 }
 
 /** The overload whose parameters the arguments name: all required ones given, none unknown. */
-export function findRoutine(cache: SchemaCache, schema: string, name: string, argumentNames: string[], isPost: boolean): Routine {
+export function findRoutine(
+	cache: SchemaCache,
+	schema: string,
+	name: string,
+	argumentNames: string[],
+	isPost: boolean
+): Routine {
 	const overloads = cache.routines.get(tableKey(schema, name)) ?? [];
 	const matches = overloads.filter(
 		(routine) =>
@@ -69,9 +80,14 @@ export function findRoutine(cache: SchemaCache, schema: string, name: string, ar
 	if (matches.length > 1) throw ambiguousFunction(matches.map(describe));
 	let hint: string | null = null;
 	if (overloads[0]) {
-		hint = `Perhaps you meant to call the function ${schema}.${name}(${overloads[0].params.map((param) => param.name).sort().join(', ')})`;
+		hint = `Perhaps you meant to call the function ${schema}.${name}(${overloads[0].params
+			.map((param) => param.name)
+			.sort()
+			.join(', ')})`;
 	} else {
-		const names = [...cache.routines.keys()].filter((key) => key.startsWith(`${schema}.`)).map((key) => key.slice(schema.length + 1));
+		const names = [...cache.routines.keys()]
+			.filter((key) => key.startsWith(`${schema}.`))
+			.map((key) => key.slice(schema.length + 1));
 		const closest = closestName(name, names);
 		if (closest) hint = `Perhaps you meant to call the function ${schema}.${closest}`;
 	}
@@ -92,18 +108,33 @@ function resultTable(routine: Routine): Table {
 }
 
 export function planCall(cache: SchemaCache, request: CallRequest): CallPlan {
-	const routine = findRoutine(cache, request.schema, request.name, request.args.names, !request.readMethod);
+	const routine = findRoutine(
+		cache,
+		request.schema,
+		request.name,
+		request.args.names,
+		!request.readMethod
+	);
 	const result =
 		routine.returnKind === 'composite'
-			? new ReadPlanner(cache).plan(resultTable(routine), request.params, { rootReference: SOURCE, rootRange: request.range, applyRootConditions: true })
+			? new ReadPlanner(cache).plan(resultTable(routine), request.params, {
+					rootReference: SOURCE,
+					rootRange: request.range,
+					applyRootConditions: true
+				})
 			: undefined;
 	// PostgREST counts a call's rows only in the statement itself, and never estimates them
 	// (Statements.hs mainCall: `shouldCount`, an unlimited count CTE; Query.hs gives a call no
 	// EXPLAIN): count=exact and count=estimated are exact, count=planned answers no total (`*`).
-	const count: CountStrategy = request.countPreference === 'exact' || request.countPreference === 'estimated' ? { kind: 'exact' } : { kind: 'none' };
+	const count: CountStrategy =
+		request.countPreference === 'exact' || request.countPreference === 'estimated'
+			? { kind: 'exact' }
+			: { kind: 'none' };
 	return {
 		routine,
-		argumentNames: routine.params.map((param) => param.name).filter((name) => request.args.names.includes(name)),
+		argumentNames: routine.params
+			.map((param) => param.name)
+			.filter((name) => request.args.names.includes(name)),
 		args: request.args.json,
 		result,
 		range: request.range,

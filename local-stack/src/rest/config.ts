@@ -13,10 +13,15 @@ export interface RestConfig {
 }
 
 const stringList = (value: unknown): string[] | undefined =>
-	Array.isArray(value) && value.every((item) => typeof item === 'string') ? (value as string[]) : undefined;
+	Array.isArray(value) && value.every((item) => typeof item === 'string')
+		? (value as string[])
+		: undefined;
 
 export function readRestConfig(supabaseDir: string): RestConfig {
-	const api = (parse(readFileSync(join(supabaseDir, 'config.toml'), 'utf8')).api ?? {}) as Record<string, unknown>;
+	const api = (parse(readFileSync(join(supabaseDir, 'config.toml'), 'utf8')).api ?? {}) as Record<
+		string,
+		unknown
+	>;
 	const schemas = stringList(api.schemas) ?? ['public', 'graphql_public'];
 	const maxRows = typeof api.max_rows === 'number' && api.max_rows > 0 ? api.max_rows : undefined;
 	return {

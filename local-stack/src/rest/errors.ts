@@ -23,19 +23,33 @@ export class RestError extends Error {
 
 // ── request errors (PGRST1xx) ─────────────────────────────────────────────────────────────────
 
-export const queryParamError = (message: string, details: string) => new RestError(400, 'PGRST100', message, details);
+export const queryParamError = (message: string, details: string) =>
+	new RestError(400, 'PGRST100', message, details);
 
-export const invalidRpcMethod = (method: string) => new RestError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
+export const invalidRpcMethod = (method: string) =>
+	new RestError(405, 'PGRST101', `Cannot use the ${method} method on RPC`);
 
-export const invalidBody = (message = 'Empty or invalid json') => new RestError(400, 'PGRST102', message);
+export const invalidBody = (message = 'Empty or invalid json') =>
+	new RestError(400, 'PGRST102', message);
 
-export const invalidRange = (details: string) => new RestError(416, 'PGRST103', 'Requested range not satisfiable', details);
+export const invalidRange = (details: string) =>
+	new RestError(416, 'PGRST103', 'Requested range not satisfiable', details);
 
 export const unacceptableSchema = (schema: string, exposed: string[]) =>
-	new RestError(406, 'PGRST106', `Invalid schema: ${schema}`, null, `Only the following schemas are exposed: ${exposed.join(', ')}`);
+	new RestError(
+		406,
+		'PGRST106',
+		`Invalid schema: ${schema}`,
+		null,
+		`Only the following schemas are exposed: ${exposed.join(', ')}`
+	);
 
 export const unacceptableMediaTypes = (mediaTypes: string[]) =>
-	new RestError(406, 'PGRST107', `None of these media types are available: ${mediaTypes.join(', ')}`);
+	new RestError(
+		406,
+		'PGRST107',
+		`None of these media types are available: ${mediaTypes.join(', ')}`
+	);
 
 export const unsupportedContentType = (mediaType: string) =>
 	new RestError(415, 'PGRST107', `Content-Type not acceptable: ${mediaType}`);
@@ -50,9 +64,15 @@ export const notEmbedded = (resource: string) =>
 	);
 
 export const singularityError = (rows: number) =>
-	new RestError(406, 'PGRST116', 'Cannot coerce the result to a single JSON object', `The result contains ${rows} rows`);
+	new RestError(
+		406,
+		'PGRST116',
+		'Cannot coerce the result to a single JSON object',
+		`The result contains ${rows} rows`
+	);
 
-export const unsupportedMethod = (method: string) => new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
+export const unsupportedMethod = (method: string) =>
+	new RestError(405, 'PGRST117', `Unsupported HTTP method: ${method}`);
 
 export const relatedOrderNotToOne = (origin: string, target: string) =>
 	new RestError(
@@ -79,20 +99,38 @@ export const unacceptableFilter = (target: string) =>
 	);
 
 export const invalidPreferences = (preferences: string[]) =>
-	new RestError(400, 'PGRST122', 'Invalid preferences given with handling=strict', `Invalid preferences: ${preferences.join(', ')}`);
+	new RestError(
+		400,
+		'PGRST122',
+		'Invalid preferences given with handling=strict',
+		`Invalid preferences: ${preferences.join(', ')}`
+	);
 
-export const aggregatesNotAllowed = () => new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
+export const aggregatesNotAllowed = () =>
+	new RestError(400, 'PGRST123', 'Use of aggregate functions is not allowed');
 
 export const maxAffectedViolation = (rows: number) =>
-	new RestError(400, 'PGRST124', 'Query result exceeds max-affected preference constraint', `The query affects ${rows} rows`);
+	new RestError(
+		400,
+		'PGRST124',
+		'Query result exceeds max-affected preference constraint',
+		`The query affects ${rows} rows`
+	);
 
-export const invalidResourcePath = () => new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
+export const invalidResourcePath = () =>
+	new RestError(404, 'PGRST125', 'Invalid path specified in request URL');
 
-export const openApiDisabled = () => new RestError(404, 'PGRST126', 'Root endpoint metadata is disabled');
+export const openApiDisabled = () =>
+	new RestError(404, 'PGRST126', 'Root endpoint metadata is disabled');
 
 // ── schema cache errors (PGRST2xx) ────────────────────────────────────────────────────────────
 
-export const noRelationship = (parent: string, child: string, hint: string | undefined, schema: string) =>
+export const noRelationship = (
+	parent: string,
+	child: string,
+	hint: string | undefined,
+	schema: string
+) =>
 	new RestError(
 		400,
 		'PGRST200',
@@ -100,10 +138,26 @@ export const noRelationship = (parent: string, child: string, hint: string | und
 		`Searched for a foreign key relationship between '${parent}' and '${child}'${hint ? ` using the hint '${hint}'` : ''} in the schema '${schema}', but no matches were found.`
 	);
 
-export const ambiguousRelationship = (parent: string, child: string, details: unknown, hint: string) =>
-	new RestError(300, 'PGRST201', `Could not embed because more than one relationship was found for '${parent}' and '${child}'`, details, hint);
+export const ambiguousRelationship = (
+	parent: string,
+	child: string,
+	details: unknown,
+	hint: string
+) =>
+	new RestError(
+		300,
+		'PGRST201',
+		`Could not embed because more than one relationship was found for '${parent}' and '${child}'`,
+		details,
+		hint
+	);
 
-export const functionNotFound = (qualifiedName: string, argumentNames: string[], withJsonAlternative: boolean, hint: string | null) => {
+export const functionNotFound = (
+	qualifiedName: string,
+	argumentNames: string[],
+	withJsonAlternative: boolean,
+	hint: string | null
+) => {
 	const list = argumentNames.join(', ');
 	const inMessage = argumentNames.length ? `(${list})` : ' without parameters';
 	const inDetails = argumentNames.length
@@ -128,7 +182,11 @@ export const ambiguousFunction = (candidates: string[]) =>
 	);
 
 export const columnNotFound = (table: string, column: string) =>
-	new RestError(400, 'PGRST204', `Could not find the '${column}' column of '${table}' in the schema cache`);
+	new RestError(
+		400,
+		'PGRST204',
+		`Could not find the '${column}' column of '${table}' in the schema cache`
+	);
 
 export const tableNotFound = (schema: string, table: string, suggestion: string | undefined) =>
 	new RestError(
@@ -148,14 +206,19 @@ export const undefinedColumn = (reference: string, column: string) =>
 
 // ── JWT errors (PGRST3xx) ─────────────────────────────────────────────────────────────────────
 
-function jwtError(code: 'PGRST301' | 'PGRST303', message: string, details: string | null = null): RestError {
+function jwtError(
+	code: 'PGRST301' | 'PGRST303',
+	message: string,
+	details: string | null = null
+): RestError {
 	const description = JSON.stringify(message);
 	return new RestError(401, code, message, details, null, {
 		'www-authenticate': `Bearer error="invalid_token", error_description=${description}`
 	});
 }
 
-export const jwtDecodeError = (message: string, details: string | null = null) => jwtError('PGRST301', message, details);
+export const jwtDecodeError = (message: string, details: string | null = null) =>
+	jwtError('PGRST301', message, details);
 export const jwtClaimsError = (message: string) => jwtError('PGRST303', message);
 
 // ── Postgres errors ───────────────────────────────────────────────────────────────────────────
@@ -198,7 +261,8 @@ const STATUS_BY_SQLSTATE_CLASS: Record<string, number> = {
 export function statusForSqlState(code: string, message: string, authenticated: boolean): number {
 	if (code === '42501') return authenticated ? 403 : 401;
 	if (code === '21000') return message.endsWith('requires a WHERE clause') ? 400 : 500;
-	if (code === '22023') return message.startsWith('role') && message.endsWith('does not exist') ? 401 : 400;
+	if (code === '22023')
+		return message.startsWith('role') && message.endsWith('does not exist') ? 401 : 400;
 	if (code === '42883') return message.startsWith('function xmlagg(') ? 406 : 404;
 	const exact = STATUS_BY_SQLSTATE[code];
 	if (exact !== undefined) return exact;
@@ -214,7 +278,13 @@ function fromPgrstRaise(message: string, detail: string | undefined): RestError 
 	let body: { code?: unknown; message?: unknown; details?: unknown; hint?: unknown };
 	try {
 		body = JSON.parse(message);
-		if (typeof body !== 'object' || body === null || typeof body.code !== 'string' || typeof body.message !== 'string') throw new Error();
+		if (
+			typeof body !== 'object' ||
+			body === null ||
+			typeof body.code !== 'string' ||
+			typeof body.message !== 'string'
+		)
+			throw new Error();
 	} catch {
 		return new RestError(
 			500,
@@ -228,7 +298,8 @@ function fromPgrstRaise(message: string, detail: string | undefined): RestError 
 	try {
 		if (detail === undefined) throw new Error('DETAIL is missing in the RAISE statement');
 		response = JSON.parse(detail);
-		if (typeof response !== 'object' || response === null || typeof response.status !== 'number') throw new Error();
+		if (typeof response !== 'object' || response === null || typeof response.status !== 'number')
+			throw new Error();
 	} catch (error) {
 		const missing = detail === undefined;
 		return new RestError(
@@ -241,19 +312,37 @@ function fromPgrstRaise(message: string, detail: string | undefined): RestError 
 	}
 	const headers: Record<string, string> = {};
 	if (response.headers && typeof response.headers === 'object') {
-		for (const [name, value] of Object.entries(response.headers)) if (typeof value === 'string') headers[name] = value;
+		for (const [name, value] of Object.entries(response.headers))
+			if (typeof value === 'string') headers[name] = value;
 	}
 	const text = (value: unknown) => (typeof value === 'string' ? value : null);
-	return new RestError(response.status as number, body.code as string, body.message as string, text(body.details), text(body.hint), headers);
+	return new RestError(
+		response.status as number,
+		body.code as string,
+		body.message as string,
+		text(body.details),
+		text(body.hint),
+		headers
+	);
 }
 
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EHOSTUNREACH', 'ECONNABORTED']);
+const CONNECTION_ERROR_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'ENOTFOUND',
+	'EHOSTUNREACH',
+	'ECONNABORTED'
+]);
 
 function isConnectionFailure(error: unknown): boolean {
 	if (!(error instanceof Error)) return false;
 	const code = (error as { code?: unknown }).code;
 	if (typeof code === 'string' && CONNECTION_ERROR_CODES.has(code)) return true;
-	return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(error.message);
+	return /Connection terminated|connection timeout|Client has encountered a connection error|not queryable/i.test(
+		error.message
+	);
 }
 
 /**
@@ -266,10 +355,22 @@ export function fromDatabaseError(error: unknown, authenticated: boolean): RestE
 		if (error.code === 'PGRST') return fromPgrstRaise(error.message, error.detail);
 		const status = statusForSqlState(error.code, error.message, authenticated);
 		const headers: Record<string, string> = status === 401 ? { 'www-authenticate': 'Bearer' } : {};
-		return new RestError(status, error.code, error.message, error.detail ?? null, error.hint ?? null, headers);
+		return new RestError(
+			status,
+			error.code,
+			error.message,
+			error.detail ?? null,
+			error.hint ?? null,
+			headers
+		);
 	}
 	if (isConnectionFailure(error)) {
-		return new RestError(503, 'PGRST001', 'Database client error. Retrying the connection.', (error as Error).message);
+		return new RestError(
+			503,
+			'PGRST001',
+			'Database client error. Retrying the connection.',
+			(error as Error).message
+		);
 	}
 	return undefined;
 }

@@ -30,7 +30,12 @@ function parseAccept(header: string): AcceptedType[] {
 				})
 			);
 			const quality = Number(parameters.get('q') ?? '1');
-			return { type: type.toLowerCase(), parameters, quality: Number.isFinite(quality) ? quality : 0, raw };
+			return {
+				type: type.toLowerCase(),
+				parameters,
+				quality: Number.isFinite(quality) ? quality : 0,
+				raw
+			};
 		})
 		.filter((accepted) => accepted.quality > 0)
 		.sort((a, b) => b.quality - a.quality);
@@ -46,7 +51,11 @@ function producible(accepted: AcceptedType): ResponseMedia | undefined {
 		case 'application/vnd.pgrst.array+json':
 		case 'application/vnd.pgrst.array':
 			return stripNulls
-				? { singular: false, stripNulls, contentType: 'application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8' }
+				? {
+						singular: false,
+						stripNulls,
+						contentType: 'application/vnd.pgrst.array+json;nulls=stripped; charset=utf-8'
+					}
 				: { singular: false, stripNulls, contentType: 'application/json; charset=utf-8' };
 		case 'application/vnd.pgrst.object+json':
 		case 'application/vnd.pgrst.object':
@@ -62,7 +71,8 @@ function producible(accepted: AcceptedType): ResponseMedia | undefined {
 
 export function negotiateResponse(acceptHeader: string | undefined): ResponseMedia {
 	const accepted = acceptHeader?.trim() ? parseAccept(acceptHeader) : [];
-	if (accepted.length === 0) return { singular: false, stripNulls: false, contentType: 'application/json; charset=utf-8' };
+	if (accepted.length === 0)
+		return { singular: false, stripNulls: false, contentType: 'application/json; charset=utf-8' };
 	for (const candidate of accepted) {
 		const media = producible(candidate);
 		if (media) return media;
@@ -73,5 +83,6 @@ export function negotiateResponse(acceptHeader: string | undefined): ResponseMed
 /** Request bodies are JSON; PostgREST's CSV and form bodies are not supported by the local stack. */
 export function requireJsonBody(contentType: string | undefined): void {
 	const type = (contentType ?? 'application/json').split(';')[0]?.trim().toLowerCase() ?? '';
-	if (type !== '' && type !== 'application/json' && !type.endsWith('+json')) throw unsupportedContentType(type);
+	if (type !== '' && type !== 'application/json' && !type.endsWith('+json'))
+		throw unsupportedContentType(type);
 }

@@ -56,7 +56,8 @@ export type MutateRequest = {
 } & ({ kind: 'insert' | 'update'; body: WriteBody } | { kind: 'delete' });
 
 /** An upsert that merges counts the rows it really inserted, to answer 201 or 200. */
-export const mergesDuplicates = (mutation: Mutation) => mutation.kind === 'insert' && mutation.onConflict?.resolution === 'merge-duplicates';
+export const mergesDuplicates = (mutation: Mutation) =>
+	mutation.kind === 'insert' && mutation.onConflict?.resolution === 'merge-duplicates';
 
 /** Columns written: the `columns` parameter, else the body's keys; each must exist (PGRST204). */
 function writtenColumns(table: Table, params: QueryParams, body: WriteBody): Column[] {
@@ -64,7 +65,12 @@ function writtenColumns(table: Table, params: QueryParams, body: WriteBody): Col
 	if (!names) {
 		const keySets = body.rows.map((row) => Object.keys(row));
 		const first = keySets[0] ?? [];
-		if (!body.json.isObject && keySets.some((keys) => keys.length !== first.length || keys.some((key) => !first.includes(key)))) {
+		if (
+			!body.json.isObject &&
+			keySets.some(
+				(keys) => keys.length !== first.length || keys.some((key) => !first.includes(key))
+			)
+		) {
 			throw invalidBody('All object keys must match');
 		}
 		names = first;
@@ -78,19 +84,27 @@ function writtenColumns(table: Table, params: QueryParams, body: WriteBody): Col
 
 /** Columns the write must return so the response can be read back: the selected ones and the embeds' join keys. */
 function returnedColumns(response: ReadNode): string[] {
-	const selectsAll = (response.select.length === 0 && response.embeds.length === 0) || response.select.some((column) => column.field.name === '*');
+	const selectsAll =
+		(response.select.length === 0 && response.embeds.length === 0) ||
+		response.select.some((column) => column.field.name === '*');
 	if (selectsAll) return ['*'];
 	const names = response.select.map((column) => column.field.name);
-	for (const embed of response.embeds) names.push(...embed.relationship.columns.map(([parentColumn]) => parentColumn));
+	for (const embed of response.embeds)
+		names.push(...embed.relationship.columns.map(([parentColumn]) => parentColumn));
 	return [...new Set(names)];
 }
 
 /** An upsert needs `Prefer: resolution=…`; it conflicts on on_conflict's columns, else the primary key. */
-function conflictTarget(table: Table, params: QueryParams, resolution: Preferences['resolution']): InsertMutation['onConflict'] {
+function conflictTarget(
+	table: Table,
+	params: QueryParams,
+	resolution: Preferences['resolution']
+): InsertMutation['onConflict'] {
 	if (!resolution) return undefined;
 	const columns = params.onConflict ?? table.primaryKey;
 	for (const name of columns) {
-		if (!table.columnsByName.has(name)) throw new RestError(400, '42703', `column "${name}" does not exist`);
+		if (!table.columnsByName.has(name))
+			throw new RestError(400, '42703', `column "${name}" does not exist`);
 	}
 	return columns.length > 0 ? { resolution, columns } : undefined;
 }
@@ -100,7 +114,11 @@ export function planMutation(cache: SchemaCache, request: MutateRequest): Mutate
 	const table = findTable(cache, request.schema, request.name);
 	const planner = new ReadPlanner(cache);
 	// Top-level filters narrow the write, not the response: the response is every written row.
-	const response = planner.plan(table, params, { rootReference: SOURCE, rootRange: { offset: 0 }, applyRootConditions: false });
+	const response = planner.plan(table, params, {
+		rootReference: SOURCE,
+		rootRange: { offset: 0 },
+		applyRootConditions: false
+	});
 	const conditions = planner.conditions(table, params);
 	const representation = preferences.return === 'representation';
 	const returning = representation ? returnedColumns(response) : [];
@@ -108,14 +126,37 @@ export function planMutation(cache: SchemaCache, request: MutateRequest): Mutate
 		case 'insert': {
 			const columns = writtenColumns(table, params, request.body);
 			const onConflict = conflictTarget(table, params, preferences.resolution);
-			const mutation: InsertMutation = { kind: 'insert', table, columns, body: request.body.json, applyDefaults: preferences.missing === 'default', onConflict, returning };
+			const mutation: InsertMutation = {
+				kind: 'insert',
+				table,
+				columns,
+				body: request.body.json,
+				applyDefaults: preferences.missing === 'default',
+				onConflict,
+				returning
+			};
 			return { mutation, response, representation };
 		}
 		case 'update': {
 			const columns = writtenColumns(table, params, request.body);
-			return { mutation: { kind: 'update', table, columns, body: request.body.json, conditions, returning }, response, representation };
+			return {
+				mutation: {
+					kind: 'update',
+					table,
+					columns,
+					body: request.body.json,
+					conditions,
+					returning
+				},
+				response,
+				representation
+			};
 		}
 		case 'delete':
-			return { mutation: { kind: 'delete', table, conditions, returning }, response, representation };
+			return {
+				mutation: { kind: 'delete', table, conditions, returning },
+				response,
+				representation
+			};
 	}
 }

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_NESTING, parseFilterValue, parseLogicTree, parseOrder, parseQueryString, parseSelect, QueryParseError } from './parse.ts';
+import {
+	MAX_NESTING,
+	parseFilterValue,
+	parseLogicTree,
+	parseOrder,
+	parseQueryString,
+	parseSelect,
+	QueryParseError
+} from './parse.ts';
 
 function parseFailure(run: () => unknown): QueryParseError {
 	try {
@@ -14,27 +22,53 @@ function parseFailure(run: () => unknown): QueryParseError {
 describe('select', () => {
 	it('parses columns, aliases, casts and star', () => {
 		expect(parseSelect('id,name:first_name,id::text,*')).toEqual([
-			{ kind: 'field', field: { name: 'id', jsonPath: [] }, alias: undefined, cast: undefined, aggregate: undefined },
-			{ kind: 'field', field: { name: 'first_name', jsonPath: [] }, alias: 'name', cast: undefined, aggregate: undefined },
-			{ kind: 'field', field: { name: 'id', jsonPath: [] }, alias: undefined, cast: 'text', aggregate: undefined },
+			{
+				kind: 'field',
+				field: { name: 'id', jsonPath: [] },
+				alias: undefined,
+				cast: undefined,
+				aggregate: undefined
+			},
+			{
+				kind: 'field',
+				field: { name: 'first_name', jsonPath: [] },
+				alias: 'name',
+				cast: undefined,
+				aggregate: undefined
+			},
+			{
+				kind: 'field',
+				field: { name: 'id', jsonPath: [] },
+				alias: undefined,
+				cast: 'text',
+				aggregate: undefined
+			},
 			{ kind: 'field', field: { name: '*', jsonPath: [] } }
 		]);
 	});
 
 	it('parses embedded resources with alias, hint, join type and nesting', () => {
-		const [embed] = parseSelect('org:organizations!users_organization_id_fkey!inner(id,owner:users(email))');
+		const [embed] = parseSelect(
+			'org:organizations!users_organization_id_fkey!inner(id,owner:users(email))'
+		);
 		expect(embed).toMatchObject({
 			kind: 'relation',
 			relation: 'organizations',
 			alias: 'org',
 			hint: 'users_organization_id_fkey',
 			joinType: 'inner',
-			children: [{ kind: 'field', field: { name: 'id' } }, { kind: 'relation', relation: 'users', alias: 'owner' }]
+			children: [
+				{ kind: 'field', field: { name: 'id' } },
+				{ kind: 'relation', relation: 'users', alias: 'owner' }
+			]
 		});
 	});
 
 	it('parses spreads, empty embeds and JSON paths', () => {
-		expect(parseSelect('...organizations(name)')[0]).toMatchObject({ kind: 'spread', relation: 'organizations' });
+		expect(parseSelect('...organizations(name)')[0]).toMatchObject({
+			kind: 'spread',
+			relation: 'organizations'
+		});
 		expect(parseSelect('organizations()')[0]).toMatchObject({ kind: 'relation', children: [] });
 		expect(parseSelect('data->tags->>0')[0]).toMatchObject({
 			field: {
@@ -48,7 +82,10 @@ describe('select', () => {
 	});
 
 	it('keeps quoted names whole, commas and quotes included', () => {
-		expect(parseSelect('"a,b","we\\"ird"')).toMatchObject([{ field: { name: 'a,b' } }, { field: { name: 'we"ird' } }]);
+		expect(parseSelect('"a,b","we\\"ird"')).toMatchObject([
+			{ field: { name: 'a,b' } },
+			{ field: { name: 'we"ird' } }
+		]);
 	});
 
 	it('accepts an empty select (no columns)', () => {
@@ -62,9 +99,13 @@ describe('select', () => {
 
 	it('reports where a select stops making sense', () => {
 		const error = parseFailure(() => parseSelect('id,clients(name[])'));
-		expect(error.message).toBe('"failed to parse select parameter (id,clients(name[]))" (line 1, column 16)');
+		expect(error.message).toBe(
+			'"failed to parse select parameter (id,clients(name[]))" (line 1, column 16)'
+		);
 		expect(error.details).toMatch(/^unexpected "\[" expecting/);
-		expect(parseFailure(() => parseSelect('id,organizations(name')).details).toContain('end of input');
+		expect(parseFailure(() => parseSelect('id,organizations(name')).details).toContain(
+			'end of input'
+		);
 		expect(parseFailure(() => parseSelect('*!hint')).message).toContain('column 2');
 	});
 });
@@ -112,38 +153,69 @@ describe('select: only names reach the statement (issue 12 #10)', () => {
 
 	it('points at what follows the type name', () => {
 		const error = parseFailure(() => parseSelect('id::text $$'));
-		expect(error.message).toBe('"failed to parse select parameter (id::text $$)" (line 1, column 10)');
+		expect(error.message).toBe(
+			'"failed to parse select parameter (id::text $$)" (line 1, column 10)'
+		);
 		expect(error.details).toMatch(/^unexpected "\$" expecting/);
 	});
 
 	it('refuses aliases and JSON keys that would be written as an empty identifier', () => {
 		for (const select of ['"":id', ' :id', '"\u0000":id', '"":organizations(name)', 'data->""']) {
-			expect([select, parseFailure(() => parseSelect(select))]).toEqual([select, expect.any(QueryParseError)]);
+			expect([select, parseFailure(() => parseSelect(select))]).toEqual([
+				select,
+				expect.any(QueryParseError)
+			]);
 		}
 		expect(parseSelect('"a\\"b":id')[0]).toMatchObject({ alias: 'a"b' });
-		expect(parseSelect('key:data->""')[0]).toMatchObject({ alias: 'key', field: { jsonPath: [{ operand: '' }] } });
+		expect(parseSelect('key:data->""')[0]).toMatchObject({
+			alias: 'key',
+			field: { jsonPath: [{ operand: '' }] }
+		});
 	});
 });
 
 describe('filters', () => {
 	it('parses operators, negation and values verbatim', () => {
-		expect(parseFilterValue('eq.admin')).toEqual({ negated: false, operation: { kind: 'quant', operator: 'eq', quantifier: undefined, value: 'admin' } });
-		expect(parseFilterValue('not.neq.a.b,c')).toEqual({ negated: true, operation: { kind: 'simple', operator: 'neq', value: 'a.b,c' } });
-		expect(parseFilterValue('ilike.*ad*')).toMatchObject({ operation: { operator: 'ilike', value: '*ad*' } });
-		expect(parseFilterValue('like(any).{a*,b*}')).toMatchObject({ operation: { operator: 'like', quantifier: 'any', value: '{a*,b*}' } });
+		expect(parseFilterValue('eq.admin')).toEqual({
+			negated: false,
+			operation: { kind: 'quant', operator: 'eq', quantifier: undefined, value: 'admin' }
+		});
+		expect(parseFilterValue('not.neq.a.b,c')).toEqual({
+			negated: true,
+			operation: { kind: 'simple', operator: 'neq', value: 'a.b,c' }
+		});
+		expect(parseFilterValue('ilike.*ad*')).toMatchObject({
+			operation: { operator: 'ilike', value: '*ad*' }
+		});
+		expect(parseFilterValue('like(any).{a*,b*}')).toMatchObject({
+			operation: { operator: 'like', quantifier: 'any', value: '{a*,b*}' }
+		});
 		expect(parseFilterValue('gte.2024-01-01')).toMatchObject({ operation: { operator: 'gte' } });
 	});
 
 	it('parses in-lists with quoted elements', () => {
-		expect(parseFilterValue('in.(admin,"a,b","say \\"hi\\"")')).toEqual({ negated: false, operation: { kind: 'in', values: ['admin', 'a,b', 'say "hi"'] } });
-		expect(parseFilterValue('not.in.()')).toEqual({ negated: true, operation: { kind: 'in', values: [''] } });
+		expect(parseFilterValue('in.(admin,"a,b","say \\"hi\\"")')).toEqual({
+			negated: false,
+			operation: { kind: 'in', values: ['admin', 'a,b', 'say "hi"'] }
+		});
+		expect(parseFilterValue('not.in.()')).toEqual({
+			negated: true,
+			operation: { kind: 'in', values: [''] }
+		});
 	});
 
 	it('parses is, isdistinct and full-text search', () => {
 		expect(parseFilterValue('is.NULL')).toMatchObject({ operation: { kind: 'is', value: 'null' } });
-		expect(parseFilterValue('not.is.not_null')).toMatchObject({ negated: true, operation: { kind: 'is', value: 'not_null' } });
-		expect(parseFilterValue('isdistinct.x')).toMatchObject({ operation: { kind: 'isdistinct', value: 'x' } });
-		expect(parseFilterValue('wfts(english).cat dog')).toMatchObject({ operation: { kind: 'fts', operator: 'wfts', language: 'english', value: 'cat dog' } });
+		expect(parseFilterValue('not.is.not_null')).toMatchObject({
+			negated: true,
+			operation: { kind: 'is', value: 'not_null' }
+		});
+		expect(parseFilterValue('isdistinct.x')).toMatchObject({
+			operation: { kind: 'isdistinct', value: 'x' }
+		});
+		expect(parseFilterValue('wfts(english).cat dog')).toMatchObject({
+			operation: { kind: 'fts', operator: 'wfts', language: 'english', value: 'cat dog' }
+		});
 	});
 
 	it('refuses unknown operators with PostgREST message shape', () => {
@@ -158,19 +230,58 @@ describe('filters', () => {
 
 describe('logic trees', () => {
 	it('parses nested and/or with negation', () => {
-		expect(parseLogicTree('or', '(role.eq.admin,not.and(status.eq.active,first_name.ilike.*a*))')).toEqual({
+		expect(
+			parseLogicTree('or', '(role.eq.admin,not.and(status.eq.active,first_name.ilike.*a*))')
+		).toEqual({
 			kind: 'expr',
 			negated: false,
 			operator: 'or',
 			children: [
-				{ kind: 'filter', filter: { field: { name: 'role', jsonPath: [] }, expr: { negated: false, operation: { kind: 'quant', operator: 'eq', quantifier: undefined, value: 'admin' } } } },
+				{
+					kind: 'filter',
+					filter: {
+						field: { name: 'role', jsonPath: [] },
+						expr: {
+							negated: false,
+							operation: { kind: 'quant', operator: 'eq', quantifier: undefined, value: 'admin' }
+						}
+					}
+				},
 				{
 					kind: 'expr',
 					negated: true,
 					operator: 'and',
 					children: [
-						{ kind: 'filter', filter: { field: { name: 'status', jsonPath: [] }, expr: { negated: false, operation: { kind: 'quant', operator: 'eq', quantifier: undefined, value: 'active' } } } },
-						{ kind: 'filter', filter: { field: { name: 'first_name', jsonPath: [] }, expr: { negated: false, operation: { kind: 'quant', operator: 'ilike', quantifier: undefined, value: '*a*' } } } }
+						{
+							kind: 'filter',
+							filter: {
+								field: { name: 'status', jsonPath: [] },
+								expr: {
+									negated: false,
+									operation: {
+										kind: 'quant',
+										operator: 'eq',
+										quantifier: undefined,
+										value: 'active'
+									}
+								}
+							}
+						},
+						{
+							kind: 'filter',
+							filter: {
+								field: { name: 'first_name', jsonPath: [] },
+								expr: {
+									negated: false,
+									operation: {
+										kind: 'quant',
+										operator: 'ilike',
+										quantifier: undefined,
+										value: '*a*'
+									}
+								}
+							}
+						}
 					]
 				}
 			]
@@ -178,7 +289,10 @@ describe('logic trees', () => {
 	});
 
 	it('takes quoted values, arrays and in-lists inside trees', () => {
-		const tree = parseLogicTree('or', '(email.eq."a,b@x.test",tags.cs.{a,b},role.in.(admin,member))');
+		const tree = parseLogicTree(
+			'or',
+			'(email.eq."a,b@x.test",tags.cs.{a,b},role.in.(admin,member))'
+		);
 		expect(tree).toMatchObject({
 			children: [
 				{ filter: { expr: { operation: { value: 'a,b@x.test' } } } },
@@ -189,8 +303,12 @@ describe('logic trees', () => {
 	});
 
 	it('refuses malformed trees', () => {
-		expect(parseFailure(() => parseLogicTree('or', '(role.eq.admin')).message).toContain('failed to parse logic tree ((role.eq.admin)');
-		expect(parseFailure(() => parseLogicTree('or', 'role.eq.admin')).details).toBe('unexpected "r" expecting "("');
+		expect(parseFailure(() => parseLogicTree('or', '(role.eq.admin')).message).toContain(
+			'failed to parse logic tree ((role.eq.admin)'
+		);
+		expect(parseFailure(() => parseLogicTree('or', 'role.eq.admin')).details).toBe(
+			'unexpected "r" expecting "("'
+		);
 		expect(() => parseLogicTree('or', '()')).toThrow(QueryParseError);
 	});
 });
@@ -212,10 +330,14 @@ describe('order', () => {
 
 describe('nesting', () => {
 	it('refuses embeds and logic trees nested deeper than the limit, instead of overflowing the stack', () => {
-		expect(parseSelect(`${'users('.repeat(MAX_NESTING)}id${')'.repeat(MAX_NESTING)}`)).toHaveLength(1);
+		expect(parseSelect(`${'users('.repeat(MAX_NESTING)}id${')'.repeat(MAX_NESTING)}`)).toHaveLength(
+			1
+		);
 		const select = parseFailure(() => parseSelect(`${'users('.repeat(5000)}id${')'.repeat(5000)}`));
 		expect(select.details).toContain(`at most ${MAX_NESTING} levels of nesting`);
-		const logic = parseFailure(() => parseLogicTree('or', `(${'and('.repeat(5000)}a.eq.1${')'.repeat(5001)}`));
+		const logic = parseFailure(() =>
+			parseLogicTree('or', `(${'and('.repeat(5000)}a.eq.1${')'.repeat(5001)}`)
+		);
 		expect(logic.details).toContain('levels of nesting');
 	});
 });
@@ -223,8 +345,9 @@ describe('nesting', () => {
 describe('query string', () => {
 	it('sorts parameters into select, filters, logic, order and ranges', () => {
 		const params = parseQueryString(
-			'select=id,organizations(name)&role=eq.admin&organizations.name=like.A*&or=(a.eq.1,b.eq.2)&order=id.desc&limit=10&offset=20&organizations.limit=1&apikey=secret'
-		, { ignore: ['apikey'] });
+			'select=id,organizations(name)&role=eq.admin&organizations.name=like.A*&or=(a.eq.1,b.eq.2)&order=id.desc&limit=10&offset=20&organizations.limit=1&apikey=secret',
+			{ ignore: ['apikey'] }
+		);
 		expect(params.select).toHaveLength(2);
 		expect(params.filters.map((f) => [f.path, f.filter.field.name])).toEqual([
 			[[], 'role'],
@@ -238,13 +361,20 @@ describe('query string', () => {
 	});
 
 	it('decodes percent-escapes and plus signs the way URLSearchParams encodes them', () => {
-		const search = new URLSearchParams({ first_name: 'ilike.*jean luc+x*', select: 'id' }).toString();
-		expect(parseQueryString(search).filters[0]?.filter.expr.operation).toMatchObject({ value: '*jean luc+x*' });
+		const search = new URLSearchParams({
+			first_name: 'ilike.*jean luc+x*',
+			select: 'id'
+		}).toString();
+		expect(parseQueryString(search).filters[0]?.filter.expr.operation).toMatchObject({
+			value: '*jean luc+x*'
+		});
 	});
 
 	it('refuses a filter without operator on tables, and makes it an argument on rpc reads', () => {
 		expect(() => parseQueryString('first_name=Ada')).toThrow(QueryParseError);
-		expect(parseQueryString('name=Ada&id=eq.1', { rpcRead: true }).rpcArgs).toEqual([['name', 'Ada']]);
+		expect(parseQueryString('name=Ada&id=eq.1', { rpcRead: true }).rpcArgs).toEqual([
+			['name', 'Ada']
+		]);
 	});
 
 	it('ignores limits that are not numbers and keeps negative ones for the range check', () => {
@@ -253,13 +383,20 @@ describe('query string', () => {
 	});
 
 	it('parses hostile names and values as plain data', () => {
-		const params = parseQueryString(`${encodeURIComponent('"x\\"; drop table users; --"')}=eq.${encodeURIComponent("'; delete from users; --")}`);
+		const params = parseQueryString(
+			`${encodeURIComponent('"x\\"; drop table users; --"')}=eq.${encodeURIComponent("'; delete from users; --")}`
+		);
 		expect(params.filters[0]?.filter.field.name).toBe('x"; drop table users; --');
-		expect(params.filters[0]?.filter.expr.operation).toMatchObject({ value: "'; delete from users; --" });
+		expect(params.filters[0]?.filter.expr.operation).toMatchObject({
+			value: "'; delete from users; --"
+		});
 	});
 
 	it('survives malformed percent-escapes', () => {
 		const params = parseQueryString('first_name=eq.%E0%A4%A&id=eq.%zz');
-		expect(params.filters.map((f) => f.filter.expr.operation)).toMatchObject([{ value: '%E0%A4%A' }, { value: '%zz' }]);
+		expect(params.filters.map((f) => f.filter.expr.operation)).toMatchObject([
+			{ value: '%E0%A4%A' },
+			{ value: '%zz' }
+		]);
 	});
 });

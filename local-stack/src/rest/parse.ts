@@ -107,9 +107,13 @@ function runParser<T>(label: string, input: string, parser: (cursor: Cursor) => 
 		return parser(cursor);
 	} catch (error) {
 		if (!(error instanceof Failure)) throw error;
-		const found = error.position < input.length ? `"${input.charAt(error.position)}"` : 'end of input';
+		const found =
+			error.position < input.length ? `"${input.charAt(error.position)}"` : 'end of input';
 		const expecting = error.expected.length ? ` expecting ${joinAlternatives(error.expected)}` : '';
-		throw new QueryParseError(`"${label} (${input})" (line 1, column ${error.position + 1})`, `unexpected ${found}${expecting}`);
+		throw new QueryParseError(
+			`"${label} (${input})" (line 1, column ${error.position + 1})`,
+			`unexpected ${found}${expecting}`
+		);
 	}
 }
 
@@ -241,7 +245,9 @@ function typeWord(cursor: Cursor): string {
  */
 function castType(cursor: Cursor): string {
 	const rest = cursor.text.slice(cursor.position).toLowerCase();
-	const multiWord = MULTI_WORD_TYPES.find((name) => rest.startsWith(name) && !/[A-Za-z0-9_$]/.test(rest.charAt(name.length)));
+	const multiWord = MULTI_WORD_TYPES.find(
+		(name) => rest.startsWith(name) && !/[A-Za-z0-9_$]/.test(rest.charAt(name.length))
+	);
 	let name: string;
 	if (multiWord) {
 		cursor.position += multiWord.length;
@@ -249,7 +255,10 @@ function castType(cursor: Cursor): string {
 	} else {
 		name = typeWord(cursor);
 		// `x::int.sum()` is a cast then an aggregate; `x::public.user_role` a qualified type.
-		if (cursor.peek() === '.' && !AGGREGATES.some((aggregate) => cursor.startsWith(`.${aggregate}()`))) {
+		if (
+			cursor.peek() === '.' &&
+			!AGGREGATES.some((aggregate) => cursor.startsWith(`.${aggregate}()`))
+		) {
 			cursor.position++;
 			name += `.${typeWord(cursor)}`;
 		}
@@ -322,7 +331,13 @@ function fieldSelect(cursor: Cursor): SelectItem {
 		const aggregateCast = cursor.eat('::') ? castType(cursor) : undefined;
 		cursor.skipSpaces();
 		if (!selectItemEnded(cursor)) cursor.fail(SELECT_ITEM_END);
-		return { kind: 'field', field: { name: '*', jsonPath: [] }, alias, aggregate: 'count', cast: aggregateCast };
+		return {
+			kind: 'field',
+			field: { name: '*', jsonPath: [] },
+			alias,
+			aggregate: 'count',
+			cast: aggregateCast
+		};
 	}
 	const fieldStart = cursor.position;
 	const selected = field(cursor);
@@ -379,13 +394,35 @@ function selectForest(cursor: Cursor, nested: boolean): SelectItem[] {
 }
 
 export function parseSelect(value: string): SelectItem[] {
-	return runParser('failed to parse select parameter', value, (cursor) => selectForest(cursor, false));
+	return runParser('failed to parse select parameter', value, (cursor) =>
+		selectForest(cursor, false)
+	);
 }
 
 // ── filters ───────────────────────────────────────────────────────────────────────────────────
 
-const SIMPLE_OPERATORS: readonly SimpleOperator[] = ['neq', 'cs', 'cd', 'ov', 'sl', 'sr', 'nxr', 'nxl', 'adj'];
-const QUANT_OPERATORS: readonly QuantOperator[] = ['eq', 'gt', 'gte', 'lt', 'lte', 'like', 'ilike', 'match', 'imatch'];
+const SIMPLE_OPERATORS: readonly SimpleOperator[] = [
+	'neq',
+	'cs',
+	'cd',
+	'ov',
+	'sl',
+	'sr',
+	'nxr',
+	'nxl',
+	'adj'
+];
+const QUANT_OPERATORS: readonly QuantOperator[] = [
+	'eq',
+	'gt',
+	'gte',
+	'lt',
+	'lte',
+	'like',
+	'ilike',
+	'match',
+	'imatch'
+];
 const FTS_OPERATORS: readonly FtsOperator[] = ['fts', 'plfts', 'phfts', 'wfts'];
 const IS_VALUES: readonly IsValue[] = ['null', 'not_null', 'true', 'false', 'unknown'];
 const OPERATOR = 'operator (eq, gt, ...)';
@@ -458,7 +495,11 @@ function operation(cursor: Cursor, value: (cursor: Cursor) => string): Operation
 	}
 	if (word === 'is') {
 		cursor.expect('.', DELIMITER);
-		const found = IS_VALUES.find((candidate) => cursor.text.slice(cursor.position, cursor.position + candidate.length).toLowerCase() === candidate);
+		const found = IS_VALUES.find(
+			(candidate) =>
+				cursor.text.slice(cursor.position, cursor.position + candidate.length).toLowerCase() ===
+				candidate
+		);
 		if (!found) cursor.fail(['isVal: (null, not_null, true, false, unknown)']);
 		cursor.position += found.length;
 		return { kind: 'is', value: found };
@@ -561,7 +602,10 @@ export function parseLogicKey(key: string): { path: EmbedPath; operator: string 
 		while (cursor.eat('.')) names.push(fieldName(cursor));
 		requireEnd(cursor, ['"."', 'end of input']);
 		const operator = names.pop() as string;
-		return { path: names.filter((name) => name !== 'not'), operator: names.includes('not') ? `not.${operator}` : operator };
+		return {
+			path: names.filter((name) => name !== 'not'),
+			operator: names.includes('not') ? `not.${operator}` : operator
+		};
 	});
 }
 
@@ -577,7 +621,8 @@ export function parseLogicTree(operator: string, value: string): LogicTree {
 			return tree;
 		} catch (error) {
 			// Report positions within the value the client sent, not within the joined text.
-			if (error instanceof Failure) throw new Failure(Math.max(0, error.position - operator.length), error.expected);
+			if (error instanceof Failure)
+				throw new Failure(Math.max(0, error.position - operator.length), error.expected);
 			throw error;
 		}
 	});
@@ -594,7 +639,11 @@ function orderModifiers(cursor: Cursor): Pick<OrderTerm, 'direction' | 'nulls'> 
 	if (!cursor.atEnd && cursor.peek() !== ',') {
 		if (cursor.peek() === '.' && !result.nulls) {
 			cursor.position++;
-			cursor.fail(result.direction ? ['"nullsfirst"', '"nullslast"'] : ['"asc"', '"desc"', '"nullsfirst"', '"nullslast"']);
+			cursor.fail(
+				result.direction
+					? ['"nullsfirst"', '"nullslast"']
+					: ['"asc"', '"desc"', '"nullsfirst"', '"nullslast"']
+			);
 		}
 		cursor.fail([DELIMITER, '","', 'end of input']);
 	}
@@ -636,8 +685,10 @@ function columnList(label: string, value: string): string[] {
 	});
 }
 
-export const parseColumns = (value: string) => columnList('failed to parse columns parameter', value);
-export const parseOnConflict = (value: string) => columnList('failed to parse on_conflict parameter', value);
+export const parseColumns = (value: string) =>
+	columnList('failed to parse columns parameter', value);
+export const parseOnConflict = (value: string) =>
+	columnList('failed to parse on_conflict parameter', value);
 
 // ── the whole query string ────────────────────────────────────────────────────────────────────
 
@@ -675,7 +726,10 @@ export function splitQueryString(raw: string): Array<[string, string | undefined
 const lastSegment = (key: string) => key.slice(key.lastIndexOf('.') + 1);
 
 function encodeCanonical(text: string): string {
-	return encodeURIComponent(text).replace(/[!'()*]/g, (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`);
+	return encodeURIComponent(text).replace(
+		/[!'()*]/g,
+		(char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`
+	);
 }
 
 function parseInteger(value: string): number | undefined {
@@ -720,7 +774,8 @@ export function parseQueryString(raw: string, options: ParseOptions = {}): Query
 			params.order.push({ path: parseEmbedPathOf(key), terms: parseOrder(value) });
 		} else if (last === 'limit' || last === 'offset') {
 			const amount = parseInteger(value);
-			if (amount !== undefined) (last === 'limit' ? limits : offsets).set(parseEmbedPathOf(key).join('.'), amount);
+			if (amount !== undefined)
+				(last === 'limit' ? limits : offsets).set(parseEmbedPathOf(key).join('.'), amount);
 		} else if (last === 'and' || last === 'or') {
 			const { path, operator } = parseLogicKey(key);
 			params.logic.push({ path, tree: parseLogicTree(operator, value) });

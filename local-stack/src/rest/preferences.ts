@@ -28,7 +28,10 @@ const ACCEPTED: Record<string, readonly string[]> = {
 export function parsePreferences(headerValues: string[]): Preferences {
 	const preferences: Preferences = {};
 	const invalid: string[] = [];
-	const tokens = headerValues.flatMap((value) => value.split(',')).map((token) => token.trim()).filter(Boolean);
+	const tokens = headerValues
+		.flatMap((value) => value.split(','))
+		.map((token) => token.trim())
+		.filter(Boolean);
 	for (const token of tokens) {
 		const [rawName = '', ...rest] = token.split('=');
 		const name = rawName.trim();

@@ -10,20 +10,30 @@ function parseRangeHeader(header: string | undefined): RowRange | undefined {
 	const lower = Number(match[1]);
 	if (!match[2]) return { offset: lower };
 	const upper = Number(match[2]);
-	if (upper < lower) throw invalidRange('The lower boundary must be lower than or equal to the upper boundary in the Range header.');
+	if (upper < lower)
+		throw invalidRange(
+			'The lower boundary must be lower than or equal to the upper boundary in the Range header.'
+		);
 	return { offset: lower, limit: upper - lower + 1 };
 }
 
 function intersect(a: RowRange, b: RowRange): RowRange {
 	const offset = Math.max(a.offset, b.offset);
-	const ends = [a, b].filter((range) => range.limit !== undefined).map((range) => range.offset + (range.limit as number));
+	const ends = [a, b]
+		.filter((range) => range.limit !== undefined)
+		.map((range) => range.offset + (range.limit as number));
 	if (ends.length === 0) return { offset };
 	return { offset, limit: Math.max(0, Math.min(...ends) - offset) };
 }
 
 /** The top-level range: query-string limit/offset ∩ Range header (GET and HEAD only), capped at max_rows. */
-export function topLevelRange(fromQuery: RowRange | undefined, rangeHeader: string | undefined, maxRows: number | undefined): RowRange {
-	if (fromQuery?.limit !== undefined && fromQuery.limit < 0) throw invalidRange('Limit should be greater than or equal to zero.');
+export function topLevelRange(
+	fromQuery: RowRange | undefined,
+	rangeHeader: string | undefined,
+	maxRows: number | undefined
+): RowRange {
+	if (fromQuery?.limit !== undefined && fromQuery.limit < 0)
+		throw invalidRange('Limit should be greater than or equal to zero.');
 	let range = fromQuery ?? { offset: 0 };
 	const requested = parseRangeHeader(rangeHeader);
 	if (requested) range = intersect(range, requested);
@@ -42,7 +52,11 @@ export interface ReadOutcome {
 	contentRange: string;
 }
 
-export function readOutcome(offset: number, pageRows: number, total: number | undefined): ReadOutcome {
+export function readOutcome(
+	offset: number,
+	pageRows: number,
+	total: number | undefined
+): ReadOutcome {
 	const upper = offset + pageRows - 1;
 	let status: ReadOutcome['status'] = 200;
 	if (total !== undefined && offset > total) status = 416;

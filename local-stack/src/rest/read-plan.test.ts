@@ -7,22 +7,44 @@ import { buildCache, restError } from './schema-fixture.ts';
 const cache = buildCache();
 
 function request(name: string, query: string, options: Partial<ReadRequest> = {}): ReadRequest {
-	return { schema: 'public', name, params: parseQueryString(query), range: { offset: 0 }, countPreference: undefined, maxRows: undefined, ...options };
+	return {
+		schema: 'public',
+		name,
+		params: parseQueryString(query),
+		range: { offset: 0 },
+		countPreference: undefined,
+		maxRows: undefined,
+		...options
+	};
 }
 
 describe('read plans', () => {
-	it('plans a table\'s rows with the request\'s range and filters at the top level', () => {
-		const { root, count } = planRead(cache, request('users', 'select=id,email&role=eq.admin', { range: { offset: 10, limit: 5 } }));
-		expect(root).toMatchObject({ table: { name: 'users' }, alias: undefined, range: { offset: 10, limit: 5 }, where: [{ kind: 'filter' }] });
+	it("plans a table's rows with the request's range and filters at the top level", () => {
+		const { root, count } = planRead(
+			cache,
+			request('users', 'select=id,email&role=eq.admin', { range: { offset: 10, limit: 5 } })
+		);
+		expect(root).toMatchObject({
+			table: { name: 'users' },
+			alias: undefined,
+			range: { offset: 10, limit: 5 },
+			where: [{ kind: 'filter' }]
+		});
 		expect(root.select.map((column) => column.field.name)).toEqual(['id', 'email']);
 		expect(count).toEqual({ kind: 'none' });
 	});
 
 	it('refuses tables the schema cache does not have, naming a close one', () => {
 		const missing = restError(() => planRead(cache, request('user', '')));
-		expect([missing.status, missing.code, missing.hint]).toEqual([404, 'PGRST205', "Perhaps you meant the table 'public.users'"]);
+		expect([missing.status, missing.code, missing.hint]).toEqual([
+			404,
+			'PGRST205',
+			"Perhaps you meant the table 'public.users'"
+		]);
 		expect(restError(() => planRead(cache, request('xyz', ''))).hint).toBeNull();
-		expect(restError(() => planRead(cache, { ...request('users', ''), schema: 'private' })).code).toBe('PGRST205');
+		expect(
+			restError(() => planRead(cache, { ...request('users', ''), schema: 'private' })).code
+		).toBe('PGRST205');
 	});
 });
 
@@ -33,7 +55,9 @@ describe('count strategies', () => {
 		expect(countStrategy('planned', undefined)).toEqual({ kind: 'planned' });
 		expect(countStrategy('estimated', undefined)).toEqual({ kind: 'exact' });
 		expect(countStrategy('estimated', 10)).toEqual({ kind: 'estimated', maxRows: 10 });
-		expect(planRead(cache, request('users', '', { countPreference: 'estimated', maxRows: 3 })).count).toEqual({ kind: 'estimated', maxRows: 3 });
+		expect(
+			planRead(cache, request('users', '', { countPreference: 'estimated', maxRows: 3 })).count
+		).toEqual({ kind: 'estimated', maxRows: 3 });
 	});
 
 	it('report the counted total, or the estimate where the strategy asks for it', async () => {

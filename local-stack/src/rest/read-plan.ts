@@ -3,7 +3,17 @@
 // relationships, every column looked up, filters, logic trees, orders and ranges attached to the
 // node their embed path names. Writes and calls read their response through the same plan
 // (mutate-plan.ts, call-plan.ts). Pure: sql.ts writes the statement, read.ts runs it.
-import type { EmbedPath, Field, JoinType, LogicTree, OpExpr, OrderTerm, QueryParams, RowRange, SelectItem } from './ast.ts';
+import type {
+	EmbedPath,
+	Field,
+	JoinType,
+	LogicTree,
+	OpExpr,
+	OrderTerm,
+	QueryParams,
+	RowRange,
+	SelectItem
+} from './ast.ts';
 import { countStrategy, type CountStrategy } from './count.ts';
 import {
 	aggregatesNotAllowed,
@@ -89,7 +99,12 @@ function describeRelationship(relationship: Relationship) {
 }
 
 /** PostgREST's findRel: the one relationship `origin?select=target!hint(…)` can mean. */
-export function findRelationship(cache: SchemaCache, origin: Table, target: string, hint: string | undefined): Relationship {
+export function findRelationship(
+	cache: SchemaCache,
+	origin: Table,
+	target: string,
+	hint: string | undefined
+): Relationship {
 	const candidates = cache.relationships.get(tableKey(origin.schema, origin.name)) ?? [];
 	const matches = candidates.filter((relationship) => {
 		const single = relationship.columns.length === 1 ? relationship.columns[0] : undefined;
@@ -100,16 +115,25 @@ export function findRelationship(cache: SchemaCache, origin: Table, target: stri
 			// One foreign key, two directions: the table name means the children (one-to-many), the
 			// column name the parent (many-to-one); a hint names the children's column.
 			if (hint === undefined) {
-				return (namesForeignTable && relationship.cardinality === 'o2m') || (isColumn(target) && relationship.cardinality === 'm2o');
+				return (
+					(namesForeignTable && relationship.cardinality === 'o2m') ||
+					(isColumn(target) && relationship.cardinality === 'm2o')
+				);
 			}
 			return namesForeignTable && relationship.cardinality === 'o2m' && isForeignColumn(hint);
 		}
-		if (hint === undefined) return namesForeignTable || relationship.constraint === target || isColumn(target);
-		return namesForeignTable && (relationship.constraint === hint || isColumn(hint) || isForeignColumn(hint));
+		if (hint === undefined)
+			return namesForeignTable || relationship.constraint === target || isColumn(target);
+		return (
+			namesForeignTable &&
+			(relationship.constraint === hint || isColumn(hint) || isForeignColumn(hint))
+		);
 	});
 	if (matches.length === 1) return matches[0] as Relationship;
 	if (matches.length === 0) throw noRelationship(origin.name, target, hint, origin.schema);
-	const alternatives = matches.map((relationship) => `'${relationship.foreignTable.name}!${relationship.constraint}'`).join(', ');
+	const alternatives = matches
+		.map((relationship) => `'${relationship.foreignTable.name}!${relationship.constraint}'`)
+		.join(', ');
 	throw ambiguousRelationship(
 		origin.name,
 		target,
@@ -186,7 +210,8 @@ export class ReadPlanner {
 		const node = this.emptyNode(table, undefined);
 		const conditions: PlanLogic[] = [];
 		for (const { path, filter } of params.filters) {
-			if (path.length === 0) conditions.push(this.resolveLeaf(node, filter.field, filter.expr, table.name));
+			if (path.length === 0)
+				conditions.push(this.resolveLeaf(node, filter.field, filter.expr, table.name));
 		}
 		for (const { path, tree } of params.logic) {
 			if (path.length === 0) conditions.push(this.resolveLogic(node, tree, table.name));
@@ -198,7 +223,12 @@ export class ReadPlanner {
 		return { table, alias, select: [], where: [], order: [], range: { offset: 0 }, embeds: [] };
 	}
 
-	private node(table: Table, alias: string | undefined, items: SelectItem[], reference: string): ReadNode {
+	private node(
+		table: Table,
+		alias: string | undefined,
+		items: SelectItem[],
+		reference: string
+	): ReadNode {
 		const node = this.emptyNode(table, alias);
 		for (const item of items) {
 			if (item.kind === 'field') {
@@ -229,11 +259,17 @@ export class ReadPlanner {
 		return node;
 	}
 
-	private locate(root: ReadNode, path: EmbedPath, rootReference: string): { node: ReadNode; reference: string } {
+	private locate(
+		root: ReadNode,
+		path: EmbedPath,
+		rootReference: string
+	): { node: ReadNode; reference: string } {
 		let node = root;
 		let reference = rootReference;
 		for (const name of path) {
-			const embed = node.embeds.find((candidate) => candidate.alias === name || candidate.name === name);
+			const embed = node.embeds.find(
+				(candidate) => candidate.alias === name || candidate.name === name
+			);
 			if (!embed) throw notEmbedded(name);
 			node = embed.node;
 			reference = embed.node.alias ?? reference;
@@ -246,10 +282,14 @@ export class ReadPlanner {
 	}
 
 	private resolveLeaf(node: ReadNode, field: Field, expr: OpExpr, reference: string): PlanLogic {
-		const embed = field.jsonPath.length === 0 ? node.embeds.find((e) => (e.alias ?? e.name) === field.name) : undefined;
+		const embed =
+			field.jsonPath.length === 0
+				? node.embeds.find((e) => (e.alias ?? e.name) === field.name)
+				: undefined;
 		if (embed) {
 			const operation = expr.operation;
-			if (operation.kind !== 'is' || operation.value !== 'null') throw unacceptableFilter(field.name);
+			if (operation.kind !== 'is' || operation.value !== 'null')
+				throw unacceptableFilter(field.name);
 			return { kind: 'nullEmbed', isNull: !expr.negated, embed };
 		}
 		this.requireColumn(node.table, field.name, reference);
@@ -257,7 +297,8 @@ export class ReadPlanner {
 	}
 
 	private resolveLogic(node: ReadNode, tree: LogicTree, reference: string): PlanLogic {
-		if (tree.kind === 'filter') return this.resolveLeaf(node, tree.filter.field, tree.filter.expr, reference);
+		if (tree.kind === 'filter')
+			return this.resolveLeaf(node, tree.filter.field, tree.filter.expr, reference);
 		return {
 			kind: 'expr',
 			negated: tree.negated,
@@ -272,10 +313,13 @@ export class ReadPlanner {
 			this.requireColumn(node.table, term.field.name, reference);
 			return { field: term.field, direction, nulls };
 		}
-		const embed = node.embeds.find((candidate) => (candidate.alias ?? candidate.name) === term.relation);
+		const embed = node.embeds.find(
+			(candidate) => (candidate.alias ?? candidate.name) === term.relation
+		);
 		if (!embed) throw notEmbedded(term.relation);
 		if (!embed.toOne) throw relatedOrderNotToOne(node.table.name, term.relation);
-		if (!outputNames(embed.node).includes(term.field.name)) throw undefinedColumn(embed.aggAlias, term.field.name);
+		if (!outputNames(embed.node).includes(term.field.name))
+			throw undefinedColumn(embed.aggAlias, term.field.name);
 		return { field: term.field, embed, direction, nulls };
 	}
 }
@@ -302,6 +346,10 @@ export interface ReadRequest {
 
 export function planRead(cache: SchemaCache, request: ReadRequest): ReadPlan {
 	const table = findTable(cache, request.schema, request.name);
-	const root = new ReadPlanner(cache).plan(table, request.params, { rootReference: table.name, rootRange: request.range, applyRootConditions: true });
+	const root = new ReadPlanner(cache).plan(table, request.params, {
+		rootReference: table.name,
+		rootRange: request.range,
+		applyRootConditions: true
+	});
 	return { root, count: countStrategy(request.countPreference, request.maxRows) };
 }

@@ -29,9 +29,14 @@ import { countSql, Params, readStatement } from './sql.ts';
  */
 export async function plannedCount(sql: Sql, plan: ReadNode): Promise<number> {
 	const params = new Params();
-	const explained = await sql.query(`EXPLAIN (FORMAT JSON) ${countSql(plan, { kind: 'table' }, params)}`, params.values);
+	const explained = await sql.query(
+		`EXPLAIN (FORMAT JSON) ${countSql(plan, { kind: 'table' }, params)}`,
+		params.values
+	);
 	const document = explained.rows[0]?.['QUERY PLAN'];
-	const rows = (typeof document === 'string' ? JSON.parse(document) : document)?.[0]?.Plan?.['Plan Rows'];
+	const rows = (typeof document === 'string' ? JSON.parse(document) : document)?.[0]?.Plan?.[
+		'Plan Rows'
+	];
 	return typeof rows === 'number' ? rows : 0;
 }
 
@@ -54,18 +59,31 @@ export function readResponse(
 		...profileHeaders(prepared)
 	};
 	if (outcome.status === 416) {
-		const error = invalidRange(`An offset of ${range.offset} was requested, but there are only ${total ?? 0} rows.`);
-		return { status: 416, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify(error) };
+		const error = invalidRange(
+			`An offset of ${range.offset} was requested, but there are only ${total ?? 0} rows.`
+		);
+		return {
+			status: 416,
+			headers: { ...headers, 'content-type': 'application/json; charset=utf-8' },
+			body: JSON.stringify(error)
+		};
 	}
 	const body = prepared.request.method === 'HEAD' ? null : row.body;
 	return applyResponseSettings(row, { status: outcome.status, headers, body });
 }
 
-export async function handleRead(service: RestService, prepared: PreparedRequest): Promise<RestResponse> {
+export async function handleRead(
+	service: RestService,
+	prepared: PreparedRequest
+): Promise<RestResponse> {
 	const { request, preferences } = prepared;
 	const params = parseQueryString(request.rawQuery, { ignore: GATEWAY_PARAMS });
 	const media = negotiateResponse(request.headers.get('accept') ?? undefined);
-	const range = topLevelRange(params.ranges.get(''), request.headers.get('range') ?? undefined, service.config.maxRows);
+	const range = topLevelRange(
+		params.ranges.get(''),
+		request.headers.get('range') ?? undefined,
+		service.config.maxRows
+	);
 	const { cache, plan } = await planWithCache(service, (cache) => ({
 		cache,
 		plan: planRead(cache, {
@@ -79,7 +97,11 @@ export async function handleRead(service: RestService, prepared: PreparedRequest
 	}));
 
 	const sqlParams = new Params();
-	const statement = readStatement(plan, { omit: request.method === 'HEAD', singular: media.singular, stripNulls: media.stripNulls }, sqlParams);
+	const statement = readStatement(
+		plan,
+		{ omit: request.method === 'HEAD', singular: media.singular, stripNulls: media.stripNulls },
+		sqlParams
+	);
 
 	const { row, pageTotal, total } = await execute(service, prepared, cache, true, async (sql) => {
 		const row = (await sql.query<ResultRow>(statement, sqlParams.values)).rows[0] as ResultRow;
@@ -91,5 +113,7 @@ export async function handleRead(service: RestService, prepared: PreparedRequest
 	});
 
 	const location = `/${request.target.name}${params.canonical ? `?${params.canonical}` : ''}`;
-	return readResponse(prepared, row, range, pageTotal, total, media.contentType, { 'content-location': location });
+	return readResponse(prepared, row, range, pageTotal, total, media.contentType, {
+		'content-location': location
+	});
 }

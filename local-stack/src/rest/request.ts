@@ -47,8 +47,13 @@ export const GATEWAY_PARAMS = ['apikey'];
 
 export const isReadMethod = (method: string) => method === 'GET' || method === 'HEAD';
 
-export function negotiateSchema(request: RestRequest, config: RestConfig): { schema: string; negotiated: boolean } {
-	const header = request.headers.get(isReadMethod(request.method) ? 'accept-profile' : 'content-profile');
+export function negotiateSchema(
+	request: RestRequest,
+	config: RestConfig
+): { schema: string; negotiated: boolean } {
+	const header = request.headers.get(
+		isReadMethod(request.method) ? 'accept-profile' : 'content-profile'
+	);
 	if (header === null) return { schema: config.schemas[0] as string, negotiated: false };
 	const schema = header.trim();
 	if (!config.schemas.includes(schema)) throw unacceptableSchema(schema, config.schemas);
@@ -62,7 +67,10 @@ const CACHE_MISS_CODES = new Set(['PGRST200', 'PGRST202', 'PGRST204', 'PGRST205'
  * Plans against the schema cache. `plan` must not touch the database: when it reports a name the
  * cache does not know, the cache is brought up to date with the catalog and the plan made once more.
  */
-export async function planWithCache<T>(service: RestService, plan: (cache: SchemaCache) => T): Promise<T> {
+export async function planWithCache<T>(
+	service: RestService,
+	plan: (cache: SchemaCache) => T
+): Promise<T> {
 	const started = Date.now();
 	try {
 		return plan(await service.cache.get());
@@ -74,9 +82,16 @@ export async function planWithCache<T>(service: RestService, plan: (cache: Schem
 }
 
 /** Runs `work` in the request's transaction as the request's role. */
-export function execute<T>(service: RestService, prepared: PreparedRequest, cache: SchemaCache, readOnly: boolean, work: (sql: Sql) => Promise<T>): Promise<T> {
+export function execute<T>(
+	service: RestService,
+	prepared: PreparedRequest,
+	cache: SchemaCache,
+	readOnly: boolean,
+	work: (sql: Sql) => Promise<T>
+): Promise<T> {
 	const { request, identity } = prepared;
-	const path = request.target.kind === 'rpc' ? `/rpc/${request.target.name}` : `/${request.target.name}`;
+	const path =
+		request.target.kind === 'rpc' ? `/rpc/${request.target.name}` : `/${request.target.name}`;
 	return runAsRequest(
 		service.db,
 		{
@@ -119,9 +134,19 @@ export function applyResponseSettings(row: ResultRow, response: RestResponse): R
 		}
 		const valid =
 			Array.isArray(parsed) &&
-			parsed.every((entry) => typeof entry === 'object' && entry !== null && Object.values(entry).length === 1 && Object.values(entry).every((v) => typeof v === 'string'));
+			parsed.every(
+				(entry) =>
+					typeof entry === 'object' &&
+					entry !== null &&
+					Object.values(entry).length === 1 &&
+					Object.values(entry).every((v) => typeof v === 'string')
+			);
 		if (!valid) {
-			throw new RestError(500, 'PGRST111', 'response.headers guc must be a JSON array composed of objects with a single key and a string value');
+			throw new RestError(
+				500,
+				'PGRST111',
+				'response.headers guc must be a JSON array composed of objects with a single key and a string value'
+			);
 		}
 		for (const entry of parsed as Array<Record<string, string>>) {
 			for (const [name, value] of Object.entries(entry)) headers[name.toLowerCase()] = value;
@@ -147,7 +172,9 @@ export function errorResponse(error: RestError): RestResponse {
 		headers: {
 			'content-type': 'application/json; charset=utf-8',
 			'proxy-status': `PostgREST; error=${error.code}`,
-			...Object.fromEntries(Object.entries(error.headers).map(([name, value]) => [name.toLowerCase(), value]))
+			...Object.fromEntries(
+				Object.entries(error.headers).map(([name, value]) => [name.toLowerCase(), value])
+			)
 		},
 		body: JSON.stringify(error)
 	};

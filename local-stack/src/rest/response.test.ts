@@ -26,18 +26,31 @@ describe('ranges', () => {
 	});
 
 	it('combines limit/offset, the Range header and max_rows', () => {
-		expect(topLevelRange({ offset: 5, limit: 100 }, '0-9', undefined)).toEqual({ offset: 5, limit: 5 });
+		expect(topLevelRange({ offset: 5, limit: 100 }, '0-9', undefined)).toEqual({
+			offset: 5,
+			limit: 5
+		});
 		expect(topLevelRange(undefined, '10-', 1000)).toEqual({ offset: 10, limit: 1000 });
-		expect(topLevelRange({ offset: 0, limit: 5000 }, undefined, 1000)).toEqual({ offset: 0, limit: 1000 });
+		expect(topLevelRange({ offset: 0, limit: 5000 }, undefined, 1000)).toEqual({
+			offset: 0,
+			limit: 1000
+		});
 		expect(topLevelRange(undefined, 'bytes=0-1', undefined)).toEqual({ offset: 0 });
-		expect(() => topLevelRange({ offset: 0, limit: -1 }, undefined, undefined)).toThrow(/Requested range not satisfiable/);
+		expect(() => topLevelRange({ offset: 0, limit: -1 }, undefined, undefined)).toThrow(
+			/Requested range not satisfiable/
+		);
 		expect(() => topLevelRange(undefined, '9-1', undefined)).toThrow(RestError);
 	});
 });
 
 describe('preferences', () => {
 	it('reads several values and headers, first occurrence winning', () => {
-		expect(parsePreferences(['return=representation, count=exact', 'count=planned,resolution=merge-duplicates,missing=default'])).toEqual({
+		expect(
+			parsePreferences([
+				'return=representation, count=exact',
+				'count=planned,resolution=merge-duplicates,missing=default'
+			])
+		).toEqual({
 			return: 'representation',
 			count: 'exact',
 			resolution: 'merge-duplicates',
@@ -47,25 +60,48 @@ describe('preferences', () => {
 
 	it('ignores unknown preferences unless handling=strict', () => {
 		expect(parsePreferences(['count=bogus, foo'])).toEqual({});
-		expect(() => parsePreferences(['handling=strict, foo=bar'])).toThrow(expect.objectContaining({ code: 'PGRST122', details: 'Invalid preferences: foo=bar' }));
+		expect(() => parsePreferences(['handling=strict, foo=bar'])).toThrow(
+			expect.objectContaining({ code: 'PGRST122', details: 'Invalid preferences: foo=bar' })
+		);
 	});
 
-	it('lists applied preferences in PostgREST\'s order', () => {
-		expect(preferenceApplied({ count: 'exact', return: 'representation', resolution: 'ignore-duplicates' })).toBe('resolution=ignore-duplicates, return=representation, count=exact');
+	it("lists applied preferences in PostgREST's order", () => {
+		expect(
+			preferenceApplied({
+				count: 'exact',
+				return: 'representation',
+				resolution: 'ignore-duplicates'
+			})
+		).toBe('resolution=ignore-duplicates, return=representation, count=exact');
 		expect(preferenceApplied({})).toBeUndefined();
 	});
 });
 
 describe('media types', () => {
 	it('negotiates arrays, single objects and stripped nulls', () => {
-		expect(negotiateResponse(undefined)).toMatchObject({ singular: false, contentType: 'application/json; charset=utf-8' });
-		expect(negotiateResponse('application/vnd.pgrst.object+json')).toMatchObject({ singular: true, contentType: 'application/vnd.pgrst.object+json; charset=utf-8' });
-		expect(negotiateResponse('application/vnd.pgrst.array+json;nulls=stripped')).toMatchObject({ stripNulls: true, singular: false });
+		expect(negotiateResponse(undefined)).toMatchObject({
+			singular: false,
+			contentType: 'application/json; charset=utf-8'
+		});
+		expect(negotiateResponse('application/vnd.pgrst.object+json')).toMatchObject({
+			singular: true,
+			contentType: 'application/vnd.pgrst.object+json; charset=utf-8'
+		});
+		expect(negotiateResponse('application/vnd.pgrst.array+json;nulls=stripped')).toMatchObject({
+			stripNulls: true,
+			singular: false
+		});
 		expect(negotiateResponse('text/html, */*;q=0.8')).toMatchObject({ singular: false });
 	});
 
 	it('refuses media types it cannot produce (PGRST107)', () => {
-		expect(() => negotiateResponse('text/html')).toThrow(expect.objectContaining({ status: 406, code: 'PGRST107', message: 'None of these media types are available: text/html' }));
+		expect(() => negotiateResponse('text/html')).toThrow(
+			expect.objectContaining({
+				status: 406,
+				code: 'PGRST107',
+				message: 'None of these media types are available: text/html'
+			})
+		);
 	});
 });
 
@@ -90,18 +126,33 @@ describe('errors', () => {
 			['42883', 'undefined function', true, 404],
 			['XX000', 'internal', true, 500]
 		];
-		for (const [code, message, authenticated, status] of cases) expect([code, statusForSqlState(code, message, authenticated)]).toEqual([code, status]);
+		for (const [code, message, authenticated, status] of cases)
+			expect([code, statusForSqlState(code, message, authenticated)]).toEqual([code, status]);
 	});
 
-	it('carries the server\'s words into PostgREST\'s error body', () => {
-		const error = fromDatabaseError(postgresError('23505', 'duplicate key value violates unique constraint "users_email_key"', { detail: 'Key (email)=(a) already exists.' }), true);
+	it("carries the server's words into PostgREST's error body", () => {
+		const error = fromDatabaseError(
+			postgresError('23505', 'duplicate key value violates unique constraint "users_email_key"', {
+				detail: 'Key (email)=(a) already exists.'
+			}),
+			true
+		);
 		expect(error?.status).toBe(409);
-		expect(error?.toJSON()).toEqual({ code: '23505', details: 'Key (email)=(a) already exists.', hint: null, message: 'duplicate key value violates unique constraint "users_email_key"' });
-		expect(fromDatabaseError(postgresError('42501', 'permission denied for table users'), false)?.headers).toEqual({ 'www-authenticate': 'Bearer' });
+		expect(error?.toJSON()).toEqual({
+			code: '23505',
+			details: 'Key (email)=(a) already exists.',
+			hint: null,
+			message: 'duplicate key value violates unique constraint "users_email_key"'
+		});
+		expect(
+			fromDatabaseError(postgresError('42501', 'permission denied for table users'), false)?.headers
+		).toEqual({ 'www-authenticate': 'Bearer' });
 	});
 
-	it('honours RAISE SQLSTATE \'PGRST\' with a JSON message and detail', () => {
-		const raised = postgresError('PGRST', '{"code":"123","message":"Payment required"}', { detail: '{"status":402,"headers":{"X-Powered-By":"Nerd Rage"}}' });
+	it("honours RAISE SQLSTATE 'PGRST' with a JSON message and detail", () => {
+		const raised = postgresError('PGRST', '{"code":"123","message":"Payment required"}', {
+			detail: '{"status":402,"headers":{"X-Powered-By":"Nerd Rage"}}'
+		});
 		const error = fromDatabaseError(raised, true);
 		expect(error?.status).toBe(402);
 		expect(error?.toJSON()).toMatchObject({ code: '123', message: 'Payment required' });
@@ -110,8 +161,15 @@ describe('errors', () => {
 	});
 
 	it('answers 503 when the database connection is gone, and leaves other failures to the caller', () => {
-		expect(fromDatabaseError(new Error('Connection terminated unexpectedly'), true)?.status).toBe(503);
-		expect(fromDatabaseError(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), true)?.code).toBe('PGRST001');
+		expect(fromDatabaseError(new Error('Connection terminated unexpectedly'), true)?.status).toBe(
+			503
+		);
+		expect(
+			fromDatabaseError(
+				Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }),
+				true
+			)?.code
+		).toBe('PGRST001');
 		expect(fromDatabaseError(new TypeError('oops'), true)).toBeUndefined();
 	});
 });
@@ -119,9 +177,13 @@ describe('errors', () => {
 describe('request bodies', () => {
 	it('refuses invalid JSON and JSON nested deeper than Postgres can parse (PGRST102)', () => {
 		expect(parseJsonBody('{"a":[1,{"b":"[[[["}]}')).toEqual({ a: [1, { b: '[[[[' }] });
-		expect(() => parseJsonBody('{"a":')).toThrow(expect.objectContaining({ code: 'PGRST102', message: 'Empty or invalid json' }));
+		expect(() => parseJsonBody('{"a":')).toThrow(
+			expect.objectContaining({ code: 'PGRST102', message: 'Empty or invalid json' })
+		);
 		const deep = `${'['.repeat(MAX_JSON_NESTING + 1)}${']'.repeat(MAX_JSON_NESTING + 1)}`;
-		expect(() => parseJsonBody(deep)).toThrow(expect.objectContaining({ code: 'PGRST102', status: 400 }));
+		expect(() => parseJsonBody(deep)).toThrow(
+			expect.objectContaining({ code: 'PGRST102', status: 400 })
+		);
 		expect(parseJsonBody(`"${'['.repeat(10_000)}"`)).toBe('['.repeat(10_000));
 	});
 });

@@ -21,14 +21,29 @@ import {
 } from './request.ts';
 import { callStatement, Params } from './sql.ts';
 
-export async function handleRpc(service: RestService, prepared: PreparedRequest): Promise<RestResponse> {
+export async function handleRpc(
+	service: RestService,
+	prepared: PreparedRequest
+): Promise<RestResponse> {
 	const { request, preferences } = prepared;
 	if (!['GET', 'HEAD', 'POST'].includes(request.method)) throw invalidRpcMethod(request.method);
 	const readMethod = isReadMethod(request.method);
-	const params = parseQueryString(request.rawQuery, { rpcRead: readMethod, ignore: GATEWAY_PARAMS });
+	const params = parseQueryString(request.rawQuery, {
+		rpcRead: readMethod,
+		ignore: GATEWAY_PARAMS
+	});
 	const media = negotiateResponse(request.headers.get('accept') ?? undefined);
-	const args = callArguments({ readMethod, queryArgs: params.rpcArgs, contentType: request.headers.get('content-type') ?? undefined, body: request.body });
-	const range = topLevelRange(params.ranges.get(''), readMethod ? (request.headers.get('range') ?? undefined) : undefined, service.config.maxRows);
+	const args = callArguments({
+		readMethod,
+		queryArgs: params.rpcArgs,
+		contentType: request.headers.get('content-type') ?? undefined,
+		body: request.body
+	});
+	const range = topLevelRange(
+		params.ranges.get(''),
+		readMethod ? (request.headers.get('range') ?? undefined) : undefined,
+		service.config.maxRows
+	);
 	const { cache, plan } = await planWithCache(service, (cache) => ({
 		cache,
 		plan: planCall(cache, {
@@ -44,16 +59,27 @@ export async function handleRpc(service: RestService, prepared: PreparedRequest)
 	}));
 
 	const sqlParams = new Params();
-	const statement = callStatement(plan, { omit: request.method === 'HEAD', singular: media.singular, stripNulls: media.stripNulls }, sqlParams);
-	const { row, pageTotal, total } = await execute(service, prepared, cache, plan.readOnly, async (sql) => {
-		const row = (await sql.query<ResultRow>(statement, sqlParams.values)).rows[0] as ResultRow;
-		const pageTotal = Number(row.page_total);
-		// Counted exactly in the statement or not at all (call-plan.ts): nothing to estimate afterwards.
-		const total = row.total_result_set === null ? undefined : Number(row.total_result_set);
-		if (media.singular && pageTotal !== 1) throw singularityError(pageTotal);
-		return { row, pageTotal, total };
-	});
+	const statement = callStatement(
+		plan,
+		{ omit: request.method === 'HEAD', singular: media.singular, stripNulls: media.stripNulls },
+		sqlParams
+	);
+	const { row, pageTotal, total } = await execute(
+		service,
+		prepared,
+		cache,
+		plan.readOnly,
+		async (sql) => {
+			const row = (await sql.query<ResultRow>(statement, sqlParams.values)).rows[0] as ResultRow;
+			const pageTotal = Number(row.page_total);
+			// Counted exactly in the statement or not at all (call-plan.ts): nothing to estimate afterwards.
+			const total = row.total_result_set === null ? undefined : Number(row.total_result_set);
+			if (media.singular && pageTotal !== 1) throw singularityError(pageTotal);
+			return { row, pageTotal, total };
+		}
+	);
 
-	if (plan.routine.returnKind === 'void') return { status: 204, headers: profileHeaders(prepared), body: null };
+	if (plan.routine.returnKind === 'void')
+		return { status: 204, headers: profileHeaders(prepared), body: null };
 	return readResponse(prepared, row, range, pageTotal, total, media.contentType, {});
 }

@@ -126,7 +126,13 @@ where s.setdatabase in (0, (select oid from pg_database where datname = current_
 const SETTINGS_NOT_IMPERSONATED = new Set(['search_path', 'role', 'session_authorization']);
 
 function toColumn(row: ColumnRow): Column {
-	return { name: row.name, type: row.type, notNull: row.notNull, defaultExpression: row.default, generated: row.generated };
+	return {
+		name: row.name,
+		type: row.type,
+		notNull: row.notNull,
+		defaultExpression: row.default,
+		generated: row.generated
+	};
 }
 
 function sameColumns(a: string[], b: string[]): boolean {
@@ -134,7 +140,14 @@ function sameColumns(a: string[], b: string[]): boolean {
 }
 
 function buildRelationships(
-	constraints: Array<{ name: string; type: string; table_oid: string; foreign_oid: string; columns: string[]; foreign_columns: string[] }>,
+	constraints: Array<{
+		name: string;
+		type: string;
+		table_oid: string;
+		foreign_oid: string;
+		columns: string[];
+		foreign_columns: string[];
+	}>,
 	tablesByOid: Map<string, Table>
 ): Map<string, Relationship[]> {
 	const relationships = new Map<string, Relationship[]>();
@@ -148,10 +161,20 @@ function buildRelationships(
 		const foreignTable = tablesByOid.get(constraint.foreign_oid);
 		// Foreign keys to tables outside the exposed schemas (auth.users) cannot be embedded.
 		if (!table || !foreignTable) continue;
-		const pairs = constraint.columns.map((column, i): [string, string] => [column, constraint.foreign_columns[i] as string]);
+		const pairs = constraint.columns.map((column, i): [string, string] => [
+			column,
+			constraint.foreign_columns[i] as string
+		]);
 		const isSelf = table === foreignTable;
 		const oneToOne = table.uniqueKeys.some((key) => sameColumns(key, constraint.columns));
-		add({ constraint: constraint.name, table, foreignTable, cardinality: oneToOne ? 'o2o' : 'm2o', columns: pairs, isSelf });
+		add({
+			constraint: constraint.name,
+			table,
+			foreignTable,
+			cardinality: oneToOne ? 'o2o' : 'm2o',
+			columns: pairs,
+			isSelf
+		});
 		add({
 			constraint: constraint.name,
 			table: foreignTable,
@@ -181,10 +204,18 @@ interface RoutineRow {
 
 function buildRoutine(row: RoutineRow, tablesByOid: Map<string, Table>): Routine {
 	const modes = row.arg_modes ?? row.arg_types.map(() => 'i');
-	const all = row.arg_types.map((type, i) => ({ type, mode: modes[i] ?? 'i', name: row.arg_names?.[i] ?? '' }));
+	const all = row.arg_types.map((type, i) => ({
+		type,
+		mode: modes[i] ?? 'i',
+		name: row.arg_names?.[i] ?? ''
+	}));
 	const inputs = all.filter((arg) => ['i', 'b', 'v'].includes(arg.mode));
 	const outputs = all.filter((arg) => ['o', 'b', 't'].includes(arg.mode));
-	const params = inputs.map((arg, i) => ({ name: arg.name, type: arg.type, hasDefault: i >= inputs.length - row.default_count }));
+	const params = inputs.map((arg, i) => ({
+		name: arg.name,
+		type: arg.type,
+		hasDefault: i >= inputs.length - row.default_count
+	}));
 	const resultTable = row.return_typtype === 'c' ? tablesByOid.get(row.return_relid) : undefined;
 	let returnKind: Routine['returnKind'] = 'scalar';
 	let resultColumns: Column[] = [];
@@ -192,29 +223,50 @@ function buildRoutine(row: RoutineRow, tablesByOid: Map<string, Table>): Routine
 		returnKind = 'void';
 	} else if (row.return_typtype === 'c') {
 		returnKind = 'composite';
-		resultColumns = resultTable?.columns ?? row.composite_columns.map((c) => toColumn({ ...c, notNull: false, default: null, generated: false }));
+		resultColumns =
+			resultTable?.columns ??
+			row.composite_columns.map((c) =>
+				toColumn({ ...c, notNull: false, default: null, generated: false })
+			);
 	} else if (outputs.length > 0 && row.return_typtype === 'p') {
 		// RETURNS TABLE (…) and OUT parameters: a record with the output parameters as columns.
 		returnKind = 'composite';
-		resultColumns = outputs.map((arg) => toColumn({ name: arg.name, type: arg.type, notNull: false, default: null, generated: false }));
+		resultColumns = outputs.map((arg) =>
+			toColumn({ name: arg.name, type: arg.type, notNull: false, default: null, generated: false })
+		);
 	}
 	const volatility = ({ i: 'immutable', s: 'stable', v: 'volatile' } as const)[row.volatility];
-	return { schema: row.schema, name: row.name, params, volatility, returnsSet: row.returns_set, returnKind, resultColumns, resultTable };
+	return {
+		schema: row.schema,
+		name: row.name,
+		params,
+		volatility,
+		returnsSet: row.returns_set,
+		returnKind,
+		resultColumns,
+		resultTable
+	};
 }
 
 const USER_SETTINGS_SQL = `select name from pg_settings where context = 'user'`;
 
-function buildRoleSettings(rows: Array<{ role: string; database_specific: boolean; settings: string[] | null }>, userSettings: Set<string>) {
+function buildRoleSettings(
+	rows: Array<{ role: string; database_specific: boolean; settings: string[] | null }>,
+	userSettings: Set<string>
+) {
 	const settings = new Map<string, Map<string, string>>();
 	// Database-specific settings override the role's general ones.
-	for (const row of [...rows].sort((a, b) => Number(a.database_specific) - Number(b.database_specific))) {
+	for (const row of [...rows].sort(
+		(a, b) => Number(a.database_specific) - Number(b.database_specific)
+	)) {
 		const forRole = settings.get(row.role) ?? new Map<string, string>();
 		for (const entry of row.settings ?? []) {
 			const equals = entry.indexOf('=');
 			const name = entry.slice(0, equals);
 			// Only what the role itself may set: a superuser-only setting would fail every request.
 			const settable = userSettings.has(name) || name.includes('.');
-			if (equals > 0 && settable && !SETTINGS_NOT_IMPERSONATED.has(name)) forRole.set(name, entry.slice(equals + 1));
+			if (equals > 0 && settable && !SETTINGS_NOT_IMPERSONATED.has(name))
+				forRole.set(name, entry.slice(equals + 1));
 		}
 		settings.set(row.role, forRole);
 	}
@@ -226,17 +278,26 @@ export async function loadSchemaCache(db: Database, schemas: string[]): Promise<
 		async (sql) => {
 			// An empty search_path makes format_type() and pg_get_expr() qualify every user type and function.
 			await sql.query(`set local search_path to ''`);
-			const tableRows = (await sql.query<{ schema: string; name: string; oid: string; columns: ColumnRow[] }>(TABLES_SQL, [schemas])).rows;
+			const tableRows = (
+				await sql.query<{ schema: string; name: string; oid: string; columns: ColumnRow[] }>(
+					TABLES_SQL,
+					[schemas]
+				)
+			).rows;
 			const constraints = (await sql.query(CONSTRAINTS_SQL, [schemas])).rows;
 			const routineRows = (await sql.query<RoutineRow>(ROUTINES_SQL, [schemas])).rows;
 			const roleRows = (await sql.query(ROLE_SETTINGS_SQL)).rows;
-			const userSettings = new Set((await sql.query<{ name: string }>(USER_SETTINGS_SQL)).rows.map((row) => row.name));
+			const userSettings = new Set(
+				(await sql.query<{ name: string }>(USER_SETTINGS_SQL)).rows.map((row) => row.name)
+			);
 
 			const tables = new Map<string, Table>();
 			const tablesByOid = new Map<string, Table>();
 			for (const row of tableRows) {
 				const columns = row.columns.map(toColumn);
-				const own = constraints.filter((c: { table_oid: string; type: string }) => c.table_oid === row.oid && c.type !== 'f');
+				const own = constraints.filter(
+					(c: { table_oid: string; type: string }) => c.table_oid === row.oid && c.type !== 'f'
+				);
 				const table: Table = {
 					schema: row.schema,
 					name: row.name,

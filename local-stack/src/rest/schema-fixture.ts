@@ -2,17 +2,39 @@
 // users (a self-reference for created_by), transfers with two foreign keys to users (ambiguous
 // embeds), a table without a primary key, and functions of every result kind.
 import { RestError } from './errors.ts';
-import { tableKey, type Column, type Relationship, type Routine, type RoutineParam, type SchemaCache, type Table } from './schema-cache.ts';
+import {
+	tableKey,
+	type Column,
+	type Relationship,
+	type Routine,
+	type RoutineParam,
+	type SchemaCache,
+	type Table
+} from './schema-cache.ts';
 
-export function column(name: string, type = 'text', defaultExpression: string | null = null): Column {
+export function column(
+	name: string,
+	type = 'text',
+	defaultExpression: string | null = null
+): Column {
 	return { name, type, notNull: false, defaultExpression, generated: false };
 }
 
 export function table(name: string, columns: Column[], primaryKey = ['id']): Table {
-	return { schema: 'public', name, columns, columnsByName: new Map(columns.map((c) => [c.name, c])), primaryKey, uniqueKeys: [primaryKey] };
+	return {
+		schema: 'public',
+		name,
+		columns,
+		columnsByName: new Map(columns.map((c) => [c.name, c])),
+		primaryKey,
+		uniqueKeys: [primaryKey]
+	};
 }
 
-export const organizations = table('organizations', [column('id', 'uuid', 'gen_random_uuid()'), column('name')]);
+export const organizations = table('organizations', [
+	column('id', 'uuid', 'gen_random_uuid()'),
+	column('name')
+]);
 export const users = table('users', [
 	column('id', 'uuid'),
 	column('organization_id', 'uuid'),
@@ -23,21 +45,57 @@ export const users = table('users', [
 	column('we"ird')
 ]);
 // Two foreign keys to the same table: embedding `users` from here is ambiguous without a hint.
-export const transfers = table('transfers', [column('id', 'uuid'), column('from_user', 'uuid'), column('to_user', 'uuid')]);
+export const transfers = table('transfers', [
+	column('id', 'uuid'),
+	column('from_user', 'uuid'),
+	column('to_user', 'uuid')
+]);
 export const auditLog = table('audit_log', [column('message')], []);
 
-function relationshipsOf(fk: { constraint: string; table: Table; foreign: Table; column: string }): Relationship[] {
+function relationshipsOf(fk: {
+	constraint: string;
+	table: Table;
+	foreign: Table;
+	column: string;
+}): Relationship[] {
 	const isSelf = fk.table === fk.foreign;
 	return [
-		{ constraint: fk.constraint, table: fk.table, foreignTable: fk.foreign, cardinality: 'm2o', columns: [[fk.column, 'id']], isSelf },
-		{ constraint: fk.constraint, table: fk.foreign, foreignTable: fk.table, cardinality: 'o2m', columns: [['id', fk.column]], isSelf }
+		{
+			constraint: fk.constraint,
+			table: fk.table,
+			foreignTable: fk.foreign,
+			cardinality: 'm2o',
+			columns: [[fk.column, 'id']],
+			isSelf
+		},
+		{
+			constraint: fk.constraint,
+			table: fk.foreign,
+			foreignTable: fk.table,
+			cardinality: 'o2m',
+			columns: [['id', fk.column]],
+			isSelf
+		}
 	];
 }
 
-const param = (name: string, type: string, hasDefault = false): RoutineParam => ({ name, type, hasDefault });
+const param = (name: string, type: string, hasDefault = false): RoutineParam => ({
+	name,
+	type,
+	hasDefault
+});
 
 function routine(name: string, routine: Partial<Routine>): Routine {
-	return { schema: 'public', name, params: [], volatility: 'volatile', returnsSet: false, returnKind: 'scalar', resultColumns: [], ...routine };
+	return {
+		schema: 'public',
+		name,
+		params: [],
+		volatility: 'volatile',
+		returnsSet: false,
+		returnKind: 'scalar',
+		resultColumns: [],
+		...routine
+	};
 }
 
 export const routines = {
@@ -51,8 +109,15 @@ export const routines = {
 		resultTable: users
 	}),
 	/** Rows of an anonymous record type (RETURNS TABLE). */
-	counts: routine('counts', { returnsSet: true, returnKind: 'composite', resultColumns: [column('label'), column('n', 'integer')] }),
-	add: routine('add', { params: [param('a', 'integer'), param('b', 'integer')], volatility: 'immutable' }),
+	counts: routine('counts', {
+		returnsSet: true,
+		returnKind: 'composite',
+		resultColumns: [column('label'), column('n', 'integer')]
+	}),
+	add: routine('add', {
+		params: [param('a', 'integer'), param('b', 'integer')],
+		volatility: 'immutable'
+	}),
 	touch: routine('touch', { returnKind: 'void' }),
 	overNumber: routine('over', { params: [param('a', 'integer')] }),
 	overText: routine('over', { params: [param('a', 'text'), param('b', 'text')] })
@@ -60,10 +125,30 @@ export const routines = {
 
 export function buildCache(): SchemaCache {
 	const all = [
-		...relationshipsOf({ constraint: 'users_organization_id_fkey', table: users, foreign: organizations, column: 'organization_id' }),
-		...relationshipsOf({ constraint: 'users_created_by_fkey', table: users, foreign: users, column: 'created_by' }),
-		...relationshipsOf({ constraint: 'transfers_from_user_fkey', table: transfers, foreign: users, column: 'from_user' }),
-		...relationshipsOf({ constraint: 'transfers_to_user_fkey', table: transfers, foreign: users, column: 'to_user' })
+		...relationshipsOf({
+			constraint: 'users_organization_id_fkey',
+			table: users,
+			foreign: organizations,
+			column: 'organization_id'
+		}),
+		...relationshipsOf({
+			constraint: 'users_created_by_fkey',
+			table: users,
+			foreign: users,
+			column: 'created_by'
+		}),
+		...relationshipsOf({
+			constraint: 'transfers_from_user_fkey',
+			table: transfers,
+			foreign: users,
+			column: 'from_user'
+		}),
+		...relationshipsOf({
+			constraint: 'transfers_to_user_fkey',
+			table: transfers,
+			foreign: users,
+			column: 'to_user'
+		})
 	];
 	const relationships = new Map<string, Relationship[]>();
 	for (const relationship of all) {
@@ -77,7 +162,9 @@ export function buildCache(): SchemaCache {
 	}
 	return {
 		schemas: ['public'],
-		tables: new Map([organizations, users, transfers, auditLog].map((t) => [tableKey('public', t.name), t])),
+		tables: new Map(
+			[organizations, users, transfers, auditLog].map((t) => [tableKey('public', t.name), t])
+		),
 		relationships,
 		routines: routineMap,
 		roleSettings: new Map()

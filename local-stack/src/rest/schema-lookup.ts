@@ -9,7 +9,9 @@ function levenshtein(a: string, b: string): number {
 		const current = [i];
 		for (let j = 1; j <= b.length; j++) {
 			const substitution = (previous[j - 1] as number) + (a[i - 1] === b[j - 1] ? 0 : 1);
-			current.push(Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution));
+			current.push(
+				Math.min((previous[j] as number) + 1, (current[j - 1] as number) + 1, substitution)
+			);
 		}
 		previous = current;
 	}
@@ -29,6 +31,8 @@ export function closestName(name: string, candidates: string[]): string | undefi
 export function findTable(cache: SchemaCache, schema: string, name: string): Table {
 	const table = cache.tables.get(tableKey(schema, name));
 	if (table) return table;
-	const names = [...cache.tables.values()].filter((candidate) => candidate.schema === schema).map((candidate) => candidate.name);
+	const names = [...cache.tables.values()]
+		.filter((candidate) => candidate.schema === schema)
+		.map((candidate) => candidate.name);
 	throw tableNotFound(schema, name, closestName(name, names));
 }

@@ -55,7 +55,12 @@ function settingsStatement(settings: RequestSettings): { text: string; values: s
  * in as a superuser; a transaction-local session authorization makes the session user the
  * authenticator, so `set role` is checked against authenticator's memberships as on Supabase.
  */
-export function runAsRequest<T>(db: Database, settings: RequestSettings, readOnly: boolean, work: (sql: Sql) => Promise<T>): Promise<T> {
+export function runAsRequest<T>(
+	db: Database,
+	settings: RequestSettings,
+	readOnly: boolean,
+	work: (sql: Sql) => Promise<T>
+): Promise<T> {
 	return db.transaction(
 		async (sql) => {
 			const { text, values } = settingsStatement(settings);

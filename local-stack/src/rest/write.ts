@@ -33,20 +33,36 @@ function readBody(prepared: PreparedRequest): WriteBody {
 	return parseWriteBody(prepared.request.body);
 }
 
-async function runMutation(service: RestService, prepared: PreparedRequest, kind: MutatePlan['mutation']['kind']): Promise<WriteOutcome> {
+async function runMutation(
+	service: RestService,
+	prepared: PreparedRequest,
+	kind: MutatePlan['mutation']['kind']
+): Promise<WriteOutcome> {
 	const { request, preferences } = prepared;
 	const params = parseQueryString(request.rawQuery, { ignore: GATEWAY_PARAMS });
 	const media = negotiateResponse(request.headers.get('accept') ?? undefined);
 	const target = { schema: prepared.schema, name: request.target.name, params, preferences };
-	const mutateRequest = kind === 'delete' ? { ...target, kind } : { ...target, kind, body: readBody(prepared) };
-	const { cache, plan } = await planWithCache(service, (cache) => ({ cache, plan: planMutation(cache, mutateRequest) }));
+	const mutateRequest =
+		kind === 'delete' ? { ...target, kind } : { ...target, kind, body: readBody(prepared) };
+	const { cache, plan } = await planWithCache(service, (cache) => ({
+		cache,
+		plan: planMutation(cache, mutateRequest)
+	}));
 
 	const sqlParams = new Params();
-	const statement = mutateStatement(plan, { singular: media.singular, stripNulls: media.stripNulls }, sqlParams);
+	const statement = mutateStatement(
+		plan,
+		{ singular: media.singular, stripNulls: media.stripNulls },
+		sqlParams
+	);
 	return execute(service, prepared, cache, false, async (sql) => {
 		const row = (await sql.query<ResultRow>(statement, sqlParams.values)).rows[0] as ResultRow;
 		const pageTotal = Number(row.page_total);
-		if (preferences.handling === 'strict' && preferences.maxAffected !== undefined && pageTotal > preferences.maxAffected) {
+		if (
+			preferences.handling === 'strict' &&
+			preferences.maxAffected !== undefined &&
+			pageTotal > preferences.maxAffected
+		) {
 			throw maxAffectedViolation(pageTotal);
 		}
 		if (media.singular && pageTotal !== 1) throw singularityError(pageTotal);
@@ -54,7 +70,13 @@ async function runMutation(service: RestService, prepared: PreparedRequest, kind
 	});
 }
 
-function writeResponse(prepared: PreparedRequest, outcome: WriteOutcome, status: number, range: string, applied: Preferences): RestResponse {
+function writeResponse(
+	prepared: PreparedRequest,
+	outcome: WriteOutcome,
+	status: number,
+	range: string,
+	applied: Preferences
+): RestResponse {
 	const { representation } = outcome.plan;
 	const appliedHeader = preferenceApplied(applied);
 	const headers: Record<string, string> = {
@@ -63,7 +85,11 @@ function writeResponse(prepared: PreparedRequest, outcome: WriteOutcome, status:
 		...(appliedHeader ? { 'preference-applied': appliedHeader } : {}),
 		...profileHeaders(prepared)
 	};
-	return applyResponseSettings(outcome.row, { status, headers, body: representation ? outcome.row.body : null });
+	return applyResponseSettings(outcome.row, {
+		status,
+		headers,
+		body: representation ? outcome.row.body : null
+	});
 }
 
 /** What PATCH and DELETE report as applied: max-affected only counts under handling=strict. */
@@ -76,7 +102,10 @@ function filteredWriteApplied(preferences: Preferences): Preferences {
 	};
 }
 
-export async function handleInsert(service: RestService, prepared: PreparedRequest): Promise<RestResponse> {
+export async function handleInsert(
+	service: RestService,
+	prepared: PreparedRequest
+): Promise<RestResponse> {
 	const { preferences } = prepared;
 	const outcome = await runMutation(service, prepared, 'insert');
 	const { mutation } = outcome.plan;
@@ -84,23 +113,46 @@ export async function handleInsert(service: RestService, prepared: PreparedReque
 	const status = mergesDuplicates(mutation) && (outcome.row.inserted ?? 0) <= 0 ? 200 : 201;
 	const range = contentRange(1, 0, preferences.count ? outcome.pageTotal : undefined);
 	return writeResponse(prepared, outcome, status, range, {
-		resolution: mutation.kind === 'insert' && mutation.onConflict ? preferences.resolution : undefined,
+		resolution:
+			mutation.kind === 'insert' && mutation.onConflict ? preferences.resolution : undefined,
 		return: preferences.return,
 		count: preferences.count,
 		missing: preferences.missing
 	});
 }
 
-export async function handleUpdate(service: RestService, prepared: PreparedRequest): Promise<RestResponse> {
+export async function handleUpdate(
+	service: RestService,
+	prepared: PreparedRequest
+): Promise<RestResponse> {
 	const { preferences } = prepared;
 	const outcome = await runMutation(service, prepared, 'update');
-	const range = contentRange(0, outcome.pageTotal - 1, preferences.count ? outcome.pageTotal : undefined);
-	return writeResponse(prepared, outcome, outcome.plan.representation ? 200 : 204, range, filteredWriteApplied(preferences));
+	const range = contentRange(
+		0,
+		outcome.pageTotal - 1,
+		preferences.count ? outcome.pageTotal : undefined
+	);
+	return writeResponse(
+		prepared,
+		outcome,
+		outcome.plan.representation ? 200 : 204,
+		range,
+		filteredWriteApplied(preferences)
+	);
 }
 
-export async function handleDelete(service: RestService, prepared: PreparedRequest): Promise<RestResponse> {
+export async function handleDelete(
+	service: RestService,
+	prepared: PreparedRequest
+): Promise<RestResponse> {
 	const { preferences } = prepared;
 	const outcome = await runMutation(service, prepared, 'delete');
 	const range = contentRange(1, 0, preferences.count ? outcome.pageTotal : undefined);
-	return writeResponse(prepared, outcome, outcome.plan.representation ? 200 : 204, range, filteredWriteApplied(preferences));
+	return writeResponse(
+		prepared,
+		outcome,
+		outcome.plan.representation ? 200 : 204,
+		range,
+		filteredWriteApplied(preferences)
+	);
 }

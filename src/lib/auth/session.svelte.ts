@@ -20,7 +20,7 @@ export class AuthSession {
 
 	isAdmin = $derived(this.profile?.role === 'admin');
 	/** Where this person starts: admins manage users, everyone else sees their own profile. */
-	home = $derived(this.profile?.role === 'admin' ? '/users' : '/profile');
+	home = $derived<'/users' | '/profile'>(this.profile?.role === 'admin' ? '/users' : '/profile');
 
 	#client: AppClient | null;
 	#loadingFor: string | null = null;
@@ -42,7 +42,11 @@ export class AuthSession {
 					this.#clear();
 					return;
 				}
-				if (event === 'INITIAL_SESSION' || event === 'SIGNED_IN' || this.profile?.id !== session.user.id) {
+				if (
+					event === 'INITIAL_SESSION' ||
+					event === 'SIGNED_IN' ||
+					this.profile?.id !== session.user.id
+				) {
 					void this.#loadProfile(session.user.id);
 				}
 			}, 0);
@@ -58,7 +62,8 @@ export class AuthSession {
 		const { data, error } = await client.auth.signInWithPassword({ email: email.trim(), password });
 		if (error || !data.user) {
 			if (error?.code === 'user_banned') return INACTIVE_MESSAGE;
-			if (error?.code === 'invalid_credentials' || error?.status === 400) return WRONG_CREDENTIALS_MESSAGE;
+			if (error?.code === 'invalid_credentials' || error?.status === 400)
+				return WRONG_CREDENTIALS_MESSAGE;
 			if (error?.name === 'AuthRetryableFetchError' || !error?.status) return UNREACHABLE_MESSAGE;
 			return error.message;
 		}
@@ -85,7 +90,11 @@ export class AuthSession {
 		if (!force && this.#loadingFor === userId) return 'ok';
 		this.#loadingFor = userId;
 		try {
-			const { data: row, error } = await client.from('users').select(USER_COLUMNS).eq('id', userId).maybeSingle();
+			const { data: row, error } = await client
+				.from('users')
+				.select(USER_COLUMNS)
+				.eq('id', userId)
+				.maybeSingle();
 			if (error) {
 				this.status = this.profile ? 'signed-in' : 'signed-out';
 				return 'failed';
@@ -97,7 +106,11 @@ export class AuthSession {
 				this.notice = INACTIVE_MESSAGE;
 				return 'inactive';
 			}
-			const { data: organization } = await client.from('organizations').select('name').eq('id', row.organization_id).maybeSingle();
+			const { data: organization } = await client
+				.from('organizations')
+				.select('name')
+				.eq('id', row.organization_id)
+				.maybeSingle();
 			this.profile = row;
 			this.organizationName = organization?.name ?? '';
 			this.status = 'signed-in';

@@ -8,7 +8,12 @@ describe('readConfig', () => {
 	it('needs both the URL and a public key', () => {
 		expect(readConfig({})).toBeNull();
 		expect(readConfig({ PUBLIC_SUPABASE_URL: 'http://127.0.0.1:54321' })).toBeNull();
-		expect(readConfig({ PUBLIC_SUPABASE_URL: ' http://127.0.0.1:54321 ', PUBLIC_SUPABASE_ANON_KEY: 'anon' })).toEqual({
+		expect(
+			readConfig({
+				PUBLIC_SUPABASE_URL: ' http://127.0.0.1:54321 ',
+				PUBLIC_SUPABASE_ANON_KEY: 'anon'
+			})
+		).toEqual({
 			url: 'http://127.0.0.1:54321',
 			anonKey: 'anon'
 		});
@@ -19,6 +24,11 @@ describe('readConfig', () => {
 	});
 
 	it('accepts a publishable key instead of the legacy anon key', () => {
-		expect(readConfig({ PUBLIC_SUPABASE_URL: 'https://x.supabase.co', PUBLIC_SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_x' })?.anonKey).toBe('sb_publishable_x');
+		expect(
+			readConfig({
+				PUBLIC_SUPABASE_URL: 'https://x.supabase.co',
+				PUBLIC_SUPABASE_PUBLISHABLE_KEY: 'sb_publishable_x'
+			})?.anonKey
+		).toBe('sb_publishable_x');
 	});
 });

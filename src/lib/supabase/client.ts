@@ -12,9 +12,13 @@ export interface SupabaseConfig {
 	anonKey: string;
 }
 
-export function readConfig(source: Record<string, string | undefined> = env): SupabaseConfig | null {
+export function readConfig(
+	source: Record<string, string | undefined> = env
+): SupabaseConfig | null {
 	const url = source.PUBLIC_SUPABASE_URL?.trim();
-	const anonKey = (source.PUBLIC_SUPABASE_ANON_KEY ?? source.PUBLIC_SUPABASE_PUBLISHABLE_KEY)?.trim();
+	const anonKey = (
+		source.PUBLIC_SUPABASE_ANON_KEY ?? source.PUBLIC_SUPABASE_PUBLISHABLE_KEY
+	)?.trim();
 	return url && anonKey ? { url, anonKey } : null;
 }
 

@@ -5,7 +5,11 @@ export interface RecordedQuery {
 	calls: Array<[string, unknown[]]>;
 }
 
-export type Answer = { data: unknown; error: { code?: string; message: string } | null; count?: number | null };
+export type Answer = {
+	data: unknown;
+	error: { code?: string; message: string } | null;
+	count?: number | null;
+};
 
 export function fakeFrom(answer: (query: RecordedQuery) => Answer, log: RecordedQuery[] = []) {
 	return (table: string) => {

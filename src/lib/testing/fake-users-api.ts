@@ -3,7 +3,15 @@
 // server are exercised by the Playwright suite.)
 import { vi } from 'vitest';
 import type { CreateUserInput } from '$shared/user-input.ts';
-import type { ApiError, ListParams, ListResult, OwnNames, ProfileChanges, Result, UserAdminApi } from '$lib/users/api';
+import type {
+	ApiError,
+	ListParams,
+	ListResult,
+	OwnNames,
+	ProfileChanges,
+	Result,
+	UserAdminApi
+} from '$lib/users/api';
 import { apiError } from '$lib/users/errors';
 import type { UserRow } from '$lib/users/types';
 
@@ -55,10 +63,20 @@ export class FakeUsersApi implements UserAdminApi {
 				user.organization_id === params.organizationId &&
 				(!params.role || user.role === params.role) &&
 				(!params.status || user.status === params.status) &&
-				words.every((word) => [user.first_name, user.last_name, user.email].some((value) => value.toLowerCase().includes(word)))
+				words.every((word) =>
+					[user.first_name, user.last_name, user.email].some((value) =>
+						value.toLowerCase().includes(word)
+					)
+				)
 		);
 		const from = params.page * params.pageSize;
-		return { ok: true, data: { rows: matching.slice(from, from + params.pageSize), total: params.withCount ? matching.length : null } };
+		return {
+			ok: true,
+			data: {
+				rows: matching.slice(from, from + params.pageSize),
+				total: params.withCount ? matching.length : null
+			}
+		};
 	});
 
 	get = vi.fn(async (id: string): Promise<Result<UserRow>> => {
@@ -79,34 +97,56 @@ export class FakeUsersApi implements UserAdminApi {
 	});
 
 	/** update-user's `update_profile`: everything in one request, or nothing. */
-	updateProfile = vi.fn(async (id: string, changes: ProfileChanges): Promise<Result<{ user: UserRow }>> => {
-		const error = this.#takeError();
-		if (error) return fail(error);
-		const user = this.users.find((row) => row.id === id);
-		if (!user) return fail(apiError('user_not_found', { status: 404 }));
-		if (changes.email && this.users.some((row) => row.id !== id && row.email === changes.email))
-			return fail(apiError('email_taken', { fields: { email: 'This email is already in use' }, status: 409 }));
-		Object.assign(user, changes);
-		return { ok: true, data: { user: { ...user } } };
-	});
+	updateProfile = vi.fn(
+		async (id: string, changes: ProfileChanges): Promise<Result<{ user: UserRow }>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const user = this.users.find((row) => row.id === id);
+			if (!user) return fail(apiError('user_not_found', { status: 404 }));
+			if (changes.email && this.users.some((row) => row.id !== id && row.email === changes.email))
+				return fail(
+					apiError('email_taken', {
+						fields: { email: 'This email is already in use' },
+						status: 409
+					})
+				);
+			Object.assign(user, changes);
+			return { ok: true, data: { user: { ...user } } };
+		}
+	);
 
-	create = vi.fn(async (input: CreateUserInput): Promise<Result<{ user: UserRow; password: string }>> => {
-		const error = this.#takeError();
-		if (error) return fail(error);
-		if (this.users.some((row) => row.email === input.email))
-			return fail(apiError('email_taken', { fields: { email: 'This email is already in use' }, status: 409 }));
-		const user = makeUser({ ...input });
-		this.users.push(user);
-		return { ok: true, data: { user, password: this.generatedPassword } };
-	});
+	create = vi.fn(
+		async (input: CreateUserInput): Promise<Result<{ user: UserRow; password: string }>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			if (this.users.some((row) => row.email === input.email))
+				return fail(
+					apiError('email_taken', {
+						fields: { email: 'This email is already in use' },
+						status: 409
+					})
+				);
+			const user = makeUser({ ...input });
+			this.users.push(user);
+			return { ok: true, data: { user, password: this.generatedPassword } };
+		}
+	);
 
-	setPassword = vi.fn(async (_id: string, password?: string): Promise<Result<{ user: UserRow; password?: string }>> => {
-		const error = this.#takeError();
-		if (error) return fail(error);
-		const user = this.users.find((row) => row.id === _id);
-		if (!user) return fail(apiError('user_not_found'));
-		return { ok: true, data: { user, ...(password ? {} : { password: this.generatedPassword }) } };
-	});
+	setPassword = vi.fn(
+		async (
+			_id: string,
+			password?: string
+		): Promise<Result<{ user: UserRow; password?: string }>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const user = this.users.find((row) => row.id === _id);
+			if (!user) return fail(apiError('user_not_found'));
+			return {
+				ok: true,
+				data: { user, ...(password ? {} : { password: this.generatedPassword }) }
+			};
+		}
+	);
 
 	setActive = vi.fn(async (id: string, active: boolean): Promise<Result<{ user: UserRow }>> => {
 		const error = this.#takeError();

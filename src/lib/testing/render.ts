@@ -17,12 +17,21 @@ export interface ContextOptions {
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function renderWithContext<C extends Component<any>>(component: C, props: ComponentProps<C>, options: ContextOptions = {}) {
+export function renderWithContext<C extends Component<any>>(
+	component: C,
+	props: ComponentProps<C>,
+	options: ContextOptions = {}
+) {
 	const toasts = options.toasts ?? new Toasts();
 	const { api, me } = options;
 	const admin: AdminContext | undefined =
 		api && me ? { api, me, organizationName: options.organizationName ?? 'Acme Demo' } : undefined;
-	const harness = (next: ComponentProps<C>) => ({ component: component as unknown as Component<Record<string, unknown>>, inner: next, toasts, admin });
+	const harness = (next: ComponentProps<C>) => ({
+		component: component as unknown as Component<Record<string, unknown>>,
+		inner: next,
+		toasts,
+		admin
+	});
 	const view = render(Harness, { props: harness(props) });
 	return {
 		...view,

@@ -3,7 +3,11 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import ConfirmDialog from './ConfirmDialog.svelte';
 
-const props = { title: 'Deactivate user?', message: 'Grace will be signed out.', confirmLabel: 'Deactivate' };
+const props = {
+	title: 'Deactivate user?',
+	message: 'Grace will be signed out.',
+	confirmLabel: 'Deactivate'
+};
 
 describe('Modal (through ConfirmDialog)', () => {
 	it('opens as a labelled modal dialog and keeps Tab inside', async () => {
@@ -41,6 +45,8 @@ describe('Modal (through ConfirmDialog)', () => {
 		screen.getByRole('dialog').focus();
 		await userEvent.setup().keyboard('{Escape}');
 		expect(oncancel).not.toHaveBeenCalled();
-		expect((screen.getByRole('button', { name: 'Working…' }) as HTMLButtonElement).disabled).toBe(true);
+		expect((screen.getByRole('button', { name: 'Working…' }) as HTMLButtonElement).disabled).toBe(
+			true
+		);
 	});
 });

@@ -13,6 +13,8 @@ export interface Toast {
 export class Toasts {
 	items = $state<Toast[]>([]);
 	#next = 1;
+	// Timers are bookkeeping, not state anything renders.
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#timers = new Map<number, ReturnType<typeof setTimeout>>();
 
 	constructor(private readonly durationMs = 5000) {}
@@ -21,7 +23,11 @@ export class Toasts {
 		const id = this.#next++;
 		this.items.push({ id, kind, message });
 		// Errors stay until dismissed: people need time to read what went wrong.
-		if (kind !== 'error') this.#timers.set(id, setTimeout(() => this.dismiss(id), this.durationMs));
+		if (kind !== 'error')
+			this.#timers.set(
+				id,
+				setTimeout(() => this.dismiss(id), this.durationMs)
+			);
 		return id;
 	}
 

@@ -36,22 +36,33 @@ function apiWith(
 	return { api: new UsersApi(client), log, invoke };
 }
 
-const countersAnswer = (rows: Array<{ users: number }>, pageAnswer: ReturnType<Parameters<typeof fakeFrom>[0]>) => (query: RecordedQuery) =>
-	query.table === 'organization_user_counts' ? { data: rows, error: null } : pageAnswer;
+const countersAnswer =
+	(rows: Array<{ users: number }>, pageAnswer: ReturnType<Parameters<typeof fakeFrom>[0]>) =>
+	(query: RecordedQuery) =>
+		query.table === 'organization_user_counts' ? { data: rows, error: null } : pageAnswer;
 
 describe('UsersApi.list', () => {
 	it('always filters by the organization, asks for one range, and takes the total from the counters', async () => {
-		const { api, log } = apiWith(countersAnswer([{ users: 4000 }, { users: 321 }], { data: [], error: null, count: null }));
+		const { api, log } = apiWith(
+			countersAnswer([{ users: 4000 }, { users: 321 }], { data: [], error: null, count: null })
+		);
 		const result = await api.list({ ...params, page: 3 });
 		expect(result).toEqual({ ok: true, data: { rows: [], total: 4321 } });
 		const page = log.find((q) => q.table === 'users')!.calls;
 		expect(page[0]).toEqual(['select', [expect.stringContaining('email')]]);
 		expect(page).toContainEqual(['eq', ['organization_id', ORG_ID]]);
 		// The order matches the (organization_id, last_name, first_name, id) index.
-		expect(page.filter(([name]) => name === 'order').map(([, args]) => args[0])).toEqual(['last_name', 'first_name', 'id']);
+		expect(page.filter(([name]) => name === 'order').map(([, args]) => args[0])).toEqual([
+			'last_name',
+			'first_name',
+			'id'
+		]);
 		expect(page.at(-1)).toEqual(['range', [150, 199]]);
 		const counters = log.find((q) => q.table === 'organization_user_counts')!.calls;
-		expect(counters).toEqual([['select', ['users']], ['eq', ['organization_id', ORG_ID]]]);
+		expect(counters).toEqual([
+			['select', ['users']],
+			['eq', ['organization_id', ORG_ID]]
+		]);
 	});
 
 	it('counts a filtered view from the counters of that role and status', async () => {
@@ -65,7 +76,14 @@ describe('UsersApi.list', () => {
 
 	it('skips counting when paging, and applies the filters', async () => {
 		const { api, log } = apiWith();
-		await api.list({ ...params, withCount: false, role: 'manager', status: 'inactive', sort: 'created_at', ascending: false });
+		await api.list({
+			...params,
+			withCount: false,
+			role: 'manager',
+			status: 'inactive',
+			sort: 'created_at',
+			ascending: false
+		});
 		expect(log.map((q) => q.table)).toEqual(['users']);
 		const calls = log[0]!.calls;
 		expect(calls).toContainEqual(['eq', ['role', 'manager']]);
@@ -81,13 +99,26 @@ describe('UsersApi.list', () => {
 		const calls = log[0]!.calls;
 		expect(calls[0]).toEqual(['rpc', [{ search: 'ada lovelace' }, { get: true, count: 'exact' }]]);
 		expect(calls).toContainEqual(['eq', ['role', 'admin']]);
-		expect(calls.filter(([name]) => name === 'order').map(([, args]) => args[0])).toEqual(['last_name', 'first_name', 'id']);
+		expect(calls.filter(([name]) => name === 'order').map(([, args]) => args[0])).toEqual([
+			'last_name',
+			'first_name',
+			'id'
+		]);
 	});
 
 	it('pages by keyset after a row: index-friendly bound, tie-breaks, no offset', async () => {
 		const { api, log } = apiWith();
-		const row = { last_name: "O'Brien, Jr.", first_name: 'Ann "Al"', id: '00000000-0000-4000-8000-000000000001' };
-		await api.list({ ...params, page: 1800, withCount: false, cursor: { direction: 'after', row } });
+		const row = {
+			last_name: "O'Brien, Jr.",
+			first_name: 'Ann "Al"',
+			id: '00000000-0000-4000-8000-000000000001'
+		};
+		await api.list({
+			...params,
+			page: 1800,
+			withCount: false,
+			cursor: { direction: 'after', row }
+		});
 		const calls = log[0]!.calls;
 		expect(calls).toContainEqual(['gte', ['last_name', "O'Brien, Jr."]]);
 		expect(calls).toContainEqual([
@@ -103,7 +134,11 @@ describe('UsersApi.list', () => {
 	it('reads a previous page backwards and returns it in display order', async () => {
 		const { api, log } = apiWith(() => ({ data: [{ id: 'b' }, { id: 'a' }], error: null }));
 		const row = { last_name: 'M', first_name: 'N', id: 'x' };
-		const result = await api.list({ ...params, withCount: false, cursor: { direction: 'before', row } });
+		const result = await api.list({
+			...params,
+			withCount: false,
+			cursor: { direction: 'before', row }
+		});
 		expect(result.ok && result.data.rows.map((r) => r.id)).toEqual(['a', 'b']);
 		const calls = log[0]!.calls;
 		expect(calls).toContainEqual(['lte', ['last_name', 'M']]);
@@ -113,21 +148,38 @@ describe('UsersApi.list', () => {
 			['id', { ascending: false }]
 		]);
 	});
-
 });
 
 /** What supabase-js gives for a function's non-2xx answer. */
 const httpError = (status: number, body: unknown) =>
-	new FunctionsHttpError(new Response(typeof body === 'string' ? body : JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } }));
+	new FunctionsHttpError(
+		new Response(typeof body === 'string' ? body : JSON.stringify(body), {
+			status,
+			headers: { 'content-type': 'application/json' }
+		})
+	);
 
 describe('UsersApi writes', () => {
 	it('saves another user’s names, email and role in one update_profile request', async () => {
-		const { api, invoke, log } = apiWith(undefined, { data: { user: { id: 'u1', first_name: 'Gracie' } }, error: null });
-		const result = await api.updateProfile('u1', { first_name: 'Gracie', email: 'gracie@demo.test', role: 'manager' });
+		const { api, invoke, log } = apiWith(undefined, {
+			data: { user: { id: 'u1', first_name: 'Gracie' } },
+			error: null
+		});
+		const result = await api.updateProfile('u1', {
+			first_name: 'Gracie',
+			email: 'gracie@demo.test',
+			role: 'manager'
+		});
 		expect(result).toEqual({ ok: true, data: { user: { id: 'u1', first_name: 'Gracie' } } });
 		expect(invoke).toHaveBeenCalledTimes(1);
 		expect(invoke).toHaveBeenCalledWith('update-user', {
-			body: { user_id: 'u1', action: 'update_profile', first_name: 'Gracie', email: 'gracie@demo.test', role: 'manager' }
+			body: {
+				user_id: 'u1',
+				action: 'update_profile',
+				first_name: 'Gracie',
+				email: 'gracie@demo.test',
+				role: 'manager'
+			}
 		});
 		// Nothing went to the Data API.
 		expect(log).toEqual([]);
@@ -136,7 +188,9 @@ describe('UsersApi writes', () => {
 	it('shows a function’s refusal in the shared words for its code, whatever the server wrote', async () => {
 		const { api } = apiWith(undefined, {
 			data: null,
-			error: httpError(409, { error: { code: 'last_admin', message: 'some other wording', request_id: 'r1' } })
+			error: httpError(409, {
+				error: { code: 'last_admin', message: 'some other wording', request_id: 'r1' }
+			})
 		});
 		expect(await api.updateProfile('u1', { role: 'member' })).toEqual({
 			ok: false,
@@ -146,7 +200,10 @@ describe('UsersApi writes', () => {
 
 	it('keeps the field issues a function sends', async () => {
 		const fields = { email: 'This email is already in use' };
-		const { api } = apiWith(undefined, { data: null, error: httpError(409, { error: { code: 'email_taken', message: 'x', fields } }) });
+		const { api } = apiWith(undefined, {
+			data: null,
+			error: httpError(409, { error: { code: 'email_taken', message: 'x', fields } })
+		});
 		expect(await api.updateProfile('u1', { email: 'taken@demo.test' })).toEqual({
 			ok: false,
 			error: { code: 'email_taken', message: ERROR_CODES.email_taken.message, fields, status: 409 }
@@ -154,17 +211,41 @@ describe('UsersApi writes', () => {
 	});
 
 	it('says so when an answer is not the functions’ error shape, or nothing answered', async () => {
-		const proxy = apiWith(undefined, { data: null, error: httpError(502, '<html>Bad gateway</html>') });
-		expect(await proxy.api.setActive('u1', false)).toMatchObject({ ok: false, error: { code: 'unexpected_response', status: 502 } });
-		const unknownCode = apiWith(undefined, { data: null, error: httpError(418, { error: { code: 'teapot', message: 'short and stout' } }) });
-		expect(await unknownCode.api.setActive('u1', false)).toMatchObject({ ok: false, error: { code: 'unexpected_response' } });
-		const offline = apiWith(undefined, { data: null, error: new FunctionsFetchError(new TypeError('fetch failed')) });
-		expect(await offline.api.setActive('u1', true)).toMatchObject({ ok: false, error: { code: 'network' } });
+		const proxy = apiWith(undefined, {
+			data: null,
+			error: httpError(502, '<html>Bad gateway</html>')
+		});
+		expect(await proxy.api.setActive('u1', false)).toMatchObject({
+			ok: false,
+			error: { code: 'unexpected_response', status: 502 }
+		});
+		const unknownCode = apiWith(undefined, {
+			data: null,
+			error: httpError(418, { error: { code: 'teapot', message: 'short and stout' } })
+		});
+		expect(await unknownCode.api.setActive('u1', false)).toMatchObject({
+			ok: false,
+			error: { code: 'unexpected_response' }
+		});
+		const offline = apiWith(undefined, {
+			data: null,
+			error: new FunctionsFetchError(new TypeError('fetch failed'))
+		});
+		expect(await offline.api.setActive('u1', true)).toMatchObject({
+			ok: false,
+			error: { code: 'network' }
+		});
 	});
 
 	it('saves one’s own names through the Data API', async () => {
-		const { api, log, invoke } = apiWith(() => ({ data: { id: 'me', first_name: 'Ada' }, error: null }));
-		expect(await api.updateOwnNames('me', { first_name: 'Ada', last_name: 'Lovelace' })).toEqual({ ok: true, data: { id: 'me', first_name: 'Ada' } });
+		const { api, log, invoke } = apiWith(() => ({
+			data: { id: 'me', first_name: 'Ada' },
+			error: null
+		}));
+		expect(await api.updateOwnNames('me', { first_name: 'Ada', last_name: 'Lovelace' })).toEqual({
+			ok: true,
+			data: { id: 'me', first_name: 'Ada' }
+		});
 		expect(log[0]?.calls.slice(0, 2)).toEqual([
 			['update', [{ first_name: 'Ada', last_name: 'Lovelace' }]],
 			['eq', ['id', 'me']]
@@ -189,16 +270,26 @@ describe('UsersApi writes', () => {
 	it('puts a check-constraint refusal (23514) on the field the constraint guards', async () => {
 		const { api } = apiWith(() => ({
 			data: null,
-			error: { code: '23514', message: 'new row for relation "users" violates check constraint "users_last_name_length"' }
+			error: {
+				code: '23514',
+				message: 'new row for relation "users" violates check constraint "users_last_name_length"'
+			}
 		}));
 		expect(await api.updateOwnNames('me', { first_name: 'A', last_name: 'B' })).toEqual({
 			ok: false,
-			error: { code: 'invalid_input', message: ERROR_CODES.invalid_input.message, fields: { last_name: ERROR_CODES.invalid_input.message } }
+			error: {
+				code: 'invalid_input',
+				message: ERROR_CODES.invalid_input.message,
+				fields: { last_name: ERROR_CODES.invalid_input.message }
+			}
 		});
 	});
 
 	it('says "no such user" when the row is not visible', async () => {
 		const { api } = apiWith(() => ({ data: null, error: null }));
-		expect(await api.get('missing')).toEqual({ ok: false, error: { code: 'user_not_found', message: ERROR_CODES.user_not_found.message } });
+		expect(await api.get('missing')).toEqual({
+			ok: false,
+			error: { code: 'user_not_found', message: ERROR_CODES.user_not_found.message }
+		});
 	});
 });

@@ -49,7 +49,10 @@ const SORT_COLUMNS: Record<SortKey, string[]> = {
 const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** What the components need; UsersApi implements it, component tests pass a fake. */
-export type UserAdminApi = Pick<UsersApi, 'list' | 'get' | 'create' | 'setPassword' | 'setActive' | 'updateProfile' | 'updateOwnNames'>;
+export type UserAdminApi = Pick<
+	UsersApi,
+	'list' | 'get' | 'create' | 'setPassword' | 'setActive' | 'updateProfile' | 'updateOwnNames'
+>;
 
 /** Another user's personal information and role: what `update_profile` changes in one request. */
 export type ProfileChanges = Partial<Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'role'>>;
@@ -66,7 +69,9 @@ export class UsersApi {
 			// A search is counted with its page (its matches are few and already gathered); the
 			// organization's totals come from the counters the database keeps, as counting
 			// 100,000 rows through the policies on every load would cost tens of milliseconds.
-			params.withCount && !search ? this.#countFromCounters(params) : Promise.resolve<Result<number | null>>({ ok: true, data: null })
+			params.withCount && !search
+				? this.#countFromCounters(params)
+				: Promise.resolve<Result<number | null>>({ ok: true, data: null })
 		]);
 		if (!page.ok) return page;
 		if (!total.ok) return total;
@@ -96,10 +101,17 @@ export class UsersApi {
 				`last_name.${op}.${quoted(last)},and(last_name.eq.${quoted(last)},first_name.${op}.${quoted(first)}),and(last_name.eq.${quoted(last)},first_name.eq.${quoted(first)},id.${op}.${id})`
 			);
 		}
-		for (const column of SORT_COLUMNS[params.sort]) query = query.order(column, { ascending: forward });
+		for (const column of SORT_COLUMNS[params.sort])
+			query = query.order(column, { ascending: forward });
 		// A unique tie-breaker keeps pages stable when names repeat.
 		query = query.order('id', { ascending: forward });
-		const { data, error, count: total } = await (cursor ? query.limit(params.pageSize) : query.range(from, from + params.pageSize - 1));
+		const {
+			data,
+			error,
+			count: total
+		} = await (cursor
+			? query.limit(params.pageSize)
+			: query.range(from, from + params.pageSize - 1));
 		if (error) return { ok: false, error: fromDataError(error) };
 		const rows = (data ?? []) as UserRow[];
 		// A previous page was read walking backwards: put it in display order again.
@@ -109,7 +121,10 @@ export class UsersApi {
 
 	/** The organization's users matching the role and status filters, from the counters. */
 	async #countFromCounters(params: ListParams): Promise<Result<number | null>> {
-		let query = this.client.from('organization_user_counts').select('users').eq('organization_id', params.organizationId);
+		let query = this.client
+			.from('organization_user_counts')
+			.select('users')
+			.eq('organization_id', params.organizationId);
 		if (params.role) query = query.eq('role', params.role);
 		if (params.status) query = query.eq('status', params.status);
 		const { data, error } = await query;
@@ -118,7 +133,11 @@ export class UsersApi {
 	}
 
 	async get(id: string): Promise<Result<UserRow>> {
-		const { data, error } = await this.client.from('users').select(USER_COLUMNS).eq('id', id).maybeSingle();
+		const { data, error } = await this.client
+			.from('users')
+			.select(USER_COLUMNS)
+			.eq('id', id)
+			.maybeSingle();
 		if (error) return { ok: false, error: fromDataError(error) };
 		if (!data) return { ok: false, error: apiError('user_not_found') };
 		return { ok: true, data };
@@ -129,7 +148,12 @@ export class UsersApi {
 	 * their own first and last name, nothing else of their row.
 	 */
 	async updateOwnNames(id: string, names: OwnNames): Promise<Result<UserRow>> {
-		const { data, error } = await this.client.from('users').update(names).eq('id', id).select(USER_COLUMNS).maybeSingle();
+		const { data, error } = await this.client
+			.from('users')
+			.update(names)
+			.eq('id', id)
+			.select(USER_COLUMNS)
+			.maybeSingle();
 		if (error) return { ok: false, error: fromDataError(error) };
 		// RLS filtered the row out: not theirs to change.
 		if (!data) return { ok: false, error: apiError('forbidden') };
@@ -145,12 +169,22 @@ export class UsersApi {
 		return this.invoke('update-user', { user_id: userId, action: 'update_profile', ...changes });
 	}
 
-	setPassword(userId: string, password?: string): Promise<Result<{ user: UserRow; password?: string }>> {
-		return this.invoke('update-user', { user_id: userId, action: 'set_password', ...(password ? { password } : {}) });
+	setPassword(
+		userId: string,
+		password?: string
+	): Promise<Result<{ user: UserRow; password?: string }>> {
+		return this.invoke('update-user', {
+			user_id: userId,
+			action: 'set_password',
+			...(password ? { password } : {})
+		});
 	}
 
 	setActive(userId: string, active: boolean): Promise<Result<{ user: UserRow }>> {
-		return this.invoke('update-user', { user_id: userId, action: active ? 'activate' : 'deactivate' });
+		return this.invoke('update-user', {
+			user_id: userId,
+			action: active ? 'activate' : 'deactivate'
+		});
 	}
 
 	private async invoke<T>(name: string, body: object): Promise<Result<T>> {

@@ -20,9 +20,19 @@ describe('CreateUserForm', () => {
 	it('sends normalized input and keeps the generated password', async () => {
 		const api = new FakeUsersApi();
 		const form = new CreateUserForm(() => api);
-		Object.assign(form, { first_name: ' Ada ', last_name: 'Lovelace', email: 'ADA@Example.test', role: 'admin' });
+		Object.assign(form, {
+			first_name: ' Ada ',
+			last_name: 'Lovelace',
+			email: 'ADA@Example.test',
+			role: 'admin'
+		});
 		expect(await form.submit()).toBe(true);
-		expect(api.create).toHaveBeenCalledWith({ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@example.test', role: 'admin' });
+		expect(api.create).toHaveBeenCalledWith({
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			email: 'ada@example.test',
+			role: 'admin'
+		});
 		expect(form.password).toBe(api.generatedPassword);
 		form.reset();
 		expect(form.password).toBeNull();
@@ -36,7 +46,9 @@ describe('CreateUserForm', () => {
 		expect(await form.submit()).toBe(false);
 		expect(form.errors.email).toBe('This email is already in use');
 
-		api.nextError = apiError('invalid_input', { fields: { last_name: 'Last name has at most 100 characters' } });
+		api.nextError = apiError('invalid_input', {
+			fields: { last_name: 'Last name has at most 100 characters' }
+		});
 		form.email = 'new@x.test';
 		await form.submit();
 		expect(form.errors).toEqual({ last_name: 'Last name has at most 100 characters' });

@@ -1,6 +1,11 @@
 // The Create User modal's form: validated with the shared schema before anything is sent, server
 // refusals (a taken email…) mapped back onto the field they concern.
-import { createUserInput, type CreateUserInput, type FieldIssues, type UserRole } from '$shared/user-input.ts';
+import {
+	createUserInput,
+	type CreateUserInput,
+	type FieldIssues,
+	type UserRole
+} from '$shared/user-input.ts';
 import type { ApiError, Result } from './api.ts';
 import { check, issuesFor } from './forms.ts';
 import type { UserRow } from './types.ts';

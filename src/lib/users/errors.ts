@@ -1,7 +1,13 @@
 // What the console shows when something is refused: always the shared table's message for the
 // error's code (or the field issues that came with it), never the wording of whatever answered.
 // Database refusals are recognised by their SQLSTATE, function refusals by their code.
-import { CONSTRAINT_FIELDS, ERROR_CODES, codeOfDatabaseError, isErrorCode, type ErrorCode } from '$shared/error-codes.ts';
+import {
+	CONSTRAINT_FIELDS,
+	ERROR_CODES,
+	codeOfDatabaseError,
+	isErrorCode,
+	type ErrorCode
+} from '$shared/error-codes.ts';
 import type { FieldIssues } from '$shared/user-input.ts';
 
 /**
@@ -10,7 +16,8 @@ import type { FieldIssues } from '$shared/user-input.ts';
  */
 export const CLIENT_ERRORS = {
 	network: 'Could not reach the server. Check your connection and try again.',
-	unexpected_response: 'The server gave an answer the console does not understand. Nothing may have changed; reload and try again.'
+	unexpected_response:
+		'The server gave an answer the console does not understand. Nothing may have changed; reload and try again.'
 } as const;
 
 export type ClientErrorCode = keyof typeof CLIENT_ERRORS;
@@ -24,9 +31,17 @@ export interface ApiError {
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: ApiError };
 
-export function apiError(code: ErrorCode | ClientErrorCode, details: { fields?: FieldIssues; status?: number } = {}): ApiError {
+export function apiError(
+	code: ErrorCode | ClientErrorCode,
+	details: { fields?: FieldIssues; status?: number } = {}
+): ApiError {
 	const message = isErrorCode(code) ? ERROR_CODES[code].message : CLIENT_ERRORS[code];
-	return { code, message, ...(details.fields ? { fields: details.fields } : {}), ...(details.status ? { status: details.status } : {}) };
+	return {
+		code,
+		message,
+		...(details.fields ? { fields: details.fields } : {}),
+		...(details.status ? { status: details.status } : {})
+	};
 }
 
 /** The Data API could not reach the database (PostgREST's PGRST000–002, a cut connection). */
@@ -44,8 +59,13 @@ export function fromDataError(error: PostgrestLikeError): ApiError {
 	if (error.code && DATABASE_UNAVAILABLE.test(error.code)) return apiError('service_unavailable');
 	if (error.code === '23514') {
 		// A check constraint is the database's copy of a field rule; PostgREST names the constraint.
-		const field = Object.entries(CONSTRAINT_FIELDS).find(([constraint]) => error.message.includes(`"${constraint}"`))?.[1];
-		return apiError('invalid_input', field ? { fields: { [field]: ERROR_CODES.invalid_input.message } } : {});
+		const field = Object.entries(CONSTRAINT_FIELDS).find(([constraint]) =>
+			error.message.includes(`"${constraint}"`)
+		)?.[1];
+		return apiError(
+			'invalid_input',
+			field ? { fields: { [field]: ERROR_CODES.invalid_input.message } } : {}
+		);
 	}
 	// RLS or column privileges: not this caller's row, or not this column.
 	if (error.code === '42501') return apiError('forbidden');
@@ -57,6 +77,7 @@ export function fromDataError(error: PostgrestLikeError): ApiError {
 export function fromFunctionError(status: number, payload: unknown): ApiError {
 	const error = (payload as { error?: { code?: unknown; fields?: unknown } } | null)?.error;
 	if (!error || !isErrorCode(error.code)) return apiError('unexpected_response', { status });
-	const fields = error.fields && typeof error.fields === 'object' ? (error.fields as FieldIssues) : undefined;
+	const fields =
+		error.fields && typeof error.fields === 'object' ? (error.fields as FieldIssues) : undefined;
 	return apiError(error.code, { fields, status });
 }

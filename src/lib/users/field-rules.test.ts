@@ -18,17 +18,29 @@ const forms = [
 	{
 		name: 'Create User',
 		submit: 'Create',
-		render: (api: FakeUsersApi) => renderWithContext(CreateUserModal, { open: true, onclose: vi.fn(), oncreated: vi.fn() }, { api, me: admin })
+		render: (api: FakeUsersApi) =>
+			renderWithContext(
+				CreateUserModal,
+				{ open: true, onclose: vi.fn(), oncreated: vi.fn() },
+				{ api, me: admin }
+			)
 	},
 	{
 		name: 'another user’s settings',
 		submit: 'Save personal information',
-		render: (api: FakeUsersApi) => renderWithContext(UserSettings, { userId: manager.id }, { api, me: admin })
+		render: (api: FakeUsersApi) =>
+			renderWithContext(UserSettings, { userId: manager.id }, { api, me: admin })
 	},
 	{
 		name: 'the manager’s own profile',
 		submit: 'Save',
-		render: (api: FakeUsersApi) => renderWithContext(ProfileView, { profile: manager, organizationName: 'Acme Demo', api, onsaved: vi.fn() })
+		render: (api: FakeUsersApi) =>
+			renderWithContext(ProfileView, {
+				profile: manager,
+				organizationName: 'Acme Demo',
+				api,
+				onsaved: vi.fn()
+			})
 	}
 ];
 
@@ -43,8 +55,11 @@ describe.each(forms)('the last name rule in $name', ({ submit, render }) => {
 		await user.click(last);
 		await user.paste(tooLong);
 		await user.click(screen.getByRole('button', { name: submit }));
-		expect(await screen.findByText(`Last name has at most ${NAME_MAX_LENGTH} characters`)).toBeTruthy();
+		expect(
+			await screen.findByText(`Last name has at most ${NAME_MAX_LENGTH} characters`)
+		).toBeTruthy();
 		expect(last.getAttribute('aria-invalid')).toBe('true');
-		for (const call of [api.create, api.updateProfile, api.updateOwnNames]) expect(call).not.toHaveBeenCalled();
+		for (const call of [api.create, api.updateProfile, api.updateOwnNames])
+			expect(call).not.toHaveBeenCalled();
 	});
 });

@@ -9,7 +9,8 @@ export class PasswordForm {
 	/** The password when it may be sent, null (with the reasons set) otherwise. */
 	validate(email?: string): string | null {
 		const weakness = this.password ? passwordWeakness(this.password, email) : 'Enter a password';
-		const mismatch = !weakness && this.password !== this.confirm ? 'The two passwords differ' : undefined;
+		const mismatch =
+			!weakness && this.password !== this.confirm ? 'The two passwords differ' : undefined;
 		this.errors = { password: weakness ?? undefined, confirm: mismatch };
 		return weakness || mismatch ? null : this.password;
 	}

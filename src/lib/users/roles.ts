@@ -21,17 +21,29 @@ export const ROLE_INFO: Record<UserRole, RoleInfo> = {
 	manager: {
 		label: 'Manager',
 		summary: 'Works in the dashboard and edits their own name.',
-		abilities: ['Edit their own first and last name', 'No access to other users', 'Cannot change passwords here; an admin sets a new one']
+		abilities: [
+			'Edit their own first and last name',
+			'No access to other users',
+			'Cannot change passwords here; an admin sets a new one'
+		]
 	},
 	member: {
 		label: 'Member',
 		summary: 'Works in the dashboard; an admin maintains their profile.',
-		abilities: ['View their own profile (read-only)', 'No access to other users', 'Cannot change passwords here; an admin sets a new one']
+		abilities: [
+			'View their own profile (read-only)',
+			'No access to other users',
+			'Cannot change passwords here; an admin sets a new one'
+		]
 	},
 	external: {
 		label: 'External',
 		summary: 'Limited access for people outside the organization.',
-		abilities: ['View their own profile (read-only)', 'No access to other users', 'Cannot change passwords here; an admin sets a new one']
+		abilities: [
+			'View their own profile (read-only)',
+			'No access to other users',
+			'Cannot change passwords here; an admin sets a new one'
+		]
 	}
 };
 

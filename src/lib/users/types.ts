@@ -4,4 +4,5 @@ export type UserRow = Database['public']['Tables']['users']['Row'];
 /** The columns the console shows, written once with the Edge Functions'. */
 export { USER_COLUMNS } from '$shared/users.ts';
 
-export const fullName = (user: Pick<UserRow, 'first_name' | 'last_name'>): string => `${user.first_name} ${user.last_name}`;
+export const fullName = (user: Pick<UserRow, 'first_name' | 'last_name'>): string =>
+	`${user.first_name} ${user.last_name}`;

@@ -11,14 +11,34 @@ const roots: Array<() => void> = [];
 afterEach(() => roots.splice(0).forEach((dispose) => dispose()));
 
 /** Built as the page builds it: once, inside a component's (here: a root's) effects, fed by getters. */
-function build(api: FakeUsersApi, userId: () => string, currentUserId = admin.id): UserSettingsState {
+function build(
+	api: FakeUsersApi,
+	userId: () => string,
+	currentUserId = admin.id
+): UserSettingsState {
 	let settings!: UserSettingsState;
-	roots.push($effect.root(() => void (settings = new UserSettingsState(() => api, userId, () => currentUserId))));
+	roots.push(
+		$effect.root(
+			() =>
+				void (settings = new UserSettingsState(
+					() => api,
+					userId,
+					() => currentUserId
+				))
+		)
+	);
 	flushSync();
 	return settings;
 }
 
-async function loaded(target: UserRow = makeUser({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@demo.test' }), currentUserId = admin.id) {
+async function loaded(
+	target: UserRow = makeUser({
+		first_name: 'Grace',
+		last_name: 'Hopper',
+		email: 'grace@demo.test'
+	}),
+	currentUserId = admin.id
+) {
 	const api = new FakeUsersApi([admin, target]);
 	const settings = build(api, () => target.id, currentUserId);
 	await vi.waitFor(() => expect(settings.user?.id).toBe(target.id));
@@ -28,7 +48,12 @@ async function loaded(target: UserRow = makeUser({ first_name: 'Grace', last_nam
 describe('UserSettingsState', () => {
 	it('loads the user into the drafts', async () => {
 		const { settings } = await loaded();
-		expect([settings.firstName, settings.lastName, settings.email, settings.role]).toEqual(['Grace', 'Hopper', 'grace@demo.test', 'member']);
+		expect([settings.firstName, settings.lastName, settings.email, settings.role]).toEqual([
+			'Grace',
+			'Hopper',
+			'grace@demo.test',
+			'member'
+		]);
 		expect(settings.isSelf).toBe(false);
 		expect(settings.roleChanged).toBe(false);
 	});
@@ -39,9 +64,15 @@ describe('UserSettingsState', () => {
 		settings.email = 'GRACE.H@demo.test';
 		expect(await settings.saveInfo()).toEqual({ ok: true, message: 'Personal information saved' });
 		expect(api.updateProfile).toHaveBeenCalledTimes(1);
-		expect(api.updateProfile).toHaveBeenCalledWith(target.id, { last_name: 'Hopper-Murray', email: 'grace.h@demo.test' });
+		expect(api.updateProfile).toHaveBeenCalledWith(target.id, {
+			last_name: 'Hopper-Murray',
+			email: 'grace.h@demo.test'
+		});
 		expect(api.updateOwnNames).not.toHaveBeenCalled();
-		expect([settings.user?.last_name, settings.user?.email]).toEqual(['Hopper-Murray', 'grace.h@demo.test']);
+		expect([settings.user?.last_name, settings.user?.email]).toEqual([
+			'Hopper-Murray',
+			'grace.h@demo.test'
+		]);
 		// Nothing changed: nothing sent.
 		expect((await settings.saveInfo())?.ok).toBe(true);
 		expect(api.updateProfile).toHaveBeenCalledTimes(1);
@@ -71,14 +102,20 @@ describe('UserSettingsState', () => {
 		const { api, settings } = await loaded();
 		settings.firstName = 'Gracie';
 		api.nextError = apiError('service_unavailable', { status: 503 });
-		expect(await settings.saveInfo()).toEqual({ ok: false, message: ERROR_CODES.service_unavailable.message });
+		expect(await settings.saveInfo()).toEqual({
+			ok: false,
+			message: ERROR_CODES.service_unavailable.message
+		});
 	});
 
 	it('saves an admin’s own names on the Data API, and their own email through update_profile', async () => {
 		const { api, settings } = await loaded(admin, admin.id);
 		settings.firstName = 'Adele';
 		await settings.saveInfo();
-		expect(api.updateOwnNames).toHaveBeenCalledWith(admin.id, { first_name: 'Adele', last_name: admin.last_name });
+		expect(api.updateOwnNames).toHaveBeenCalledWith(admin.id, {
+			first_name: 'Adele',
+			last_name: admin.last_name
+		});
 		expect(api.updateProfile).not.toHaveBeenCalled();
 		settings.email = 'adele@demo.test';
 		await settings.saveInfo();
@@ -90,7 +127,10 @@ describe('UserSettingsState', () => {
 		const { api, settings, target } = await loaded();
 		settings.role = 'admin';
 		expect(settings.roleChanged).toBe(true);
-		expect(await settings.saveRole()).toEqual({ ok: true, message: 'Grace Hopper is now an admin' });
+		expect(await settings.saveRole()).toEqual({
+			ok: true,
+			message: 'Grace Hopper is now an admin'
+		});
 		expect(api.updateProfile).toHaveBeenCalledWith(target.id, { role: 'admin' });
 		settings.role = 'member';
 		api.nextError = apiError('last_admin', { status: 409 });

@@ -8,7 +8,10 @@ import type { ProfileChanges, UserAdminApi } from './api.ts';
 import { check, issuesFor, personalInfoInput } from './forms.ts';
 import { fullName, type UserRow } from './types.ts';
 
-export type SettingsApi = Pick<UserAdminApi, 'get' | 'updateProfile' | 'updateOwnNames' | 'setActive'>;
+export type SettingsApi = Pick<
+	UserAdminApi,
+	'get' | 'updateProfile' | 'updateOwnNames' | 'setActive'
+>;
 
 export interface Outcome {
 	ok: boolean;
@@ -73,12 +76,17 @@ export class UserSettingsState {
 	async saveInfo(): Promise<Outcome | null> {
 		const user = this.user;
 		if (!user) return null;
-		const checked = check(personalInfoInput, { first_name: this.firstName, last_name: this.lastName, email: this.email });
+		const checked = check(personalInfoInput, {
+			first_name: this.firstName,
+			last_name: this.lastName,
+			email: this.email
+		});
 		this.infoErrors = checked.ok ? {} : checked.errors;
 		if (!checked.ok) return null;
 
 		const changes: ProfileChanges = {};
-		for (const field of INFO_FIELDS) if (checked.data[field] !== user[field]) changes[field] = checked.data[field];
+		for (const field of INFO_FIELDS)
+			if (checked.data[field] !== user[field]) changes[field] = checked.data[field];
 		if (Object.keys(changes).length === 0) {
 			this.#show(user);
 			return { ok: true, message: 'Personal information saved' };
@@ -88,8 +96,13 @@ export class UserSettingsState {
 		const api = this.#api();
 		const result =
 			this.isSelf && changes.email === undefined
-				? await api.updateOwnNames(user.id, { first_name: checked.data.first_name, last_name: checked.data.last_name })
-				: await api.updateProfile(user.id, changes).then((answer) => (answer.ok ? { ok: true as const, data: answer.data.user } : answer));
+				? await api.updateOwnNames(user.id, {
+						first_name: checked.data.first_name,
+						last_name: checked.data.last_name
+					})
+				: await api
+						.updateProfile(user.id, changes)
+						.then((answer) => (answer.ok ? { ok: true as const, data: answer.data.user } : answer));
 		this.infoBusy = false;
 		if (this.user?.id !== user.id) return null;
 		if (!result.ok) {
@@ -121,7 +134,10 @@ export class UserSettingsState {
 		}
 		this.#show(result.data.user);
 		const saved = result.data.user.role;
-		return { ok: true, message: `${fullName(result.data.user)} is now ${saved === 'admin' ? 'an' : 'a'} ${saved}` };
+		return {
+			ok: true,
+			message: `${fullName(result.data.user)} is now ${saved === 'admin' ? 'an' : 'a'} ${saved}`
+		};
 	}
 
 	/** Flips active/inactive after the confirmation; the confirmation closes when it changed. */

@@ -14,9 +14,15 @@ afterEach(() => {
 const seeded = (count: number) => new FakeUsersApi(Array.from({ length: count }, () => makeUser()));
 
 /** A list as a component builds it (inside an effect root); it asks for its first page at once. */
-function build(source: ListSource, pageSize?: number, organizationId: () => string = () => ORG_ID): UsersList {
+function build(
+	source: ListSource,
+	pageSize?: number,
+	organizationId: () => string = () => ORG_ID
+): UsersList {
 	let list!: UsersList;
-	roots.push($effect.root(() => void (list = new UsersList(() => source, organizationId, pageSize))));
+	roots.push(
+		$effect.root(() => void (list = new UsersList(() => source, organizationId, pageSize)))
+	);
 	flushSync();
 	return list;
 }
@@ -34,7 +40,14 @@ describe('UsersList', () => {
 		expect(list.rows).toHaveLength(10);
 		expect(list.total).toBe(25);
 		expect(list.pageCount).toBe(3);
-		expect(api.listCalls[0]).toMatchObject({ organizationId: ORG_ID, page: 0, pageSize: 10, withCount: true, sort: 'name', ascending: true });
+		expect(api.listCalls[0]).toMatchObject({
+			organizationId: ORG_ID,
+			page: 0,
+			pageSize: 10,
+			withCount: true,
+			sort: 'name',
+			ascending: true
+		});
 		await list.goTo(2);
 		expect(list.rows).toHaveLength(5);
 		expect(list.firstIndex).toBe(20);
@@ -48,7 +61,10 @@ describe('UsersList', () => {
 		const list = await loaded(api, 10);
 		const last = list.rows.at(-1)!;
 		await list.goTo(1);
-		expect(api.listCalls[1]?.cursor).toEqual({ direction: 'after', row: { last_name: last.last_name, first_name: last.first_name, id: last.id } });
+		expect(api.listCalls[1]?.cursor).toEqual({
+			direction: 'after',
+			row: { last_name: last.last_name, first_name: last.first_name, id: last.id }
+		});
 		const first = list.rows[0]!;
 		await list.goTo(2);
 		await list.goTo(1);
@@ -65,7 +81,10 @@ describe('UsersList', () => {
 	});
 
 	it('restarts at the first page with a fresh count when a filter changes', async () => {
-		const api = new FakeUsersApi([makeUser({ role: 'admin' }), ...Array.from({ length: 12 }, () => makeUser())]);
+		const api = new FakeUsersApi([
+			makeUser({ role: 'admin' }),
+			...Array.from({ length: 12 }, () => makeUser())
+		]);
 		const list = await loaded(api, 5);
 		await list.goTo(1);
 		await list.setRole('admin');
@@ -107,7 +126,9 @@ describe('UsersList', () => {
 		const newer = makeUser({ first_name: 'Newer' });
 		const source = {
 			list: vi.fn((params: ListParams) =>
-				params.role === 'admin' ? Promise.resolve({ ok: true as const, data: { rows: [newer], total: 1 } }) : slow
+				params.role === 'admin'
+					? Promise.resolve({ ok: true as const, data: { rows: [newer], total: 1 } })
+					: slow
 			)
 		};
 		// Building it asks for the first page: the slow answer.
@@ -142,13 +163,29 @@ describe('UsersList', () => {
 		const api = new FakeUsersApi([makeUser(), makeUser({ organization_id: 'other-org' })]);
 		let organizationId = $state(ORG_ID);
 		let list!: UsersList;
-		roots.push($effect.root(() => void (list = new UsersList(() => api, () => organizationId))));
+		roots.push(
+			$effect.root(
+				() =>
+					void (list = new UsersList(
+						() => api,
+						() => organizationId
+					))
+			)
+		);
 		flushSync();
 		await vi.waitFor(() => expect(list.loaded).toBe(true));
 		await list.goTo(0);
 		organizationId = 'other-org';
 		flushSync();
-		await vi.waitFor(() => expect(api.listCalls.at(-1)).toMatchObject({ organizationId: 'other-org', page: 0, withCount: true }));
-		await vi.waitFor(() => expect(list.rows.map((row) => row.organization_id)).toEqual(['other-org']));
+		await vi.waitFor(() =>
+			expect(api.listCalls.at(-1)).toMatchObject({
+				organizationId: 'other-org',
+				page: 0,
+				withCount: true
+			})
+		);
+		await vi.waitFor(() =>
+			expect(list.rows.map((row) => row.organization_id)).toEqual(['other-org'])
+		);
 	});
 });

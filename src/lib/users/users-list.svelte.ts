@@ -29,7 +29,9 @@ export class UsersList {
 	loaded = $state(false);
 
 	pageSize = PAGE_SIZE;
-	pageCount = $derived(this.total === null ? 1 : Math.max(1, Math.ceil(this.total / this.pageSize)));
+	pageCount = $derived(
+		this.total === null ? 1 : Math.max(1, Math.ceil(this.total / this.pageSize))
+	);
 	firstIndex = $derived(this.page * this.pageSize);
 	hasFilters = $derived(Boolean(this.search.trim() || this.role || this.status));
 
@@ -115,10 +117,18 @@ export class UsersList {
 	goTo(page: number): Promise<void> {
 		const target = Math.min(Math.max(0, page), this.pageCount - 1);
 		if (target === this.page && this.loaded) return Promise.resolve();
-		const edge = target === this.page + 1 ? this.rows.at(-1) : target === this.page - 1 ? this.rows[0] : undefined;
+		const edge =
+			target === this.page + 1
+				? this.rows.at(-1)
+				: target === this.page - 1
+					? this.rows[0]
+					: undefined;
 		this.#cursor =
 			target > 0 && edge
-				? { direction: target > this.page ? 'after' : 'before', row: { last_name: edge.last_name, first_name: edge.first_name, id: edge.id } }
+				? {
+						direction: target > this.page ? 'after' : 'before',
+						row: { last_name: edge.last_name, first_name: edge.first_name, id: edge.id }
+					}
 				: undefined;
 		this.page = target;
 		return this.load(false);

@@ -18,8 +18,12 @@ const TYPES: Record<string, string> = {
 
 export { freePort };
 
-export async function serveSpa(dir: string, publicEnv: Record<string, string>): Promise<{ url: string; close(): Promise<void> }> {
-	if (!existsSync(join(dir, 'index.html'))) throw new Error(`${dir}/index.html is missing: build the SPA first (npm run build)`);
+export async function serveSpa(
+	dir: string,
+	publicEnv: Record<string, string>
+): Promise<{ url: string; close(): Promise<void> }> {
+	if (!existsSync(join(dir, 'index.html')))
+		throw new Error(`${dir}/index.html is missing: build the SPA first (npm run build)`);
 	const server: Server = createServer((request, response) => {
 		const path = decodeURIComponent(new URL(request.url ?? '/', 'http://x').pathname);
 		if (path === '/_app/env.js') {
@@ -30,7 +34,9 @@ export async function serveSpa(dir: string, publicEnv: Record<string, string>): 
 		const file = normalize(join(dir, path));
 		const isFile = file.startsWith(dir) && existsSync(file) && statSync(file).isFile();
 		const target = isFile ? file : join(dir, 'index.html');
-		response.writeHead(200, { 'content-type': TYPES[extname(target)] ?? 'application/octet-stream' });
+		response.writeHead(200, {
+			'content-type': TYPES[extname(target)] ?? 'application/octet-stream'
+		});
 		createReadStream(target).pipe(response);
 	});
 	const port = await freePort();

@@ -12,10 +12,15 @@ describe('RoleGate', () => {
 		expect(screen.queryByRole('heading', { name: 'No access' })).toBeNull();
 	});
 
-	it.each(['manager', 'member', 'external', null] as const)('shows "No access" to %s and none of the content', (role) => {
-		render(RoleGate, { role, allow: ['admin'], home: '/profile', children });
-		expect(screen.getByRole('heading', { name: 'No access' })).toBeTruthy();
-		expect(screen.queryByText('secret admin content')).toBeNull();
-		expect(screen.getByRole('link', { name: 'Go to your profile' }).getAttribute('href')).toBe('/profile');
-	});
+	it.each(['manager', 'member', 'external', null] as const)(
+		'shows "No access" to %s and none of the content',
+		(role) => {
+			render(RoleGate, { role, allow: ['admin'], home: '/profile', children });
+			expect(screen.getByRole('heading', { name: 'No access' })).toBeTruthy();
+			expect(screen.queryByText('secret admin content')).toBeNull();
+			expect(screen.getByRole('link', { name: 'Go to your profile' }).getAttribute('href')).toBe(
+				'/profile'
+			);
+		}
+	);
 });

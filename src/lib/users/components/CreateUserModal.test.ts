@@ -16,7 +16,10 @@ function setup(api = new FakeUsersApi()) {
 	return { api, onclose, oncreated, view, user: userEvent.setup() };
 }
 
-async function fill(user: ReturnType<typeof userEvent.setup>, values: { first: string; last: string; email: string; role: string }) {
+async function fill(
+	user: ReturnType<typeof userEvent.setup>,
+	values: { first: string; last: string; email: string; role: string }
+) {
 	await user.type(screen.getByLabelText('First name'), values.first);
 	await user.type(screen.getByLabelText('Last name'), values.last);
 	await user.type(screen.getByLabelText('Email'), values.email);
@@ -27,7 +30,8 @@ describe('Create User modal', () => {
 	it('is a labelled modal dialog with the four fields the help page names', async () => {
 		setup();
 		const dialog = screen.getByRole('dialog', { name: 'Create User' });
-		for (const label of ['First name', 'Last name', 'Email', 'Role']) expect(within(dialog).getByLabelText(label)).toBeTruthy();
+		for (const label of ['First name', 'Last name', 'Email', 'Role'])
+			expect(within(dialog).getByLabelText(label)).toBeTruthy();
 		expect(within(dialog).getByRole('button', { name: 'Create' })).toBeTruthy();
 		await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('First name')));
 	});
@@ -36,7 +40,9 @@ describe('Create User modal', () => {
 		const { user } = setup();
 		expect(screen.getByText('Pick a role to see what it may do.')).toBeTruthy();
 		await user.selectOptions(screen.getByLabelText('Role'), 'admin');
-		expect(screen.getByText(/Change roles and passwords; activate and deactivate users/)).toBeTruthy();
+		expect(
+			screen.getByText(/Change roles and passwords; activate and deactivate users/)
+		).toBeTruthy();
 		await user.selectOptions(screen.getByLabelText('Role'), 'member');
 		expect(screen.getByText('View their own profile (read-only)')).toBeTruthy();
 	});
@@ -55,14 +61,26 @@ describe('Create User modal', () => {
 
 	it('creates the user and shows the generated password once, with Copy and the hand-over reminder', async () => {
 		const { api, oncreated, onclose, user } = setup();
-		await fill(user, { first: 'Grace', last: 'Hopper', email: ' Grace@Example.test ', role: 'manager' });
+		await fill(user, {
+			first: 'Grace',
+			last: 'Hopper',
+			email: ' Grace@Example.test ',
+			role: 'manager'
+		});
 		await user.click(screen.getByRole('button', { name: 'Create' }));
 		// The schema trimmed and lower-cased the email before it was sent.
-		expect(api.create).toHaveBeenCalledWith({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@example.test', role: 'manager' });
+		expect(api.create).toHaveBeenCalledWith({
+			first_name: 'Grace',
+			last_name: 'Hopper',
+			email: 'grace@example.test',
+			role: 'manager'
+		});
 		const password = (await screen.findByLabelText('Password')) as HTMLInputElement;
 		expect(password.value).toBe(api.generatedPassword);
 		expect(screen.getByText(/Hand this password to Grace/)).toBeTruthy();
-		expect(oncreated).toHaveBeenCalledWith(expect.objectContaining({ email: 'grace@example.test' }));
+		expect(oncreated).toHaveBeenCalledWith(
+			expect.objectContaining({ email: 'grace@example.test' })
+		);
 
 		const writeText = vi.fn(() => Promise.resolve());
 		Object.defineProperty(navigator, 'clipboard', { value: { writeText }, configurable: true });
@@ -80,7 +98,9 @@ describe('Create User modal', () => {
 		await user.click(screen.getByRole('button', { name: 'Create' }));
 		const email = screen.getByLabelText('Email');
 		await waitFor(() => expect(email.getAttribute('aria-invalid')).toBe('true'));
-		expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe('This email is already in use');
+		expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+			'This email is already in use'
+		);
 		expect(screen.queryByRole('alert')).toBeNull();
 	});
 

@@ -22,17 +22,25 @@ describe('Own profile', () => {
 		await user.clear(first);
 		await user.type(first, 'Gracie');
 		await user.click(screen.getByRole('button', { name: 'Save' }));
-		expect(api.updateOwnNames).toHaveBeenCalledWith(profile.id, { first_name: 'Gracie', last_name: 'Manager' });
+		expect(api.updateOwnNames).toHaveBeenCalledWith(profile.id, {
+			first_name: 'Gracie',
+			last_name: 'Manager'
+		});
 		await waitFor(() => expect(onsaved).toHaveBeenCalled());
 		expect((screen.getByLabelText('Email') as HTMLInputElement).readOnly).toBe(true);
 	});
 
-	it.each(['member', 'external'] as const)('shows a %s their profile read-only with a note', (role) => {
-		setup(makeUser({ first_name: 'Linus', last_name: 'Reader', email: 'linus@demo.test', role }));
-		expect(screen.queryByRole('textbox')).toBeNull();
-		expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
-		expect(screen.getByText('Linus')).toBeTruthy();
-		expect(screen.getByText('linus@demo.test')).toBeTruthy();
-		expect(screen.getByText('Only an Admin of your organization can change your personal information.')).toBeTruthy();
-	});
+	it.each(['member', 'external'] as const)(
+		'shows a %s their profile read-only with a note',
+		(role) => {
+			setup(makeUser({ first_name: 'Linus', last_name: 'Reader', email: 'linus@demo.test', role }));
+			expect(screen.queryByRole('textbox')).toBeNull();
+			expect(screen.queryByRole('button', { name: 'Save' })).toBeNull();
+			expect(screen.getByText('Linus')).toBeTruthy();
+			expect(screen.getByText('linus@demo.test')).toBeTruthy();
+			expect(
+				screen.getByText('Only an Admin of your organization can change your personal information.')
+			).toBeTruthy();
+		}
+	);
 });

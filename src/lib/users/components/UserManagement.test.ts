@@ -9,7 +9,12 @@ import { apiError } from '../errors';
 import type { UserRow } from '../types';
 import UserManagement from './UserManagement.svelte';
 
-const me = makeUser({ first_name: 'Ada', last_name: 'Admin', email: 'admin@demo.test', role: 'admin' });
+const me = makeUser({
+	first_name: 'Ada',
+	last_name: 'Admin',
+	email: 'admin@demo.test',
+	role: 'admin'
+});
 
 function setup(users: UserRow[], pageSize = 50) {
 	const api = new FakeUsersApi([me, ...users]);
@@ -21,21 +26,40 @@ const bodyRows = () => within(screen.getByRole('table')).getAllByRole('row').sli
 
 describe('User Management page', () => {
 	it('lists name, email, role, status and created date, and the total count', async () => {
-		setup([makeUser({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@demo.test', role: 'manager', status: 'inactive' })]);
+		setup([
+			makeUser({
+				first_name: 'Grace',
+				last_name: 'Hopper',
+				email: 'grace@demo.test',
+				role: 'manager',
+				status: 'inactive'
+			})
+		]);
 		const row = (await screen.findByText('Grace Hopper')).closest('tr')!;
 		expect(within(row).getByText('grace@demo.test')).toBeTruthy();
 		expect(within(row).getByText('Manager')).toBeTruthy();
 		expect(within(row).getByText('Inactive')).toBeTruthy();
 		expect(within(row).getByText('Jan 15, 2026')).toBeTruthy();
-		expect(within(row).getByRole('link', { name: 'Settings of Grace Hopper' }).getAttribute('href')).toMatch(/^\/users\//);
+		expect(
+			within(row).getByRole('link', { name: 'Settings of Grace Hopper' }).getAttribute('href')
+		).toMatch(/^\/users\//);
 		expect(screen.getByTestId('total-count').textContent).toBe('2');
-		for (const header of ['Name', 'Email', 'Role', 'Status', 'Created']) expect(screen.getByRole('columnheader', { name: new RegExp(header) })).toBeTruthy();
+		for (const header of ['Name', 'Email', 'Role', 'Status', 'Created'])
+			expect(screen.getByRole('columnheader', { name: new RegExp(header) })).toBeTruthy();
 	});
 
 	it('asks the server for one page of the caller’s organization, never everything', async () => {
-		const { api } = setup(Array.from({ length: 30 }, () => makeUser()), 10);
+		const { api } = setup(
+			Array.from({ length: 30 }, () => makeUser()),
+			10
+		);
 		await waitFor(() => expect(bodyRows()).toHaveLength(10));
-		expect(api.listCalls[0]).toMatchObject({ organizationId: ORG_ID, page: 0, pageSize: 10, withCount: true });
+		expect(api.listCalls[0]).toMatchObject({
+			organizationId: ORG_ID,
+			page: 0,
+			pageSize: 10,
+			withCount: true
+		});
 		expect(screen.getByText(/Showing 1–10 of/)).toBeTruthy();
 		await userEvent.setup().click(screen.getByRole('button', { name: 'Next' }));
 		await waitFor(() => expect(screen.getByText(/Showing 11–20 of/)).toBeTruthy());
@@ -46,7 +70,10 @@ describe('User Management page', () => {
 
 	it('offers every role and status of the database’s enums as filters', async () => {
 		setup([]);
-		const options = (label: string) => [...(screen.getByLabelText(label) as HTMLSelectElement).options].map((option) => option.value);
+		const options = (label: string) =>
+			[...(screen.getByLabelText(label) as HTMLSelectElement).options].map(
+				(option) => option.value
+			);
 		expect(options('Filter by role')).toEqual(['', ...USER_ROLES]);
 		expect(options('Filter by status')).toEqual(['', ...USER_STATUSES]);
 		await screen.findByText('Ada Admin');
@@ -55,7 +82,13 @@ describe('User Management page', () => {
 	it('searches by name or email and filters by role and status', async () => {
 		const { api, user } = setup([
 			makeUser({ first_name: 'Grace', last_name: 'Hopper', role: 'manager' }),
-			makeUser({ first_name: 'Linus', last_name: 'Member', email: 'linus@demo.test', role: 'member', status: 'inactive' })
+			makeUser({
+				first_name: 'Linus',
+				last_name: 'Member',
+				email: 'linus@demo.test',
+				role: 'member',
+				status: 'inactive'
+			})
 		]);
 		await screen.findByText('Grace Hopper');
 		await user.type(screen.getByLabelText('Search'), 'linus@');
@@ -80,7 +113,9 @@ describe('User Management page', () => {
 		await screen.findAllByRole('link', { name: /Settings of/ });
 		await user.click(screen.getByRole('button', { name: /Email/ }));
 		expect(api.listCalls.at(-1)).toMatchObject({ sort: 'email', ascending: true });
-		expect(screen.getByRole('columnheader', { name: /Email/ }).getAttribute('aria-sort')).toBe('ascending');
+		expect(screen.getByRole('columnheader', { name: /Email/ }).getAttribute('aria-sort')).toBe(
+			'ascending'
+		);
 		await user.click(screen.getByRole('button', { name: /Email/ }));
 		expect(api.listCalls.at(-1)).toMatchObject({ sort: 'email', ascending: false });
 	});
@@ -108,16 +143,23 @@ describe('User Management page', () => {
 	});
 
 	it('explains a refusal in the confirmation dialog', async () => {
-		const { api, user } = setup([makeUser({ first_name: 'Other', last_name: 'Admin', role: 'admin' })]);
+		const { api, user } = setup([
+			makeUser({ first_name: 'Other', last_name: 'Admin', role: 'admin' })
+		]);
 		await user.click(await screen.findByRole('button', { name: 'Deactivate Other Admin' }));
 		api.nextError = apiError('last_admin', { status: 409 });
-		await user.click(within(screen.getByRole('dialog')).getByRole('button', { name: 'Deactivate' }));
+		await user.click(
+			within(screen.getByRole('dialog')).getByRole('button', { name: 'Deactivate' })
+		);
 		expect((await screen.findByRole('alert')).textContent).toBe(ERROR_CODES.last_admin.message);
 	});
 
 	it('does not offer to deactivate the signed-in admin', async () => {
 		setup([]);
-		expect(((await screen.findByRole('button', { name: 'Deactivate Ada Admin' })) as HTMLButtonElement).disabled).toBe(true);
+		expect(
+			((await screen.findByRole('button', { name: 'Deactivate Ada Admin' })) as HTMLButtonElement)
+				.disabled
+		).toBe(true);
 	});
 
 	it('opens Create User from Add User and shows the new user in the table afterwards', async () => {
@@ -132,7 +174,9 @@ describe('User Management page', () => {
 		await user.click(within(dialog).getByRole('button', { name: 'Create' }));
 		await user.click(await screen.findByRole('button', { name: 'Done' }));
 		// Focus goes back to the button that opened the modal.
-		await waitFor(() => expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add User' })));
+		await waitFor(() =>
+			expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add User' }))
+		);
 		expect(await screen.findByText('Zed Zulu')).toBeTruthy();
 		expect(screen.getByTestId('total-count').textContent).toBe('2');
 	});

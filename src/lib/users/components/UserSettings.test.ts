@@ -9,7 +9,15 @@ import UserSettings from './UserSettings.svelte';
 
 const admin = makeUser({ first_name: 'Ada', last_name: 'Admin', role: 'admin' });
 
-function setup(target = makeUser({ first_name: 'Grace', last_name: 'Hopper', email: 'grace@demo.test', role: 'member' }), others: ReturnType<typeof makeUser>[] = []) {
+function setup(
+	target = makeUser({
+		first_name: 'Grace',
+		last_name: 'Hopper',
+		email: 'grace@demo.test',
+		role: 'member'
+	}),
+	others: ReturnType<typeof makeUser>[] = []
+) {
 	const api = new FakeUsersApi([admin, target, ...others]);
 	const view = renderWithContext(UserSettings, { userId: target.id }, { api, me: admin });
 	return { api, toasts: view.toasts, view, target, user: userEvent.setup() };
@@ -26,14 +34,21 @@ describe('User settings page', () => {
 		await user.type(screen.getByLabelText('Email'), 'GRACIE@demo.test');
 		await user.click(screen.getByRole('button', { name: 'Save personal information' }));
 		expect(api.updateProfile).toHaveBeenCalledTimes(1);
-		expect(api.updateProfile).toHaveBeenCalledWith(target.id, { first_name: 'Gracie', email: 'gracie@demo.test' });
+		expect(api.updateProfile).toHaveBeenCalledWith(target.id, {
+			first_name: 'Gracie',
+			email: 'gracie@demo.test'
+		});
 		expect(api.updateOwnNames).not.toHaveBeenCalled();
 		await waitFor(() => expect(toasts.items.at(-1)?.message).toBe('Personal information saved'));
 		expect(screen.getByRole('heading', { level: 1 }).textContent).toBe('Gracie Hopper');
 	});
 
 	it('loads the other user when the id changes, without being rebuilt', async () => {
-		const other = makeUser({ first_name: 'Linus', last_name: 'Torvalds', email: 'linus@demo.test' });
+		const other = makeUser({
+			first_name: 'Linus',
+			last_name: 'Torvalds',
+			email: 'linus@demo.test'
+		});
 		const { api, view } = setup(undefined, [other]);
 		expect(await screen.findByRole('heading', { level: 1, name: 'Grace Hopper' })).toBeTruthy();
 		await view.rerender({ userId: other.id });
@@ -57,7 +72,9 @@ describe('User settings page', () => {
 		await user.click(screen.getByRole('button', { name: 'Save personal information' }));
 		expect(await screen.findByText('This email is already in use')).toBeTruthy();
 		expect(email.getAttribute('aria-invalid')).toBe('true');
-		expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe('This email is already in use');
+		expect(document.getElementById(email.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+			'This email is already in use'
+		);
 	});
 
 	it('changes the role, showing what it may do', async () => {
@@ -69,7 +86,9 @@ describe('User settings page', () => {
 	});
 
 	it('explains the last-admin refusal with the shared message for its code', async () => {
-		const { api, user } = setup(makeUser({ first_name: 'Other', last_name: 'Admin', role: 'admin' }));
+		const { api, user } = setup(
+			makeUser({ first_name: 'Other', last_name: 'Admin', role: 'admin' })
+		);
 		await user.selectOptions(await screen.findByLabelText('Role'), 'member');
 		api.nextError = apiError('last_admin', { status: 409 });
 		await user.click(screen.getByRole('button', { name: 'Save role' }));
@@ -80,7 +99,9 @@ describe('User settings page', () => {
 		const { api, user, target } = setup();
 		await user.click(await screen.findByRole('button', { name: 'Generate a new password' }));
 		expect(api.setPassword).toHaveBeenCalledWith(target.id);
-		expect(((await screen.findByLabelText('Generated password (shown once)')) as HTMLInputElement).value).toBe(api.generatedPassword);
+		expect(
+			((await screen.findByLabelText('Generated password (shown once)')) as HTMLInputElement).value
+		).toBe(api.generatedPassword);
 	});
 
 	it('sets a typed password only when strong and typed twice the same', async () => {
@@ -109,16 +130,26 @@ describe('User settings page', () => {
 		expect(api.setActive).not.toHaveBeenCalled();
 		await user.click(within(dialog).getByRole('button', { name: 'Deactivate' }));
 		expect(api.setActive).toHaveBeenCalledWith(target.id, false);
-		await waitFor(() => expect(screen.getByRole('switch', { name: 'Active' }).getAttribute('aria-checked')).toBe('false'));
+		await waitFor(() =>
+			expect(screen.getByRole('switch', { name: 'Active' }).getAttribute('aria-checked')).toBe(
+				'false'
+			)
+		);
 		await user.click(screen.getByRole('switch', { name: 'Active' }));
-		await user.click(within(screen.getByRole('dialog', { name: 'Activate user?' })).getByRole('button', { name: 'Activate' }));
+		await user.click(
+			within(screen.getByRole('dialog', { name: 'Activate user?' })).getByRole('button', {
+				name: 'Activate'
+			})
+		);
 		expect(api.setActive).toHaveBeenLastCalledWith(target.id, true);
 	});
 
 	it('does not let admins change their own role or status, and says why', async () => {
 		const api = new FakeUsersApi([admin]);
 		renderWithContext(UserSettings, { userId: admin.id }, { api, me: admin });
-		expect(((await screen.findByRole('switch', { name: 'Active' })) as HTMLButtonElement).disabled).toBe(true);
+		expect(
+			((await screen.findByRole('switch', { name: 'Active' })) as HTMLButtonElement).disabled
+		).toBe(true);
 		expect((screen.getByLabelText('Role') as HTMLSelectElement).disabled).toBe(true);
 		expect(screen.getByText(/You cannot deactivate your own account/)).toBeTruthy();
 	});
@@ -137,7 +168,10 @@ describe('User settings page', () => {
 		await user.clear(last);
 		await user.type(last, 'Lovelace');
 		await user.click(screen.getByRole('button', { name: 'Save personal information' }));
-		expect(api.updateOwnNames).toHaveBeenCalledWith(admin.id, { first_name: 'Ada', last_name: 'Lovelace' });
+		expect(api.updateOwnNames).toHaveBeenCalledWith(admin.id, {
+			first_name: 'Ada',
+			last_name: 'Lovelace'
+		});
 		expect(api.updateProfile).not.toHaveBeenCalled();
 	});
 });
