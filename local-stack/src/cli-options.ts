@@ -10,7 +10,8 @@ export const usage = `Options:
                        postgres, e.g. postgresql://supabase_admin@host:5432/postgres (env STACK_DB_URL)
   --port N             API gateway port, default 54321 (env STACK_API_PORT)
   --db-port N          embedded Postgres port, default 54330 (env STACK_DB_PORT)
-  --mail-port N        mail page and API port, default 54324; SMTP on the next (env STACK_MAIL_PORT)
+  --mail-port N        mail page and API port on 127.0.0.1, default 54324 (env STACK_MAIL_PORT)
+  --smtp-port N        where Auth sends mail, default the mail port + 1 (env STACK_SMTP_PORT)
   --host HOST          address to listen on, default 127.0.0.1 (env STACK_HOST)
   --state-dir DIR      keys and embedded data, default .local-stack (env STACK_STATE_DIR)
   --help               this text`;
@@ -35,6 +36,7 @@ export function parseStackOptions(
 			port: { type: 'string' },
 			'db-port': { type: 'string' },
 			'mail-port': { type: 'string' },
+			'smtp-port': { type: 'string' },
 			host: { type: 'string' },
 			'state-dir': { type: 'string' },
 			help: { type: 'boolean', default: false }
@@ -48,6 +50,7 @@ export function parseStackOptions(
 		apiPort: port(values.port ?? env.STACK_API_PORT, '--port'),
 		dbPort: port(values['db-port'] ?? env.STACK_DB_PORT, '--db-port'),
 		mailPort: port(values['mail-port'] ?? env.STACK_MAIL_PORT, '--mail-port'),
+		smtpPort: port(values['smtp-port'] ?? env.STACK_SMTP_PORT, '--smtp-port'),
 		host: values.host ?? env.STACK_HOST,
 		stateDir: resolve(values['state-dir'] ?? env.STACK_STATE_DIR ?? defaultStateDir)
 	};

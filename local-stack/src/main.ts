@@ -1,6 +1,8 @@
 // `npm run stack`: the local Supabase-compatible stack alone, in the foreground until Ctrl-C.
 import { parseStackOptions, usage } from './cli-options.ts';
 import { removeStatusFile, writeStatusFile } from './status-file.ts';
+import { MissingToolError } from './mail/catcher.ts';
+import { PostgresUnavailableError } from './postgres.ts';
 import { PortInUseError, startStack, type RunningStack } from './stack.ts';
 import { summary } from './summary.ts';
 
@@ -13,7 +15,9 @@ export async function runUntilInterrupted(
 	try {
 		stack = await start();
 	} catch (error) {
-		console.error(error instanceof PortInUseError ? `\n${error.message}\n` : error);
+		// What the developer can act on is one sentence; anything else is a bug, with its stack.
+		const plain = [PortInUseError, PostgresUnavailableError, MissingToolError].some((kind) => error instanceof kind);
+		console.error(plain ? `\n${(error as Error).message}\n` : error);
 		process.exit(1);
 	}
 	writeStatusFile(stateDir, stack);

@@ -12,10 +12,12 @@ import {
 	chownSync,
 	closeSync,
 	existsSync,
+	fstatSync,
 	mkdirSync,
 	mkdtempSync,
 	openSync,
 	readFileSync,
+	realpathSync,
 	rmSync,
 	statSync
 } from 'node:fs';
@@ -99,18 +101,32 @@ function initdb(
 	if (result.status !== 0) throw new Error(`initdb failed:\n${result.stdout}${result.stderr}`);
 }
 
-async function waitUntilReady(url: string, server: ChildProcess, log: () => string): Promise<void> {
+const exitedAlready = (child: ChildProcess) => child.exitCode !== null || child.signalCode !== null;
+
+/** Waits until *this* server answers: another one on the port (an orphan, a neighbour) does not count. */
+async function waitUntilReady(
+	url: string,
+	dataDir: string,
+	server: ChildProcess,
+	log: () => string
+): Promise<void> {
 	const deadline = Date.now() + 60_000;
 	for (;;) {
-		if (server.exitCode !== null || server.signalCode !== null)
-			throw new Error(`PostgreSQL exited while starting:\n${log()}`);
+		if (exitedAlready(server)) throw new Error(`PostgreSQL exited while starting:\n${log()}`);
 		const client = new pg.Client({ connectionString: url });
 		client.on('error', () => undefined);
 		try {
 			await client.connect();
+			const { rows } = await client.query<{ data_directory: string }>('show data_directory');
 			await client.end();
+			if (rows[0]?.data_directory !== realpathSync(dataDir) || exitedAlready(server)) {
+				throw Object.assign(new Error('another PostgreSQL answers on this port'), {
+					code: 'EADDRINUSE'
+				});
+			}
 			return;
 		} catch (error) {
+			if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') throw error;
 			if (Date.now() > deadline)
 				throw new Error(
 					`PostgreSQL did not accept connections within 60 s (${(error as Error).message}):\n${log()}`,
@@ -119,6 +135,25 @@ async function waitUntilReady(url: string, server: ChildProcess, log: () => stri
 			await new Promise((r) => setTimeout(r, 100));
 		}
 	}
+}
+
+/**
+ * A server of an earlier run that was killed (not stopped) still holds the folder: say so, with
+ * what to do, rather than fail later with a port or lock error.
+ */
+function refuseStalePostmaster(dataDir: string): void {
+	const pidFile = join(dataDir, 'postmaster.pid');
+	if (!existsSync(pidFile)) return;
+	const pid = Number(readFileSync(pidFile, 'utf8').split('\n')[0]);
+	if (!Number.isInteger(pid) || pid <= 0) return;
+	try {
+		process.kill(pid, 0);
+	} catch {
+		return; // gone: PostgreSQL clears the stale file itself
+	}
+	throw new PostgresUnavailableError(
+		`A PostgreSQL of an earlier run (pid ${pid}) still holds ${dataDir}, left by a stack that was killed. Stop it (kill ${pid}) and start again.`
+	);
 }
 
 export interface StartPostgresOptions {
@@ -160,6 +195,7 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 			);
 		}
 		if (user && statSync(dataDir).uid !== user.uid) chownSync(dataDir, user.uid, user.gid);
+		refuseStalePostmaster(dataDir);
 	}
 
 	const port = options.port ?? (await freePort());
@@ -182,11 +218,13 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 	// in spawnSync fills up, and every backend then hangs writing its log line.
 	const logFile = `${dataDir}.log`;
 	const logFd = openSync(logFile, 'a');
+	// Earlier runs' lines stay in the file but are no part of this start's story.
+	const logStart = fstatSync(logFd).size;
 	// A child of this process (not daemonised by pg_ctl): Ctrl-C on the process group reaches it
 	// too, and it never outlives the stack unnoticed.
 	const server = spawn(join(bin, 'postgres'), args, { stdio: ['ignore', logFd, logFd], ...user });
 	closeSync(logFd);
-	const output = () => readFileSync(logFile, 'utf8').slice(-8000);
+	const output = () => readFileSync(logFile).subarray(logStart).toString('utf8').slice(-8000);
 	const exited = new Promise<void>((resolveExit) => server.once('exit', () => resolveExit()));
 
 	const onExit = () => {
@@ -208,10 +246,13 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 		stopped = true;
 		process.off('exit', onExit);
 		for (const signal of ['SIGINT', 'SIGTERM'] as const) process.off(signal, onSignal);
-		if (server.exitCode === null && server.signalCode === null) {
+		if (!exitedAlready(server)) {
 			// Fast shutdown keeps a persistent folder consistent; a throwaway one is deleted anyway.
+			// A server that has not gone after 10 s (a client that never lets go) is killed.
 			server.kill(throwaway ? 'SIGQUIT' : 'SIGINT');
+			const timer = setTimeout(() => server.kill('SIGKILL'), 10_000);
 			await exited;
+			clearTimeout(timer);
 		}
 		if (throwaway) removeAll();
 	};
@@ -219,19 +260,22 @@ export async function startPostgres(options: StartPostgresOptions): Promise<Post
 	const base = `127.0.0.1:${port}/postgres`;
 	const started = {
 		adminUrl: `postgresql://${SUPERUSER}@${base}`,
-		url: `postgresql://postgres:postgres@${base}`,
+		url: `postgresql://postgres@${base}`,
 		port,
 		major: options.major,
 		dataDir,
 		stop
 	};
 	try {
-		await waitUntilReady(started.adminUrl, server, output);
+		await waitUntilReady(started.adminUrl, dataDir, server, output);
 		return started;
 	} catch (error) {
 		await stop();
 		const text = output();
-		if (/could not bind|Address already in use/.test(text))
+		if (
+			(error as NodeJS.ErrnoException).code === 'EADDRINUSE' ||
+			/could not bind|Address already in use/.test(text)
+		)
 			throw Object.assign(new Error(`port ${port} is in use`), { code: 'EADDRINUSE' });
 		throw error;
 	}

@@ -33,6 +33,8 @@ export async function applyBootstrap(adminDbUrl: string): Promise<void> {
 	await withClient(adminDbUrl, (client) => client.query(readFileSync(bootstrapFile, 'utf8')));
 }
 
+const redactUrls = (text: string) => text.replace(/postgres(ql)?:\/\/\S+/g, '<db-url>');
+
 /** `supabase migration up` as the given login; returns the CLI's "Applying migration" lines. */
 export async function applyMigrations(dbUrl: string, supabaseDir: string): Promise<string[]> {
 	const cli = join(projectRoot, 'node_modules/.bin/supabase');
@@ -55,20 +57,16 @@ export async function applyMigrations(dbUrl: string, supabaseDir: string): Promi
 			.filter((line) => line.startsWith('Applying migration'))
 			.map((line) => line.trim());
 	} catch (error) {
+		// Not the error itself: its message holds the command line, and the URL may hold a password.
 		const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-		throw new Error(`supabase migration up failed:\n${stdout}${stderr}`, { cause: error });
+		// eslint-disable-next-line preserve-caught-error
+		throw new Error(`supabase migration up failed:\n${redactUrls(`${stdout}${stderr}`)}`);
 	}
 }
 
-export async function applySeed(dbUrl: string, supabaseDir: string): Promise<void> {
-	await withClient(dbUrl, (client) =>
-		client.query(readFileSync(join(supabaseDir, 'seed.sql'), 'utf8'))
-	);
-}
-
 export interface SchemaResult {
-	/** True when this start created the schema (and seeded it). */
-	fresh: boolean;
+	/** True when this start seeded the demo data. */
+	seeded: boolean;
 }
 
 export async function prepareSchema(options: {
@@ -79,28 +77,34 @@ export async function prepareSchema(options: {
 	demoAdminPassword?: string;
 	log: (message: string) => void;
 }): Promise<SchemaResult> {
-	const fresh = await withClient(options.adminDbUrl, async (client) => {
-		const { rows } = await client.query(
-			`select to_regclass('supabase_migrations.schema_migrations') is null as fresh`
-		);
-		return rows[0].fresh as boolean;
-	});
 	await applyBootstrap(options.adminDbUrl);
 	for (const line of await applyMigrations(options.dbUrl, options.supabaseDir)) options.log(line);
+	const password = options.demoAdminPassword;
+	if (password === undefined) return { seeded: false };
 
-	if (fresh && options.demoAdminPassword !== undefined) {
-		await applySeed(options.dbUrl, options.supabaseDir);
-		// The seed carries no credentials; the demo admin gets this install's password, hashed with
-		// bcrypt as GoTrue does.
-		await withClient(options.dbUrl, (client) =>
-			client.query(
+	// Seeded when the demo admin is missing, with its password in the same transaction: a first
+	// start that died half-way seeds on the next one, and the printed password always works.
+	const seeded = await withClient(options.dbUrl, async (client) => {
+		const { rows } = await client.query(`select 1 from auth.users where email = $1`, [DEMO_ADMIN_EMAIL]);
+		if (rows.length) return false;
+		await client.query('begin');
+		try {
+			await client.query(readFileSync(join(options.supabaseDir, 'seed.sql'), 'utf8'));
+			// The seed carries no credentials; the demo admin gets this install's password, hashed
+			// with bcrypt as GoTrue does.
+			await client.query(
 				`update auth.users
 				 set encrypted_password = extensions.crypt($2, extensions.gen_salt('bf', 10)), updated_at = now()
 				 where email = $1`,
-				[DEMO_ADMIN_EMAIL, options.demoAdminPassword]
-			)
-		);
-		options.log('seeded supabase/seed.sql');
-	}
-	return { fresh };
+				[DEMO_ADMIN_EMAIL, password]
+			);
+			await client.query('commit');
+		} catch (error) {
+			await client.query('rollback');
+			throw error;
+		}
+		return true;
+	});
+	if (seeded) options.log('seeded supabase/seed.sql');
+	return { seeded };
 }

@@ -34,8 +34,10 @@ export interface StackOptions {
 	host?: string;
 	apiPort?: number;
 	dbPort?: number;
-	/** Mail catcher web page and API port (the Supabase CLI's 54324); SMTP listens on the next. */
+	/** Mail catcher web page and API port (the Supabase CLI's 54324), on loopback only. */
 	mailPort?: number;
+	/** Where Auth sends mail; the mail port + 1 by default (the CLI's 54325). */
+	smtpPort?: number;
 	supabaseDir?: string;
 	jwtExpiry?: number;
 	/** Start every Edge Function's Deno process before resolving. */
@@ -112,6 +114,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 	const host = options.host ?? '127.0.0.1';
 	const apiPort = options.apiPort ?? 54321;
 	const mailPort = options.mailPort ?? 54324;
+	const smtpPort = options.smtpPort ?? mailPort + 1;
 	const supabaseDir = options.supabaseDir ?? join(projectRoot, 'supabase');
 	await ensurePortFree(
 		host,
@@ -119,14 +122,14 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 		new PortInUseError(apiPort, 'API gateway', '--port or STACK_API_PORT')
 	);
 	await ensurePortFree(
-		host,
+		'127.0.0.1',
 		mailPort,
 		new PortInUseError(mailPort, 'mail catcher', '--mail-port or STACK_MAIL_PORT')
 	);
 	await ensurePortFree(
 		'127.0.0.1',
-		mailPort + 1,
-		new PortInUseError(mailPort + 1, 'mail catcher SMTP', '--mail-port or STACK_MAIL_PORT')
+		smtpPort,
+		new PortInUseError(smtpPort, 'mail catcher SMTP', '--smtp-port or STACK_SMTP_PORT')
 	);
 	if (!options.dbUrl) {
 		const dbPort = options.dbPort ?? 54330;
@@ -167,8 +170,8 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 		const dbUrl = postgresUrlOf(adminDbUrl);
 
 		const mail: MailCatcher = await startMailCatcher({
-			host,
 			port: mailPort,
+			smtpPort,
 			stateDir,
 			reset: options.reset,
 			log: (m) => log('mail', m)

@@ -5,7 +5,8 @@
 -- Now every format character (Unicode category Cf) is refused but U+200C and U+200D (zero-width
 -- non-joiner and joiner), which Persian and Indic names and emoji sequences need. And btrim()
 -- trimmed only the ASCII space, so a name of one no-break space (U+00A0) looked blank too: the
--- names are now trimmed of what JavaScript's trim() removes (Unicode White_Space). The forms and
+-- names are now trimmed of exactly what JavaScript's trim() removes (its WhiteSpace and line
+-- terminators, U+FEFF included). The forms and
 -- the Edge Functions apply the same rules (supabase/functions/_shared/user-input.ts); rows that
 -- break them cannot exist, since every write path was already trimmed and refused Cc.
 

@@ -4,7 +4,7 @@
 -- thirty of them from one admin made another organization's admin wait 12 s for a 5 ms list.
 -- Nothing longer than an email can match, so a longer search is refused (SQLSTATE 22001, which
 -- PostgREST answers with 400) before any row is read. The SPA's search box has the same bound
--- (SEARCH_MAX_LENGTH in supabase/functions/_shared/user-input.ts).
+-- (SEARCH_MAX_LENGTH in supabase/functions/_shared/user-input.ts), which cuts a pasted text there.
 
 create function private.search_fragment(search text)
 returns text
@@ -12,13 +12,15 @@ language plpgsql
 immutable
 set search_path = ''
 as $$
+declare
+  fragment text := btrim(search);
 begin
-  if char_length(search) > 254 then
+  if char_length(fragment) > 254 then
     raise exception 'a search has at most 254 characters'
       using errcode = '22001',
             hint = 'Search by a part of a name or an email address.';
   end if;
-  return btrim(search);
+  return fragment;
 end;
 $$;
 

@@ -11,7 +11,7 @@ import { freePort } from '../../local-stack/src/free-port.ts';
 export { freePort };
 
 export type StackEnvironment = Record<
-	'STACK_API_PORT' | 'STACK_DB_PORT' | 'STACK_MAIL_PORT' | 'APP_PORT' | 'STACK_STATE_DIR',
+	'STACK_API_PORT' | 'STACK_DB_PORT' | 'STACK_MAIL_PORT' | 'STACK_SMTP_PORT' | 'APP_PORT' | 'STACK_STATE_DIR',
 	string
 >;
 
@@ -20,6 +20,7 @@ export async function freshEnvironment(): Promise<StackEnvironment> {
 		STACK_API_PORT: String(await freePort()),
 		STACK_DB_PORT: String(await freePort()),
 		STACK_MAIL_PORT: String(await freePort()),
+		STACK_SMTP_PORT: String(await freePort()),
 		APP_PORT: String(await freePort()),
 		STACK_STATE_DIR: mkdtempSync(join(tmpdir(), 'umc-cli-'))
 	};

@@ -2,7 +2,8 @@
 // `npm run stack` + `npm run stack:status`; a restart that keeps the data; a busy port.
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 import { execFile } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { createServer } from 'node:net';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -140,6 +141,30 @@ describe('npm run stack', () => {
 			expect(again.error).toBeNull();
 			await interrupt(second);
 		} finally {
+			rmSync(env.STACK_STATE_DIR, { recursive: true, force: true });
+		}
+	});
+
+	it('takes its Postgres, Mailpit and Deno along when only its own process is told to stop', async () => {
+		// A service manager or `kill` signals the stack's process alone, not its process group:
+		// the stack itself must stop its children, or they would outlive it holding the ports.
+		const env = await freshEnvironment();
+		const stack = start('stack', env);
+		try {
+			await stack.waitFor(/Stop: Ctrl-C/);
+			const { pid } = JSON.parse(
+				readFileSync(join(env.STACK_STATE_DIR, 'status.json'), 'utf8')
+			) as { pid: number };
+			process.kill(pid, 'SIGTERM');
+			await stack.exited;
+			let alive = true;
+			for (let i = 0; i < 100 && alive; i++) {
+				alive = processGroupAlive(stack.child.pid!);
+				if (alive) await new Promise((r) => setTimeout(r, 100));
+			}
+			expect(alive).toBe(false);
+		} finally {
+			if (processGroupAlive(stack.child.pid!)) process.kill(-stack.child.pid!, 'SIGKILL');
 			rmSync(env.STACK_STATE_DIR, { recursive: true, force: true });
 		}
 	});

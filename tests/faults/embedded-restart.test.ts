@@ -22,6 +22,7 @@ async function start(): Promise<RunningStack> {
 		apiPort: await freePort(),
 		dbPort: await freePort(),
 		mailPort: await freePort(),
+		smtpPort: await freePort(),
 		log: (scope, message) => appendFileSync(logFile, `[restart ${scope}] ${message}\n`)
 	});
 	rememberSecret(running.demoAdmin.password);

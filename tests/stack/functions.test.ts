@@ -7,11 +7,8 @@ import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { StackContext } from '../../local-stack/src/context.ts';
 import { Database } from '../../local-stack/src/database.ts';
-import {
-	createFunctionsApp,
-	discoverFunctions,
-	endToEndHeaders
-} from '../../local-stack/src/functions/index.ts';
+import { createFunctionsApp, discoverFunctions } from '../../local-stack/src/functions/index.ts';
+import { endToEndHeaders } from '../../local-stack/src/proxy-headers.ts';
 import { Jwt } from '../../local-stack/src/jwt.ts';
 
 const fixture = resolve(import.meta.dirname, 'fixtures/supabase');

@@ -45,6 +45,7 @@ export async function startTestStack(
 			stateDir,
 			apiPort: await freePort(),
 			mailPort: await freePort(),
+			smtpPort: await freePort(),
 			warmFunctions: true,
 			log: (scope, message) => {
 				const line = `[${scope}] ${message}`;

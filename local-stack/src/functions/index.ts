@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { join, resolve } from 'node:path';
 import { parse as parseToml } from 'smol-toml';
 import type { StackContext } from '../context.ts';
+import { endToEndHeaders, responseHeadersOf } from '../proxy-headers.ts';
 import { freePort } from '../free-port.ts';
 import { JwtError } from '../jwt.ts';
 
@@ -173,43 +174,6 @@ class FunctionProcess {
  * them, nor the headers `Connection` names. `Expect` is answered here (Node sends 100 Continue), and
  * `Host` and `Content-Length` are the new connection's own. fetch() refuses several of these outright.
  */
-const HOP_BY_HOP = new Set([
-	'connection',
-	'keep-alive',
-	'proxy-connection',
-	'te',
-	'trailer',
-	'trailers',
-	'transfer-encoding',
-	'upgrade',
-	'expect',
-	'host',
-	'content-length'
-]);
-
-export function endToEndHeaders(incoming: Headers): Headers {
-	const named = new Set(
-		(incoming.get('connection') ?? '')
-			.split(',')
-			.map((token) => token.trim().toLowerCase())
-			.filter(Boolean)
-	);
-	const headers = new Headers();
-	incoming.forEach((value, name) => {
-		const lower = name.toLowerCase();
-		if (HOP_BY_HOP.has(lower) || lower.startsWith('proxy-') || named.has(lower)) return;
-		headers.append(name, value);
-	});
-	return headers;
-}
-
-/** Headers of the function's answer that belong to its connection to us, or that fetch already undid. */
-function responseHeadersOf(response: Response): Headers {
-	const headers = endToEndHeaders(response.headers);
-	// fetch has already decoded the body: its original encoding and length no longer apply.
-	headers.delete('content-encoding');
-	return headers;
-}
 
 const causeCode = (error: unknown): string | undefined =>
 	(error as { cause?: { code?: string } }).cause?.code;

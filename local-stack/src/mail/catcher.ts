@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { Hono } from 'hono';
 import { closeServer } from '../close-server.ts';
 import { freePort } from '../free-port.ts';
+import { endToEndHeaders, responseHeadersOf } from '../proxy-headers.ts';
 
 export const MAILPIT_MODULE = 'github.com/axllent/mailpit';
 export const MAILPIT_VERSION = 'v1.33.1';
@@ -38,7 +39,7 @@ export function ensureMailpit(log: (message: string) => void): string {
 	}
 	const started = Date.now();
 	log(
-		`building Mailpit ${MAILPIT_VERSION} once into ${dir} (go install ${MAILPIT_MODULE}@${MAILPIT_VERSION}; about 2 minutes)…`
+		`building Mailpit ${MAILPIT_VERSION} once into ${dir} (go install ${MAILPIT_MODULE}@${MAILPIT_VERSION}; half a minute to a few minutes)…`
 	);
 	const staging = `${dir}.building-${process.pid}`;
 	mkdirSync(staging, { recursive: true });
@@ -66,16 +67,24 @@ export function ensureMailpit(log: (message: string) => void): string {
 
 const page = readFileSync(join(import.meta.dirname, 'page.html'), 'utf8');
 
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * The catcher listens on loopback only, whatever address the API listens on: a recovery mail's
+ * link signs its reader in. Requests naming another host are refused, so a web page that rebinds
+ * its own name to 127.0.0.1 cannot read the mailbox either.
+ */
 export async function startMailCatcher(options: {
-	host: string;
-	/** The page and API port; SMTP listens on the next one (the CLI's 54324 and 54325). */
+	/** The page and API port (the CLI's 54324). */
 	port: number;
+	/** Where Auth sends mail (the CLI's 54325). */
+	smtpPort: number;
 	stateDir: string;
 	reset?: boolean;
 	log: (message: string) => void;
 }): Promise<MailCatcher> {
 	const binary = ensureMailpit(options.log);
-	const smtp = { host: '127.0.0.1', port: options.port + 1 };
+	const smtp = { host: '127.0.0.1', port: options.smtpPort };
 	const apiPort = await freePort();
 	const database = join(options.stateDir, 'mail.db');
 	if (options.reset) rmSync(database, { force: true });
@@ -109,22 +118,27 @@ export async function startMailCatcher(options: {
 
 	const mailpit = `http://127.0.0.1:${apiPort}`;
 	const app = new Hono();
+	app.use(async (c, next) => {
+		const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
+		if (!LOOPBACK_HOSTS.has(host)) return c.text('The mail catcher answers on 127.0.0.1 only.', 403);
+		await next();
+	});
 	app.get('/', (c) => c.html(page));
 	// Everything else is Mailpit's: its API for tests and the page, its message views.
 	app.all('*', async (c) => {
 		const url = new URL(c.req.url);
-		const headers = new Headers(c.req.raw.headers);
-		headers.delete('host');
-		const init: RequestInit = {
-			method: c.req.method,
-			headers,
-			body: ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.arrayBuffer()
-		};
-		const response = await fetch(`${mailpit}${url.pathname}${url.search}`, init);
-		const out = new Headers(response.headers);
-		out.delete('content-encoding');
-		out.delete('content-length');
-		return new Response(response.body, { status: response.status, headers: out });
+		try {
+			const response = await fetch(`${mailpit}${url.pathname}${url.search}`, {
+				method: c.req.method,
+				headers: endToEndHeaders(c.req.raw.headers),
+				body: ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.arrayBuffer(),
+				redirect: 'manual'
+			});
+			return new Response(response.body, { status: response.status, headers: responseHeadersOf(response) });
+		} catch (error) {
+			options.log(`mail API request failed: ${(error as Error).message}`);
+			return c.json({ error: 'The mail catcher (Mailpit) did not answer.' }, 502);
+		}
 	});
 
 	let server: ServerType | undefined;
@@ -133,7 +147,9 @@ export async function startMailCatcher(options: {
 		if (server) await closeServer(server);
 		if (child.exitCode === null && child.signalCode === null) {
 			child.kill('SIGTERM');
+			const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
 			await exited;
+			clearTimeout(timer);
 		}
 	};
 	try {
@@ -151,11 +167,11 @@ export async function startMailCatcher(options: {
 			await new Promise((r) => setTimeout(r, 100));
 		}
 		server = await new Promise<ServerType>((resolveListen, reject) => {
-			const listening = serve({ fetch: app.fetch, hostname: options.host, port: options.port });
+			const listening = serve({ fetch: app.fetch, hostname: '127.0.0.1', port: options.port });
 			listening.once('listening', () => resolveListen(listening));
 			listening.once('error', reject);
 		});
-		return { url: `http://${options.host}:${options.port}`, smtp, stop };
+		return { url: `http://127.0.0.1:${options.port}`, smtp, stop };
 	} catch (error) {
 		await stop();
 		throw error;

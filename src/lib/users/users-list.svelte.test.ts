@@ -1,3 +1,4 @@
+import { SEARCH_MAX_LENGTH } from '$shared/user-input.ts';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
@@ -108,6 +109,15 @@ describe('UsersList', () => {
 		await vi.advanceTimersByTimeAsync(300);
 		expect(api.list).toHaveBeenCalledTimes(2);
 		expect(api.listCalls[1]).toMatchObject({ search: 'ada', withCount: true });
+	});
+
+	it('never sends a search longer than the database accepts (a pasted page of text)', async () => {
+		const api = seeded(3);
+		const list = await loaded(api);
+		vi.useFakeTimers();
+		list.setSearch('x'.repeat(10_000));
+		await vi.advanceTimersByTimeAsync(300);
+		expect(api.listCalls.at(-1)?.search).toHaveLength(SEARCH_MAX_LENGTH);
 	});
 
 	it('toggles the direction when the sorted column is clicked again', async () => {

@@ -2,7 +2,7 @@
 // server for exactly one page. Nothing ever loads the whole organization. Built once per page and
 // fed by getters: it loads the first page when built, and again if the organization changes.
 import { untrack } from 'svelte';
-import type { UserRole, UserStatus } from '$shared/user-input.ts';
+import { SEARCH_MAX_LENGTH, type UserRole, type UserStatus } from '$shared/user-input.ts';
 import type { ApiError, ListParams, ListResult, Result, SortKey } from './api.ts';
 import type { UserRow } from './types.ts';
 
@@ -85,7 +85,8 @@ export class UsersList {
 	}
 
 	setSearch(value: string): void {
-		this.search = value;
+		// The database refuses longer searches (nothing longer can match an email), and so does the box.
+		this.search = value.slice(0, SEARCH_MAX_LENGTH);
 		clearTimeout(this.#searchTimer);
 		// Typing "margaret" should cost one request, not eight.
 		this.#searchTimer = setTimeout(() => this.#restart(), SEARCH_DELAY_MS);
