@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { importsOutside } from './lib/function-bundles.ts';
 
-const found = importsOutside(resolve(import.meta.dirname, '../supabase/functions'));
+const found = importsOutside(resolve(import.meta.dirname, '../supabase'));
 let failed = false;
 for (const [name, outside] of found) {
 	if (outside.length) {

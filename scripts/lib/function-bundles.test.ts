@@ -24,13 +24,13 @@ describe('the deploy bundling check', () => {
 			'supabase/functions/bad/index.ts',
 			"import type { Database } from '../../../src/lib/database.types.ts';\nconst d: Database = { n: 1 };\nconsole.log(d);\n"
 		);
-		const found = importsOutside(join(project, 'supabase/functions'));
+		const found = importsOutside(join(project, 'supabase'));
 		expect(found.get('good')).toEqual([]);
 		expect(found.get('bad')).toEqual(['../../src/lib/database.types.ts']);
 	});
 
 	it('passes on this project', () => {
-		const found = importsOutside(resolve(import.meta.dirname, '../../supabase/functions'));
+		const found = importsOutside(resolve(import.meta.dirname, '../../supabase'));
 		expect([...found.keys()].sort()).toEqual(['create-user', 'update-user']);
 		for (const outside of found.values()) expect(outside).toEqual([]);
 	});

@@ -24,7 +24,8 @@ interface FunctionConfig {
 export function discoverFunctions(supabaseDir: string): FunctionConfig[] {
 	const functionsDir = join(supabaseDir, 'functions');
 	if (!existsSync(functionsDir)) return [];
-	const config = parseToml(readFileSync(join(supabaseDir, 'config.toml'), 'utf8')) as {
+	const configFile = join(supabaseDir, 'config.toml');
+	const config = (existsSync(configFile) ? parseToml(readFileSync(configFile, 'utf8')) : {}) as {
 		functions?: Record<string, { verify_jwt?: boolean; entrypoint?: string; enabled?: boolean }>;
 	};
 	return readdirSync(functionsDir, { withFileTypes: true })
