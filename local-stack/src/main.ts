@@ -16,7 +16,9 @@ export async function runUntilInterrupted(
 		stack = await start();
 	} catch (error) {
 		// What the developer can act on is one sentence; anything else is a bug, with its stack.
-		const plain = [PortInUseError, PostgresUnavailableError, MissingToolError].some((kind) => error instanceof kind);
+		const plain = [PortInUseError, PostgresUnavailableError, MissingToolError].some(
+			(kind) => error instanceof kind
+		);
 		console.error(plain ? `\n${(error as Error).message}\n` : error);
 		process.exit(1);
 	}

@@ -85,7 +85,9 @@ export async function prepareSchema(options: {
 	// Seeded when the demo admin is missing, with its password in the same transaction: a first
 	// start that died half-way seeds on the next one, and the printed password always works.
 	const seeded = await withClient(options.dbUrl, async (client) => {
-		const { rows } = await client.query(`select 1 from auth.users where email = $1`, [DEMO_ADMIN_EMAIL]);
+		const { rows } = await client.query(`select 1 from auth.users where email = $1`, [
+			DEMO_ADMIN_EMAIL
+		]);
 		if (rows.length) return false;
 		await client.query('begin');
 		try {

@@ -11,7 +11,12 @@ import { freePort } from '../../local-stack/src/free-port.ts';
 export { freePort };
 
 export type StackEnvironment = Record<
-	'STACK_API_PORT' | 'STACK_DB_PORT' | 'STACK_MAIL_PORT' | 'STACK_SMTP_PORT' | 'APP_PORT' | 'STACK_STATE_DIR',
+	| 'STACK_API_PORT'
+	| 'STACK_DB_PORT'
+	| 'STACK_MAIL_PORT'
+	| 'STACK_SMTP_PORT'
+	| 'APP_PORT'
+	| 'STACK_STATE_DIR',
 	string
 >;
 

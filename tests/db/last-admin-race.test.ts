@@ -15,7 +15,12 @@ const ADMIN_B = 'd0000000-0000-4000-8000-00000000000b';
 const ROUNDS = 100;
 
 type Outcome = { rows: number } | { code: string; message: string };
-type Attempt = { as: 'authenticated' | 'service_role'; actor: string; change: 'demote' | 'deactivate'; target: string };
+type Attempt = {
+	as: 'authenticated' | 'service_role';
+	actor: string;
+	change: 'demote' | 'deactivate';
+	target: string;
+};
 
 const owner = new pg.Client({ connectionString: url });
 const gate = new pg.Client({ connectionString: url });
@@ -30,7 +35,10 @@ async function attempt(client: pg.Client, a: Attempt): Promise<Outcome> {
 	const set = a.change === 'demote' ? `role = 'member'` : `status = 'inactive'`;
 	try {
 		await client.query('begin');
-		await client.query(`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`, [a.as, JSON.stringify(claims)]);
+		await client.query(
+			`select set_config('role', $1, true), set_config('request.jwt.claims', $2, true)`,
+			[a.as, JSON.stringify(claims)]
+		);
 		const result = await client.query(`update public.users set ${set} where id = $1`, [a.target]);
 		await client.query('commit');
 		return { rows: result.rowCount ?? 0 };
@@ -55,15 +63,21 @@ async function waitUntilBothWait(pids: number[], finished: () => boolean) {
 }
 
 const scenarios: Array<[string, Attempt, Attempt]> = [
-	['A demotes B while B demotes A (Data API)',
+	[
+		'A demotes B while B demotes A (Data API)',
 		{ as: 'authenticated', actor: ADMIN_A, change: 'demote', target: ADMIN_B },
-		{ as: 'authenticated', actor: ADMIN_B, change: 'demote', target: ADMIN_A }],
-	['each deactivates the other (service role, as the Edge Function does)',
+		{ as: 'authenticated', actor: ADMIN_B, change: 'demote', target: ADMIN_A }
+	],
+	[
+		'each deactivates the other (service role, as the Edge Function does)',
 		{ as: 'service_role', actor: ADMIN_A, change: 'deactivate', target: ADMIN_B },
-		{ as: 'service_role', actor: ADMIN_B, change: 'deactivate', target: ADMIN_A }],
-	['A demotes B while B deactivates A',
+		{ as: 'service_role', actor: ADMIN_B, change: 'deactivate', target: ADMIN_A }
+	],
+	[
+		'A demotes B while B deactivates A',
 		{ as: 'authenticated', actor: ADMIN_A, change: 'demote', target: ADMIN_B },
-		{ as: 'service_role', actor: ADMIN_B, change: 'deactivate', target: ADMIN_A }]
+		{ as: 'service_role', actor: ADMIN_B, change: 'deactivate', target: ADMIN_A }
+	]
 ];
 
 beforeAll(async () => {
@@ -79,7 +93,9 @@ beforeAll(async () => {
 		                                                     ($3, 'authenticated', 'authenticated', 'b@race.test');
 		 insert into public.users (id, organization_id, email, first_name, last_name, role)
 		 values ($2, $1, 'a@race.test', 'Ann', 'Race', 'admin'), ($3, $1, 'b@race.test', 'Bob', 'Race', 'admin');`
-			.replaceAll('$1', `'${ORG}'`).replaceAll('$2', `'${ADMIN_A}'`).replaceAll('$3', `'${ADMIN_B}'`)
+			.replaceAll('$1', `'${ORG}'`)
+			.replaceAll('$2', `'${ADMIN_A}'`)
+			.replaceAll('$3', `'${ADMIN_B}'`)
 	);
 });
 
@@ -91,11 +107,16 @@ describe('two admins removing each other at the same instant', () => {
 	it(`keeps an active admin in ${ROUNDS} of ${ROUNDS} rounds, with a clear loser`, async () => {
 		const tally = { lastAdminErrors: 0, lostRightsFirst: 0, gatedRounds: 0 };
 		const [pidA, pidB] = await Promise.all(
-			[sideA, sideB].map(async (c) => (await c.query('select pg_backend_pid() as pid')).rows[0].pid as number)
+			[sideA, sideB].map(
+				async (c) => (await c.query('select pg_backend_pid() as pid')).rows[0].pid as number
+			)
 		);
 
 		for (let round = 0; round < ROUNDS; round++) {
-			await owner.query(`update public.users set role = 'admin', status = 'active' where organization_id = $1`, [ORG]);
+			await owner.query(
+				`update public.users set role = 'admin', status = 'active' where organization_id = $1`,
+				[ORG]
+			);
 			const [name, first, second] = scenarios[round % scenarios.length]!;
 			// Every other round, hold the organization lock until both requests are parked on it, so
 			// both have passed their access checks before either commits: the race in its worst form.
@@ -103,10 +124,14 @@ describe('two admins removing each other at the same instant', () => {
 			if (gated) {
 				tally.gatedRounds++;
 				await gate.query('begin');
-				await gate.query('select 1 from public.organizations where id = $1 for no key update', [ORG]);
+				await gate.query('select 1 from public.organizations where id = $1 for no key update', [
+					ORG
+				]);
 			}
 			let finished = false;
-			const outcomes = Promise.all([attempt(sideA, first), attempt(sideB, second)]).finally(() => (finished = true));
+			const outcomes = Promise.all([attempt(sideA, first), attempt(sideB, second)]).finally(
+				() => (finished = true)
+			);
 			if (gated) {
 				await waitUntilBothWait([pidA!, pidB!], () => finished);
 				await gate.query('commit');
@@ -124,17 +149,26 @@ describe('two admins removing each other at the same instant', () => {
 			expect(winners, context).toHaveLength(1);
 			const loser = results.find((r) => r !== winners[0])!;
 			if ('code' in loser) {
-				expect(loser, context).toEqual({ code: 'PT409', message: 'an organization must keep at least one active admin' });
+				expect(loser, context).toEqual({
+					code: 'PT409',
+					message: 'an organization must keep at least one active admin'
+				});
 				tally.lastAdminErrors++;
 			} else {
 				// Only a Data API request can lose this way: its author was demoted before it started.
 				expect(loser.rows, context).toBe(0);
 				tally.lostRightsFirst++;
 			}
-			if (gated) expect('code' in loser, `${context}: both passed their checks, so the loser must be refused`).toBe(true);
+			if (gated)
+				expect(
+					'code' in loser,
+					`${context}: both passed their checks, so the loser must be refused`
+				).toBe(true);
 		}
 
-		console.log(`last-admin race: ${ROUNDS} rounds, ${tally.gatedRounds} gated; loser refused with last_admin ${tally.lastAdminErrors}×, had already lost admin rights ${tally.lostRightsFirst}×`);
+		console.log(
+			`last-admin race: ${ROUNDS} rounds, ${tally.gatedRounds} gated; loser refused with last_admin ${tally.lastAdminErrors}×, had already lost admin rights ${tally.lostRightsFirst}×`
+		);
 		expect(tally.lastAdminErrors).toBeGreaterThanOrEqual(tally.gatedRounds);
 	});
 });

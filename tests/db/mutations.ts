@@ -11,104 +11,217 @@ export interface Mutation {
 }
 
 export const mutations: Mutation[] = [
-	{ name: 'drop the read policy', caughtBy: 'pgtap',
-		sql: `drop policy "active users read their organization's users as their role allows" on public.users` },
-	{ name: 'read policy lets everyone read their whole organization', caughtBy: 'pgtap',
+	{
+		name: 'drop the read policy',
+		caughtBy: 'pgtap',
+		sql: `drop policy "active users read their organization's users as their role allows" on public.users`
+	},
+	{
+		name: 'read policy lets everyone read their whole organization',
+		caughtBy: 'pgtap',
 		sql: `alter policy "active users read their organization's users as their role allows" on public.users
-			using (organization_id = (select private.active_user_organization_id()))` },
-	{ name: 'read policy forgets the organization (admins read every organization)', caughtBy: 'pgtap',
+			using (organization_id = (select private.active_user_organization_id()))`
+	},
+	{
+		name: 'read policy forgets the organization (admins read every organization)',
+		caughtBy: 'pgtap',
 		sql: `alter policy "active users read their organization's users as their role allows" on public.users
-			using ((select private.caller_is_active_admin()) or id = (select auth.uid()))` },
-	{ name: 'organization helper forgets status (stale tokens of inactive users read)', caughtBy: 'pgtap',
+			using ((select private.caller_is_active_admin()) or id = (select auth.uid()))`
+	},
+	{
+		name: 'organization helper forgets status (stale tokens of inactive users read)',
+		caughtBy: 'pgtap',
 		sql: `create or replace function private.active_user_organization_id() returns uuid language sql stable security definer set search_path = '' as $$
-			select u.organization_id from public.users as u where u.id = (select auth.uid()) $$` },
+			select u.organization_id from public.users as u where u.id = (select auth.uid()) $$`
+	},
 	// Not listed: caller_is_active_admin() forgetting status. The read policy also requires
 	// active_user_organization_id(), which checks status, so that mutant behaves identically.
-	{ name: 'drop the admin update policy', caughtBy: 'pgtap',
-		sql: `drop policy "admins update their organization's users" on public.users` },
-	{ name: 'drop the manager update policy', caughtBy: 'pgtap',
-		sql: `drop policy "active managers update their own row" on public.users` },
+	{
+		name: 'drop the admin update policy',
+		caughtBy: 'pgtap',
+		sql: `drop policy "admins update their organization's users" on public.users`
+	},
+	{
+		name: 'drop the manager update policy',
+		caughtBy: 'pgtap',
+		sql: `drop policy "active managers update their own row" on public.users`
+	},
 	// Not listed: removing the admin update policy's `with check`. Postgres also checks an updated
 	// row against the select policies, which already keep it inside the admin's organization, so
 	// that mutant behaves identically (02_write_access proves the move is refused either way).
-	{ name: 'drop the organization read policy', caughtBy: 'pgtap',
-		sql: `drop policy "active users read their own organization" on public.organizations` },
-	{ name: 'disable RLS on users', caughtBy: 'pgtap',
-		sql: `alter table public.users disable row level security` },
-	{ name: 'leave Supabase default grants to anon', caughtBy: 'pgtap',
-		sql: `grant all on public.users to anon` },
-	{ name: 'grant update of status to authenticated', caughtBy: 'pgtap',
-		sql: `grant update (status) on public.users to authenticated` },
-	{ name: 'grant update of email to authenticated', caughtBy: 'pgtap',
-		sql: `grant update (email) on public.users to authenticated` },
-	{ name: 'revoke update of role from authenticated', caughtBy: 'pgtap',
-		sql: `revoke update (role) on public.users from authenticated` },
-	{ name: 'grant insert to authenticated', caughtBy: 'pgtap',
-		sql: `grant insert on public.users to authenticated` },
-	{ name: 'grant delete to service_role', caughtBy: 'pgtap',
-		sql: `grant delete on public.users to service_role` },
-	{ name: 'revoke select on organizations from authenticated', caughtBy: 'pgtap',
-		sql: `revoke select on public.organizations from authenticated` },
-	{ name: 'make a private helper executable by anon', caughtBy: 'pgtap',
-		sql: `grant usage on schema private to anon; grant execute on function private.admin_organization_id() to anon` },
-	{ name: 'admin helper forgets status (deactivated admins keep their rights)', caughtBy: 'pgtap',
+	{
+		name: 'drop the organization read policy',
+		caughtBy: 'pgtap',
+		sql: `drop policy "active users read their own organization" on public.organizations`
+	},
+	{
+		name: 'disable RLS on users',
+		caughtBy: 'pgtap',
+		sql: `alter table public.users disable row level security`
+	},
+	{
+		name: 'leave Supabase default grants to anon',
+		caughtBy: 'pgtap',
+		sql: `grant all on public.users to anon`
+	},
+	{
+		name: 'grant update of status to authenticated',
+		caughtBy: 'pgtap',
+		sql: `grant update (status) on public.users to authenticated`
+	},
+	{
+		name: 'grant update of email to authenticated',
+		caughtBy: 'pgtap',
+		sql: `grant update (email) on public.users to authenticated`
+	},
+	{
+		name: 'revoke update of role from authenticated',
+		caughtBy: 'pgtap',
+		sql: `revoke update (role) on public.users from authenticated`
+	},
+	{
+		name: 'grant insert to authenticated',
+		caughtBy: 'pgtap',
+		sql: `grant insert on public.users to authenticated`
+	},
+	{
+		name: 'grant delete to service_role',
+		caughtBy: 'pgtap',
+		sql: `grant delete on public.users to service_role`
+	},
+	{
+		name: 'revoke select on organizations from authenticated',
+		caughtBy: 'pgtap',
+		sql: `revoke select on public.organizations from authenticated`
+	},
+	{
+		name: 'make a private helper executable by anon',
+		caughtBy: 'pgtap',
+		sql: `grant usage on schema private to anon; grant execute on function private.admin_organization_id() to anon`
+	},
+	{
+		name: 'admin helper forgets status (deactivated admins keep their rights)',
+		caughtBy: 'pgtap',
 		sql: `create or replace function private.admin_organization_id() returns uuid language sql stable security definer set search_path = '' as $$
-			select u.organization_id from public.users as u where u.id = (select auth.uid()) and u.role = 'admin' $$` },
-	{ name: 'admin helper trusts app_metadata', caughtBy: 'pgtap',
+			select u.organization_id from public.users as u where u.id = (select auth.uid()) and u.role = 'admin' $$`
+	},
+	{
+		name: 'admin helper trusts app_metadata',
+		caughtBy: 'pgtap',
 		sql: `create or replace function private.admin_organization_id() returns uuid language sql stable security definer set search_path = '' as $$
 			select coalesce((select u.organization_id from public.users as u where u.id = (select auth.uid()) and u.role = 'admin' and u.status = 'active'),
-			                ((select auth.jwt()) -> 'app_metadata' ->> 'organization_id')::uuid) $$` },
-	{ name: 'drop the own role/status trigger', caughtBy: 'pgtap',
-		sql: `drop trigger forbid_own_role_or_status_change on public.users` },
-	{ name: 'own role/status guard raises the generic 42501 (callers could tell it apart only by wording)', caughtBy: 'pgtap',
+			                ((select auth.jwt()) -> 'app_metadata' ->> 'organization_id')::uuid) $$`
+	},
+	{
+		name: 'drop the own role/status trigger',
+		caughtBy: 'pgtap',
+		sql: `drop trigger forbid_own_role_or_status_change on public.users`
+	},
+	{
+		name: 'own role/status guard raises the generic 42501 (callers could tell it apart only by wording)',
+		caughtBy: 'pgtap',
 		sql: `create or replace function private.forbid_own_role_or_status_change() returns trigger language plpgsql set search_path = '' as $$
 			begin
 			  if new.id = (select auth.uid()) and (new.role is distinct from old.role or new.status is distinct from old.status) then
 			    raise exception 'you cannot change your own role or status' using errcode = '42501';
 			  end if;
 			  return new;
-			end $$` },
-	{ name: 'names take invisible format characters again (control characters only refused)', caughtBy: 'pgtap',
+			end $$`
+	},
+	{
+		name: 'names take invisible format characters again (control characters only refused)',
+		caughtBy: 'pgtap',
 		sql: `create or replace function private.is_clean_name(name text) returns boolean language sql immutable set search_path = '' as $$
-			select name = btrim(name) and name !~ '[[:cntrl:]]' $$` },
-	{ name: 'search_users takes a fragment of any length', caughtBy: 'pgtap',
+			select name = btrim(name) and name !~ '[[:cntrl:]]' $$`
+	},
+	{
+		name: 'search_users takes a fragment of any length',
+		caughtBy: 'pgtap',
 		sql: `create or replace function private.search_fragment(search text) returns text language sql immutable set search_path = '' as $$
-			select btrim(search) $$` },
-	{ name: 'drop the last-admin trigger', caughtBy: 'pgtap',
-		sql: `drop trigger keep_one_active_admin on public.users` },
-	{ name: 'drop the delete guard', caughtBy: 'pgtap',
-		sql: `drop trigger forbid_user_deletion on public.users` },
-	{ name: 'drop the truncate guard', caughtBy: 'pgtap',
-		sql: `drop trigger forbid_user_truncation on public.users` },
-	{ name: 'drop the updated_at trigger', caughtBy: 'pgtap',
-		sql: `drop trigger touch_updated_at on public.users` },
-	{ name: 'let authenticated end anyone\'s sessions', caughtBy: 'pgtap',
-		sql: `grant execute on function public.end_user_sessions(uuid) to authenticated` },
-	{ name: 'end_user_sessions ends everybody\'s sessions', caughtBy: 'pgtap',
+			select btrim(search) $$`
+	},
+	{
+		name: 'drop the last-admin trigger',
+		caughtBy: 'pgtap',
+		sql: `drop trigger keep_one_active_admin on public.users`
+	},
+	{
+		name: 'drop the delete guard',
+		caughtBy: 'pgtap',
+		sql: `drop trigger forbid_user_deletion on public.users`
+	},
+	{
+		name: 'drop the truncate guard',
+		caughtBy: 'pgtap',
+		sql: `drop trigger forbid_user_truncation on public.users`
+	},
+	{
+		name: 'drop the updated_at trigger',
+		caughtBy: 'pgtap',
+		sql: `drop trigger touch_updated_at on public.users`
+	},
+	{
+		name: "let authenticated end anyone's sessions",
+		caughtBy: 'pgtap',
+		sql: `grant execute on function public.end_user_sessions(uuid) to authenticated`
+	},
+	{
+		name: "end_user_sessions ends everybody's sessions",
+		caughtBy: 'pgtap',
 		sql: `create or replace function public.end_user_sessions(target_user_id uuid) returns integer language sql security definer set search_path = '' as $$
-			with ended as (delete from auth.sessions returning 1) select count(*)::integer from ended $$` },
-	{ name: 'search_users forgets the organization', caughtBy: 'pgtap',
+			with ended as (delete from auth.sessions returning 1) select count(*)::integer from ended $$`
+	},
+	{
+		name: 'search_users forgets the organization',
+		caughtBy: 'pgtap',
 		sql: `create or replace function public.search_users(search text) returns setof public.users language sql stable security definer set search_path = '' as $$
-			select u.* from public.users as u where btrim(search) <> '' and ((u.first_name || ' ' || u.last_name) ilike private.contains_pattern(search) or u.email ilike private.contains_pattern(search)) $$` },
-	{ name: 'search_users forgets to check the caller is an admin', caughtBy: 'pgtap',
+			select u.* from public.users as u where btrim(search) <> '' and ((u.first_name || ' ' || u.last_name) ilike private.contains_pattern(search) or u.email ilike private.contains_pattern(search)) $$`
+	},
+	{
+		name: 'search_users forgets to check the caller is an admin',
+		caughtBy: 'pgtap',
 		sql: `create or replace function public.search_users(search text) returns setof public.users language sql stable security definer set search_path = '' as $$
 			select u.* from public.users as u where u.organization_id = (select private.active_user_organization_id()) and btrim(search) <> ''
-			and ((u.first_name || ' ' || u.last_name) ilike private.contains_pattern(search) or u.email ilike private.contains_pattern(search)) $$` },
-	{ name: 'search_users treats the fragment as a pattern', caughtBy: 'pgtap',
-		sql: `create or replace function private.contains_pattern(fragment text) returns text language sql immutable set search_path = '' as $$ select '%' || btrim(fragment) || '%' $$` },
-	{ name: 'anon may call search_users', caughtBy: 'pgtap',
-		sql: `grant execute on function public.search_users(text) to anon` },
-	{ name: 'drop the counter of updated users', caughtBy: 'pgtap',
-		sql: `drop trigger count_updated_users on public.users` },
-	{ name: 'drop the counter of inserted users', caughtBy: 'pgtap',
-		sql: `drop trigger count_inserted_users on public.users` },
-	{ name: 'let every signed-in user read every organization\'s counts', caughtBy: 'pgtap',
-		sql: `alter policy "admins read their organization's user counts" on public.organization_user_counts using (true)` },
-	{ name: 'drop the banned-user session guard', caughtBy: 'pgtap',
-		sql: `drop trigger refuse_session_for_banned_user on auth.sessions` },
-	{ name: 'unpin search_path of a definer helper', caughtBy: 'pgtap',
-		sql: `alter function private.admin_organization_id() reset search_path` },
-	{ name: 'last-admin trigger without its organization lock', caughtBy: 'race',
+			and ((u.first_name || ' ' || u.last_name) ilike private.contains_pattern(search) or u.email ilike private.contains_pattern(search)) $$`
+	},
+	{
+		name: 'search_users treats the fragment as a pattern',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.contains_pattern(fragment text) returns text language sql immutable set search_path = '' as $$ select '%' || btrim(fragment) || '%' $$`
+	},
+	{
+		name: 'anon may call search_users',
+		caughtBy: 'pgtap',
+		sql: `grant execute on function public.search_users(text) to anon`
+	},
+	{
+		name: 'drop the counter of updated users',
+		caughtBy: 'pgtap',
+		sql: `drop trigger count_updated_users on public.users`
+	},
+	{
+		name: 'drop the counter of inserted users',
+		caughtBy: 'pgtap',
+		sql: `drop trigger count_inserted_users on public.users`
+	},
+	{
+		name: "let every signed-in user read every organization's counts",
+		caughtBy: 'pgtap',
+		sql: `alter policy "admins read their organization's user counts" on public.organization_user_counts using (true)`
+	},
+	{
+		name: 'drop the banned-user session guard',
+		caughtBy: 'pgtap',
+		sql: `drop trigger refuse_session_for_banned_user on auth.sessions`
+	},
+	{
+		name: 'unpin search_path of a definer helper',
+		caughtBy: 'pgtap',
+		sql: `alter function private.admin_organization_id() reset search_path`
+	},
+	{
+		name: 'last-admin trigger without its organization lock',
+		caughtBy: 'race',
 		sql: `create or replace function private.keep_one_active_admin() returns trigger language plpgsql security definer set search_path = '' as $$
 			begin
 			  if old.role = 'admin' and old.status = 'active'
@@ -118,5 +231,100 @@ export const mutations: Mutation[] = [
 			    raise exception 'an organization must keep at least one active admin' using errcode = 'PT409';
 			  end if;
 			  return new;
-			end $$` }
+			end $$`
+	},
+	{
+		name: 'begin_user_action without its row locks (actions on one user interleave)',
+		caughtBy: 'race',
+		sql: `create or replace function private.begin_user_action(caller_id uuid, target_id uuid) returns public.users language plpgsql security definer set search_path = '' as $$
+			declare caller public.users; target public.users;
+			begin
+			  
+			  select * into caller from public.users as u where u.id = caller_id;
+			  if caller.id is null or caller.role <> 'admin' or caller.status <> 'active' then raise exception 'caller % is not an active admin', caller_id using errcode = 'UA403'; end if;
+			  select * into target from public.users as u where u.id = target_id and u.organization_id = caller.organization_id;
+			  if target.id is null then raise exception 'user % is not in organization %', target_id, caller.organization_id using errcode = 'UA404'; end if;
+			  return target;
+			end $$`
+	},
+	{
+		name: 'begin_user_action checks the caller before it locks (a stale check)',
+		caughtBy: 'race',
+		sql: `create or replace function private.begin_user_action(caller_id uuid, target_id uuid) returns public.users language plpgsql security definer set search_path = '' as $$
+			declare caller public.users; target public.users;
+			begin
+			  select * into caller from public.users as u where u.id = caller_id;
+			  if caller.id is null or caller.role <> 'admin' or caller.status <> 'active' then raise exception 'caller % is not an active admin', caller_id using errcode = 'UA403'; end if;
+			  select * into target from public.users as u where u.id = target_id and u.organization_id = caller.organization_id;
+			  if target.id is null then raise exception 'user % is not in organization %', target_id, caller.organization_id using errcode = 'UA404'; end if;
+			  perform 1 from public.users as u where u.id in (caller_id, target_id) order by u.id for update;
+			  return target;
+			end $$`
+	},
+	{
+		name: 'begin_user_action locks caller then target, not in id order (admins acting on each other deadlock)',
+		caughtBy: 'race',
+		sql: `create or replace function private.begin_user_action(caller_id uuid, target_id uuid) returns public.users language plpgsql security definer set search_path = '' as $$
+			declare caller public.users; target public.users;
+			begin
+			  perform 1 from public.users as u where u.id = caller_id for update;
+			  perform 1 from public.users as u where u.id = target_id for update;
+			  select * into caller from public.users as u where u.id = caller_id;
+			  if caller.id is null or caller.role <> 'admin' or caller.status <> 'active' then raise exception 'caller % is not an active admin', caller_id using errcode = 'UA403'; end if;
+			  select * into target from public.users as u where u.id = target_id and u.organization_id = caller.organization_id;
+			  if target.id is null then raise exception 'user % is not in organization %', target_id, caller.organization_id using errcode = 'UA404'; end if;
+			  return target;
+			end $$`
+	},
+	{
+		name: 'begin_user_action forgets that the caller must be active',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.begin_user_action(caller_id uuid, target_id uuid) returns public.users language plpgsql security definer set search_path = '' as $$
+			declare caller public.users; target public.users;
+			begin
+			  perform 1 from public.users as u where u.id in (caller_id, target_id) order by u.id for update;
+			  select * into caller from public.users as u where u.id = caller_id;
+			  if caller.id is null or caller.role <> 'admin' then raise exception 'caller % is not an active admin', caller_id using errcode = 'UA403'; end if;
+			  select * into target from public.users as u where u.id = target_id and u.organization_id = caller.organization_id;
+			  if target.id is null then raise exception 'user % is not in organization %', target_id, caller.organization_id using errcode = 'UA404'; end if;
+			  return target;
+			end $$`
+	},
+	{
+		name: "begin_user_action forgets the caller's organization",
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.begin_user_action(caller_id uuid, target_id uuid) returns public.users language plpgsql security definer set search_path = '' as $$
+			declare caller public.users; target public.users;
+			begin
+			  perform 1 from public.users as u where u.id in (caller_id, target_id) order by u.id for update;
+			  select * into caller from public.users as u where u.id = caller_id;
+			  if caller.id is null or caller.role <> 'admin' or caller.status <> 'active' then raise exception 'caller % is not an active admin', caller_id using errcode = 'UA403'; end if;
+			  select * into target from public.users as u where u.id = target_id;
+			  if target.id is null then raise exception 'user % is not in organization %', target_id, caller.organization_id using errcode = 'UA404'; end if;
+			  return target;
+			end $$`
+	},
+	{
+		name: 'begin_user_creation without its lock (a demotion does not wait for creations in flight)',
+		caughtBy: 'race',
+		sql: `create or replace function private.begin_user_creation(creator_id uuid, organization_id uuid) returns void language plpgsql security definer set search_path = '' as $$
+			begin
+			  perform 1 from public.users as u where u.id = creator_id and u.organization_id = begin_user_creation.organization_id and u.role = 'admin' and u.status = 'active';
+			  if not found then raise exception 'caller % is not an active admin of organization %', creator_id, organization_id using errcode = 'UA403'; end if;
+			end $$`
+	},
+	{
+		name: 'begin_user_creation forgets the role (a demoted admin keeps creating users)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.begin_user_creation(creator_id uuid, organization_id uuid) returns void language plpgsql security definer set search_path = '' as $$
+			begin
+			  perform 1 from public.users as u where u.id = creator_id and u.organization_id = begin_user_creation.organization_id and u.status = 'active' for share;
+			  if not found then raise exception 'caller % is not an active admin of organization %', creator_id, organization_id using errcode = 'UA403'; end if;
+			end $$`
+	},
+	{
+		name: 'let the service role start admin actions (reachable through /rpc)',
+		caughtBy: 'pgtap',
+		sql: `grant execute on function private.begin_user_action(uuid, uuid) to service_role`
+	}
 ];

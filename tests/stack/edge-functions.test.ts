@@ -1,7 +1,14 @@
 // create-user and update-user through the stack, persona by persona, with real Auth, Data API,
 // RLS and Deno: who may do what, what bad input gets, and what each action really changes.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { callFunction, clientWithToken, createOrganization, createPersona, signIn, type Persona } from './personas.ts';
+import {
+	callFunction,
+	clientWithToken,
+	createOrganization,
+	createPersona,
+	signIn,
+	type Persona
+} from './personas.ts';
 import { anonClient, serviceClient, stack, uniqueEmail, withDb } from './stack-under-test.ts';
 
 let orgA: string;
@@ -14,15 +21,27 @@ let external: Persona;
 let inactiveAdmin: Persona;
 let stranger: Persona;
 
-const newUser = (label = 'new') => ({ email: uniqueEmail(label), first_name: 'New', last_name: 'Person', role: 'member' });
+const newUser = (label = 'new') => ({
+	email: uniqueEmail(label),
+	first_name: 'New',
+	last_name: 'Person',
+	role: 'member'
+});
 
 async function usersWithEmail(email: string) {
-	const { count } = await serviceClient().from('users').select('id', { count: 'exact', head: true }).eq('email', email);
+	const { count } = await serviceClient()
+		.from('users')
+		.select('id', { count: 'exact', head: true })
+		.eq('email', email);
 	return count ?? 0;
 }
 
 async function authUsersWithEmail(email: string): Promise<number> {
-	return withDb(async (db) => (await db.query('select count(*)::int as n from auth.users where email = $1', [email])).rows[0].n);
+	return withDb(
+		async (db) =>
+			(await db.query('select count(*)::int as n from auth.users where email = $1', [email]))
+				.rows[0].n
+	);
 }
 
 beforeAll(async () => {
@@ -42,8 +61,12 @@ beforeAll(async () => {
 });
 
 describe('create-user', () => {
-	it('creates a user in the admin\'s organization and returns a strong password once', async () => {
-		const input = { ...newUser('created'), email: `  ${uniqueEmail('Created').toUpperCase()} `, first_name: '  Zoë ' };
+	it("creates a user in the admin's organization and returns a strong password once", async () => {
+		const input = {
+			...newUser('created'),
+			email: `  ${uniqueEmail('Created').toUpperCase()} `,
+			first_name: '  Zoë '
+		};
 		const result = await callFunction('create-user', admin.accessToken, input);
 		expect(result.status).toBe(201);
 		expect(result.body.user).toMatchObject({
@@ -84,7 +107,7 @@ describe('create-user', () => {
 		expect(data.user.email).toBe(input.email);
 	});
 
-	it('refuses everyone but active admins, and puts a stranger\'s user in the stranger\'s organization', async () => {
+	it("refuses everyone but active admins, and puts a stranger's user in the stranger's organization", async () => {
 		for (const [persona, status, code] of [
 			[manager, 403, 'forbidden'],
 			[member, 403, 'forbidden'],
@@ -111,24 +134,68 @@ describe('create-user', () => {
 		const email = uniqueEmail('bad');
 		const cases: Array<[string, unknown, number, string]> = [
 			['missing fields', {}, 400, 'invalid_input'],
-			['wrong types', { email: 1, first_name: {}, last_name: [], role: null }, 400, 'invalid_input'],
-			['10 KB name', { email, first_name: 'x'.repeat(10_000), last_name: 'P', role: 'member' }, 400, 'invalid_input'],
-			['unknown role', { email, first_name: 'A', last_name: 'B', role: 'owner' }, 400, 'invalid_input'],
-			['forged organization id', { email, first_name: 'A', last_name: 'B', role: 'admin', organization_id: orgB }, 400, 'invalid_input'],
-			['control characters', { email, first_name: 'A\u0000', last_name: 'B', role: 'member' }, 400, 'invalid_input'],
-			['not an email', { email: "x' or 1=1 --", first_name: 'A', last_name: 'B', role: 'member' }, 400, 'invalid_input'],
+			[
+				'wrong types',
+				{ email: 1, first_name: {}, last_name: [], role: null },
+				400,
+				'invalid_input'
+			],
+			[
+				'10 KB name',
+				{ email, first_name: 'x'.repeat(10_000), last_name: 'P', role: 'member' },
+				400,
+				'invalid_input'
+			],
+			[
+				'unknown role',
+				{ email, first_name: 'A', last_name: 'B', role: 'owner' },
+				400,
+				'invalid_input'
+			],
+			[
+				'forged organization id',
+				{ email, first_name: 'A', last_name: 'B', role: 'admin', organization_id: orgB },
+				400,
+				'invalid_input'
+			],
+			[
+				'control characters',
+				{ email, first_name: 'A\u0000', last_name: 'B', role: 'member' },
+				400,
+				'invalid_input'
+			],
+			[
+				'not an email',
+				{ email: "x' or 1=1 --", first_name: 'A', last_name: 'B', role: 'member' },
+				400,
+				'invalid_input'
+			],
 			['malformed JSON', '{"email": "a@b.c",', 400, 'invalid_json'],
 			['empty body', '', 400, 'invalid_json'],
 			['JSON that is not an object', '[1,2,3]', 400, 'invalid_input'],
-			['oversized body', JSON.stringify({ ...newUser(), pad: 'x'.repeat(20_000) }), 413, 'payload_too_large']
+			[
+				'oversized body',
+				JSON.stringify({ ...newUser(), pad: 'x'.repeat(20_000) }),
+				413,
+				'payload_too_large'
+			]
 		];
 		for (const [name, body, status, code] of cases) {
 			const result = await callFunction('create-user', admin.accessToken, body);
-			expect({ name, status: result.status, code: result.body?.error?.code }).toEqual({ name, status, code });
+			expect({ name, status: result.status, code: result.body?.error?.code }).toEqual({
+				name,
+				status,
+				code
+			});
 		}
 		expect(await authUsersWithEmail(email)).toBe(0);
 
-		const invalid = await callFunction('create-user', admin.accessToken, { email: 'nope', first_name: '', last_name: 'B', role: 'boss' });
+		const invalid = await callFunction('create-user', admin.accessToken, {
+			email: 'nope',
+			first_name: '',
+			last_name: 'B',
+			role: 'boss'
+		});
 		expect(invalid.body.error.fields).toEqual({
 			email: 'Enter a valid email address',
 			first_name: 'First name is required',
@@ -137,7 +204,11 @@ describe('create-user', () => {
 	});
 
 	it('stores SQL-looking and unicode text as text', async () => {
-		const input = { ...newUser('sql'), last_name: "O'Brien'); drop table public.users; --", first_name: '李 Zoë' };
+		const input = {
+			...newUser('sql'),
+			last_name: "O'Brien'); drop table public.users; --",
+			first_name: '李 Zoë'
+		};
 		const result = await callFunction('create-user', admin.accessToken, input);
 		expect(result.status).toBe(201);
 		expect(result.body.user.last_name).toBe(input.last_name);
@@ -145,7 +216,9 @@ describe('create-user', () => {
 	});
 
 	it('answers 405 to other methods and CORS preflight to OPTIONS', async () => {
-		const get = await fetch(`${stack().apiUrl}/functions/v1/create-user`, { headers: { authorization: `Bearer ${admin.accessToken}` } });
+		const get = await fetch(`${stack().apiUrl}/functions/v1/create-user`, {
+			headers: { authorization: `Bearer ${admin.accessToken}` }
+		});
 		expect(get.status).toBe(405);
 		expect((await get.json()).error.code).toBe('method_not_allowed');
 		const preflight = await fetch(`${stack().apiUrl}/functions/v1/create-user`, {
@@ -159,9 +232,15 @@ describe('create-user', () => {
 	it('refuses a taken email with 409, also when two requests race', async () => {
 		const input = newUser('dup');
 		expect((await callFunction('create-user', admin.accessToken, input)).status).toBe(201);
-		const again = await callFunction('create-user', secondAdmin.accessToken, { ...input, email: input.email.toUpperCase() });
+		const again = await callFunction('create-user', secondAdmin.accessToken, {
+			...input,
+			email: input.email.toUpperCase()
+		});
 		expect(again.status).toBe(409);
-		expect(again.body.error).toMatchObject({ code: 'email_taken', fields: { email: 'This email is already in use' } });
+		expect(again.body.error).toMatchObject({
+			code: 'email_taken',
+			fields: { email: 'This email is already in use' }
+		});
 
 		const raced = newUser('race');
 		const results = await Promise.all([
@@ -191,10 +270,17 @@ describe('create-user', () => {
 			expect(await authUsersWithEmail(input.email)).toBe(0);
 			expect(await usersWithEmail(input.email)).toBe(0);
 		} finally {
-			await withDb((db) => db.query('drop trigger test_fail_row_write on public.users; drop function public.test_fail_row_write();'));
+			await withDb((db) =>
+				db.query(
+					'drop trigger test_fail_row_write on public.users; drop function public.test_fail_row_write();'
+				)
+			);
 		}
 		// The same email works once the fault is gone.
-		expect((await callFunction('create-user', admin.accessToken, { ...input, first_name: 'Fixed' })).status).toBe(201);
+		expect(
+			(await callFunction('create-user', admin.accessToken, { ...input, first_name: 'Fixed' }))
+				.status
+		).toBe(201);
 	});
 });
 
@@ -215,10 +301,15 @@ describe('update-user', () => {
 				[inactiveAdmin, 403],
 				[stranger, 404]
 			] as const) {
-				const result = await callFunction('update-user', persona.accessToken, { user_id: target.id, action });
+				const result = await callFunction('update-user', persona.accessToken, {
+					user_id: target.id,
+					action
+				});
 				expect({ action, status: result.status }).toEqual({ action, status });
 			}
-			expect((await callFunction('update-user', stack().anonKey, { user_id: target.id, action })).status).toBe(401);
+			expect(
+				(await callFunction('update-user', stack().anonKey, { user_id: target.id, action })).status
+			).toBe(401);
 		}
 		// Nothing happened to the target.
 		expect((await signIn(target.email, target.password)).id).toBe(target.id);
@@ -229,19 +320,37 @@ describe('update-user', () => {
 		const before = await clientWithToken(target.accessToken).from('users').select('id');
 		expect(before.data).toHaveLength(1);
 
-		const result = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'deactivate' });
+		const result = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'deactivate'
+		});
 		expect(result.status).toBe(200);
 		expect(result.body.user.status).toBe('inactive');
 
-		const signInAgain = await anonClient().auth.signInWithPassword({ email: target.email, password: target.password });
+		const signInAgain = await anonClient().auth.signInWithPassword({
+			email: target.email,
+			password: target.password
+		});
 		expect(signInAgain.error?.code).toBe('user_banned');
 		const refresh = await anonClient().auth.refreshSession({ refresh_token: target.refreshToken });
 		expect(refresh.error).not.toBeNull();
 		const after = await clientWithToken(target.accessToken).from('users').select('id');
 		expect(after.data).toEqual([]);
-		expect(await withDb(async (db) => (await db.query('select count(*)::int as n from auth.sessions where user_id = $1', [target.id])).rows[0].n)).toBe(0);
+		expect(
+			await withDb(
+				async (db) =>
+					(
+						await db.query('select count(*)::int as n from auth.sessions where user_id = $1', [
+							target.id
+						])
+					).rows[0].n
+			)
+		).toBe(0);
 
-		const activated = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'activate' });
+		const activated = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'activate'
+		});
 		expect(activated.status).toBe(200);
 		expect(activated.body.user.status).toBe('active');
 		const back = await signIn(target.email, target.password);
@@ -249,7 +358,10 @@ describe('update-user', () => {
 	});
 
 	it('an admin cannot deactivate themselves', async () => {
-		const result = await callFunction('update-user', secondAdmin.accessToken, { user_id: secondAdmin.id, action: 'deactivate' });
+		const result = await callFunction('update-user', secondAdmin.accessToken, {
+			user_id: secondAdmin.id,
+			action: 'deactivate'
+		});
 		expect(result.status).toBe(403);
 		expect(result.body.error.code).toBe('cannot_change_self');
 		expect(result.body.error.message).toMatch(/Ask another admin/);
@@ -257,15 +369,32 @@ describe('update-user', () => {
 
 	it('set_password: a generated one is returned once; a typed one is strength-checked; the old one stops working', async () => {
 		const target = await freshMember('password');
-		const generated = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'set_password' });
+		const generated = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'set_password'
+		});
 		expect(generated.status).toBe(200);
 		expect(generated.body.password).toHaveLength(20);
-		expect((await anonClient().auth.signInWithPassword({ email: target.email, password: target.password })).error?.code).toBe('invalid_credentials');
+		expect(
+			(
+				await anonClient().auth.signInWithPassword({
+					email: target.email,
+					password: target.password
+				})
+			).error?.code
+		).toBe('invalid_credentials');
 		await signIn(target.email, generated.body.password);
 
-		const weak = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'set_password', password: 'short' });
+		const weak = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'set_password',
+			password: 'short'
+		});
 		expect(weak.status).toBe(400);
-		expect(weak.body.error).toMatchObject({ code: 'weak_password', message: 'Use at least 12 characters.' });
+		expect(weak.body.error).toMatchObject({
+			code: 'weak_password',
+			message: 'Use at least 12 characters.'
+		});
 		const withEmail = await callFunction('update-user', admin.accessToken, {
 			user_id: target.id,
 			action: 'set_password',
@@ -273,7 +402,11 @@ describe('update-user', () => {
 		});
 		expect(withEmail.body.error.code).toBe('weak_password');
 
-		const typed = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'set_password', password: 'Correct-Horse-42' });
+		const typed = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'set_password',
+			password: 'Correct-Horse-42'
+		});
 		expect(typed.status).toBe(200);
 		expect(typed.body.password).toBeUndefined();
 		await signIn(target.email, 'Correct-Horse-42');
@@ -291,27 +424,60 @@ describe('update-user', () => {
 			role: 'manager'
 		});
 		expect(saved.status).toBe(200);
-		expect(saved.body.user).toMatchObject({ first_name: 'Ada', last_name: 'Lovelace', email, role: 'manager' });
+		expect(saved.body.user).toMatchObject({
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			email,
+			role: 'manager'
+		});
 		await signIn(email, target.password);
 		expect((await serviceClient().auth.admin.getUserById(target.id)).data.user?.email).toBe(email);
 
 		// A taken email refuses the whole save: the names stay as they were.
-		const taken = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'update_profile', first_name: 'Grace', email: member.email });
+		const taken = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			first_name: 'Grace',
+			email: member.email
+		});
 		expect([taken.status, taken.body.error.code]).toEqual([409, 'email_taken']);
-		const row = await withDb(async (db) => (await db.query('select first_name, email from public.users where id = $1', [target.id])).rows[0]);
+		const row = await withDb(
+			async (db) =>
+				(await db.query('select first_name, email from public.users where id = $1', [target.id]))
+					.rows[0]
+		);
 		expect(row).toEqual({ first_name: 'Ada', email });
 
 		// The same rule for every path: a name the database would refuse never reaches it.
-		const tooLong = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'update_profile', last_name: 'x'.repeat(101) });
-		expect([tooLong.status, tooLong.body.error.code, tooLong.body.error.fields]).toEqual([400, 'invalid_input', { last_name: 'Last name has at most 100 characters' }]);
-		const nothing = await callFunction('update-user', admin.accessToken, { user_id: target.id, action: 'update_profile' });
+		const tooLong = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			last_name: 'x'.repeat(101)
+		});
+		expect([tooLong.status, tooLong.body.error.code, tooLong.body.error.fields]).toEqual([
+			400,
+			'invalid_input',
+			{ last_name: 'Last name has at most 100 characters' }
+		]);
+		const nothing = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile'
+		});
 		expect([nothing.status, nothing.body.error.code]).toEqual([400, 'invalid_input']);
 	});
 
 	it('update_profile: an admin cannot change their own role this way either', async () => {
-		const own = await callFunction('update-user', secondAdmin.accessToken, { user_id: secondAdmin.id, action: 'update_profile', role: 'member' });
+		const own = await callFunction('update-user', secondAdmin.accessToken, {
+			user_id: secondAdmin.id,
+			action: 'update_profile',
+			role: 'member'
+		});
 		expect([own.status, own.body.error.code]).toEqual([403, 'cannot_change_self']);
-		const ownName = await callFunction('update-user', secondAdmin.accessToken, { user_id: secondAdmin.id, action: 'update_profile', first_name: 'Second' });
+		const ownName = await callFunction('update-user', secondAdmin.accessToken, {
+			user_id: secondAdmin.id,
+			action: 'update_profile',
+			first_name: 'Second'
+		});
 		expect(ownName.status).toBe(200);
 	});
 
@@ -334,18 +500,38 @@ describe('update-user', () => {
 			expect(result.status).toBe(500);
 			expect(JSON.stringify(result.body)).not.toContain('injected failure');
 		} finally {
-			await withDb((db) => db.query('drop trigger test_fail_row_update on public.users; drop function public.test_fail_row_update();'));
+			await withDb((db) =>
+				db.query(
+					'drop trigger test_fail_row_update on public.users; drop function public.test_fail_row_update();'
+				)
+			);
 		}
-		expect((await serviceClient().auth.admin.getUserById(target.id)).data.user?.email).toBe(target.email);
+		expect((await serviceClient().auth.admin.getUserById(target.id)).data.user?.email).toBe(
+			target.email
+		);
 		await signIn(target.email, target.password);
 	});
 
 	it('answers 404 for unknown users and 400 for bad actions', async () => {
-		expect((await callFunction('update-user', admin.accessToken, { user_id: crypto.randomUUID(), action: 'activate' })).status).toBe(404);
-		const bad = await callFunction('update-user', admin.accessToken, { user_id: member.id, action: 'delete' });
+		expect(
+			(
+				await callFunction('update-user', admin.accessToken, {
+					user_id: crypto.randomUUID(),
+					action: 'activate'
+				})
+			).status
+		).toBe(404);
+		const bad = await callFunction('update-user', admin.accessToken, {
+			user_id: member.id,
+			action: 'delete'
+		});
 		expect(bad.status).toBe(400);
 		expect(bad.body.error.code).toBe('invalid_input');
-		const extra = await callFunction('update-user', admin.accessToken, { user_id: member.id, action: 'activate', organization_id: orgB });
+		const extra = await callFunction('update-user', admin.accessToken, {
+			user_id: member.id,
+			action: 'activate',
+			organization_id: orgB
+		});
 		expect(extra.status).toBe(400);
 	});
 });

@@ -120,7 +120,8 @@ export async function startMailCatcher(options: {
 	const app = new Hono();
 	app.use(async (c, next) => {
 		const host = (c.req.header('host') ?? '').replace(/:\d+$/, '');
-		if (!LOOPBACK_HOSTS.has(host)) return c.text('The mail catcher answers on 127.0.0.1 only.', 403);
+		if (!LOOPBACK_HOSTS.has(host))
+			return c.text('The mail catcher answers on 127.0.0.1 only.', 403);
 		await next();
 	});
 	app.get('/', (c) => c.html(page));
@@ -134,7 +135,10 @@ export async function startMailCatcher(options: {
 				body: ['GET', 'HEAD'].includes(c.req.method) ? undefined : await c.req.arrayBuffer(),
 				redirect: 'manual'
 			});
-			return new Response(response.body, { status: response.status, headers: responseHeadersOf(response) });
+			return new Response(response.body, {
+				status: response.status,
+				headers: responseHeadersOf(response)
+			});
 		} catch (error) {
 			options.log(`mail API request failed: ${(error as Error).message}`);
 			return c.json({ error: 'The mail catcher (Mailpit) did not answer.' }, 502);

@@ -11,7 +11,10 @@ export interface AdminCaller {
 	organizationId: string;
 }
 
-export async function requireActiveAdmin(service: SupabaseClient<Database>, request: Request): Promise<AdminCaller> {
+export async function requireActiveAdmin(
+	service: SupabaseClient<Database>,
+	request: Request
+): Promise<AdminCaller> {
 	const token = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
 	if (!token) throw new ApiError('unauthorized', 'Sign in first: the request has no access token.');
 
@@ -19,7 +22,8 @@ export async function requireActiveAdmin(service: SupabaseClient<Database>, requ
 	const { data, error } = await service.auth.getUser(token);
 	// Auth failing (its database unreachable) says nothing about the token: not a reason to sign out.
 	if (error && (error.status ?? 0) >= 500) throw serviceUnavailable();
-	if (error || !data.user) throw new ApiError('unauthorized', 'Your session has ended. Sign in again.');
+	if (error || !data.user)
+		throw new ApiError('unauthorized', 'Your session has ended. Sign in again.');
 
 	const { data: row, error: rowError } = await service
 		.from('users')

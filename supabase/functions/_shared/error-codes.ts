@@ -7,23 +7,40 @@ export const ERROR_CODES = {
 	invalid_input: { status: 400, message: 'Check the highlighted fields.' },
 	invalid_json: { status: 400, message: 'The request body is not valid JSON.' },
 	weak_password: { status: 400, message: 'Choose a stronger password.' },
-	cannot_change_self: { status: 403, message: 'You cannot change your own role or status. Ask another admin of your organization.' },
+	cannot_change_self: {
+		status: 403,
+		message: 'You cannot change your own role or status. Ask another admin of your organization.'
+	},
 	unauthorized: { status: 401, message: 'Your session has ended. Sign in again.' },
 	forbidden: { status: 403, message: 'Only active admins of this organization may do this.' },
 	user_not_found: { status: 404, message: 'No such user in your organization.' },
 	method_not_allowed: { status: 405, message: 'Use POST.' },
 	email_taken: { status: 409, message: 'A user with this email already exists.' },
-	last_admin: { status: 409, message: 'Your organization must keep at least one active admin. Make another user an active admin first.' },
+	last_admin: {
+		status: 409,
+		message:
+			'Your organization must keep at least one active admin. Make another user an active admin first.'
+	},
 	payload_too_large: { status: 413, message: 'The request is too large.' },
 	database_error: { status: 500, message: 'The database refused the change. Nothing was saved.' },
-	internal_error: { status: 500, message: 'Something went wrong on our side. Nothing was saved; try again.' },
-	auth_failed: { status: 502, message: 'Authentication refused the change. Nothing was saved; try again.' },
-	service_unavailable: { status: 503, message: 'The database cannot be reached right now. Nothing was changed; try again in a moment.' }
+	internal_error: {
+		status: 500,
+		message: 'Something went wrong on our side. Nothing was saved; try again.'
+	},
+	auth_failed: {
+		status: 502,
+		message: 'Authentication refused the change. Nothing was saved; try again.'
+	},
+	service_unavailable: {
+		status: 503,
+		message: 'The database cannot be reached right now. Nothing was changed; try again in a moment.'
+	}
 } as const satisfies Record<string, { status: number; message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
-export const isErrorCode = (code: unknown): code is ErrorCode => typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
+export const isErrorCode = (code: unknown): code is ErrorCode =>
+	typeof code === 'string' && Object.hasOwn(ERROR_CODES, code);
 
 /**
  * SQLSTATEs the project's triggers raise, one per rule (PostgREST answers `PTxyz` with HTTP xyz).
@@ -31,7 +48,11 @@ export const isErrorCode = (code: unknown): code is ErrorCode => typeof code ===
  */
 export const DATABASE_ERROR_CODES = {
 	PT409: 'last_admin',
-	PT403: 'cannot_change_self'
+	PT403: 'cannot_change_self',
+	/** private.begin_user_action / begin_user_creation: the caller is no longer an active admin of the organization. */
+	UA403: 'forbidden',
+	/** private.begin_user_action: the target is not a user of the caller's organization. */
+	UA404: 'user_not_found'
 } as const satisfies Record<string, ErrorCode>;
 
 /** Check constraints of public.users, by the field whose rule they enforce. */
@@ -46,5 +67,7 @@ export const CONSTRAINT_FIELDS: Record<string, string> = {
 
 /** The code a database refusal stands for, or null when it is none of the project's own rules. */
 export function codeOfDatabaseError(sqlstate: string | undefined): ErrorCode | null {
-	return sqlstate && Object.hasOwn(DATABASE_ERROR_CODES, sqlstate) ? DATABASE_ERROR_CODES[sqlstate as keyof typeof DATABASE_ERROR_CODES] : null;
+	return sqlstate && Object.hasOwn(DATABASE_ERROR_CODES, sqlstate)
+		? DATABASE_ERROR_CODES[sqlstate as keyof typeof DATABASE_ERROR_CODES]
+		: null;
 }

@@ -16,12 +16,14 @@ interface PostgrestLikeError {
 	hint?: string | null;
 }
 
-export const emailTaken = () => new ApiError('email_taken', undefined, { fields: { email: 'This email is already in use' } });
+export const emailTaken = () =>
+	new ApiError('email_taken', undefined, { fields: { email: 'This email is already in use' } });
 
 /** Errors from supabase.auth.admin.* calls. */
 export function fromAuthError(error: AuthLikeError, during: string): ApiError {
 	if (error.code === 'email_exists' || error.code === 'user_already_exists') return emailTaken();
-	if (error.code === 'weak_password') return new ApiError('weak_password', error.message, { fields: { password: error.message } });
+	if (error.code === 'weak_password')
+		return new ApiError('weak_password', error.message, { fields: { password: error.message } });
 	if (error.code === 'user_not_found') return new ApiError('user_not_found');
 	return new ApiError('auth_failed', `Supabase Auth refused to ${during}.`);
 }
@@ -40,9 +42,16 @@ export function fromDataError(error: PostgrestLikeError, during: string): ApiErr
 	if (DATABASE_UNAVAILABLE.test(error.code)) return serviceUnavailable();
 	const own = codeOfDatabaseError(error.code);
 	if (own) return new ApiError(own);
-	if (error.code === '23505' && /email/.test(`${error.message} ${error.details ?? ''}`)) return emailTaken();
+	if (error.code === '23505' && /email/.test(`${error.message} ${error.details ?? ''}`))
+		return emailTaken();
 	// A check constraint is the database's copy of an input rule (user-input.ts has the same).
-	const field = error.code === '23514' ? Object.entries(CONSTRAINT_FIELDS).find(([name]) => error.message.includes(name))?.[1] : undefined;
-	if (field) return new ApiError('invalid_input', undefined, { fields: { [field]: 'Not accepted by the database' } });
+	const field =
+		error.code === '23514'
+			? Object.entries(CONSTRAINT_FIELDS).find(([name]) => error.message.includes(name))?.[1]
+			: undefined;
+	if (field)
+		return new ApiError('invalid_input', undefined, {
+			fields: { [field]: 'Not accepted by the database' }
+		});
 	return new ApiError('database_error', `The database refused to ${during}.`);
 }

@@ -26,7 +26,11 @@ export class ApiError extends Error {
 	}
 }
 
-export function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+export function json(
+	status: number,
+	body: unknown,
+	headers: Record<string, string> = {}
+): Response {
 	return new Response(JSON.stringify(body), {
 		status,
 		headers: { ...corsHeaders, 'content-type': 'application/json; charset=utf-8', ...headers }
@@ -40,11 +44,14 @@ export function errorBody(error: ApiError): { error: Record<string, unknown> } {
 /** The request's JSON body, refusing what is not JSON or is larger than `maxBytes`. */
 export async function readJsonBody(request: Request, maxBytes = MAX_BODY_BYTES): Promise<unknown> {
 	const declared = Number(request.headers.get('content-length') ?? '0');
-	if (declared > maxBytes) throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+	if (declared > maxBytes)
+		throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
 	const bytes = new Uint8Array(await request.arrayBuffer());
-	if (bytes.byteLength > maxBytes) throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
+	if (bytes.byteLength > maxBytes)
+		throw new ApiError('payload_too_large', `The request body is larger than ${maxBytes} bytes.`);
 	const text = new TextDecoder().decode(bytes);
-	if (!text.trim()) throw new ApiError('invalid_json', 'The request body is empty; send a JSON object.');
+	if (!text.trim())
+		throw new ApiError('invalid_json', 'The request body is empty; send a JSON object.');
 	try {
 		return JSON.parse(text);
 	} catch {
@@ -59,12 +66,18 @@ export type Log = (message: string) => void;
  * Wraps a handler with the shared contract. Unexpected failures are logged with the request id
  * (the message only: bodies may hold passwords) and answered as a bare 500.
  */
-export function serveJson(handler: Handler, log: Log = console.error): (request: Request) => Promise<Response> {
+export function serveJson(
+	handler: Handler,
+	log: Log = console.error
+): (request: Request) => Promise<Response> {
 	return async (request) => {
-		if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: corsHeaders });
+		if (request.method === 'OPTIONS')
+			return new Response(null, { status: 204, headers: corsHeaders });
 		const requestId = crypto.randomUUID();
 		if (request.method !== 'POST') {
-			return json(405, errorBody(new ApiError('method_not_allowed', 'Use POST.')), { allow: 'POST, OPTIONS' });
+			return json(405, errorBody(new ApiError('method_not_allowed', 'Use POST.')), {
+				allow: 'POST, OPTIONS'
+			});
 		}
 		try {
 			return await handler(request, requestId);
@@ -77,8 +90,17 @@ export function serveJson(handler: Handler, log: Log = console.error): (request:
 				}
 				return json(error.status, body);
 			}
-			log(`[${requestId}] unexpected error: ${error instanceof Error ? error.message : String(error)}`);
-			return json(500, { error: { code: 'internal_error', message: 'Something went wrong on our side. Try again, or quote the request id to support.', request_id: requestId } });
+			log(
+				`[${requestId}] unexpected error: ${error instanceof Error ? error.message : String(error)}`
+			);
+			return json(500, {
+				error: {
+					code: 'internal_error',
+					message:
+						'Something went wrong on our side. Try again, or quote the request id to support.',
+					request_id: requestId
+				}
+			});
 		}
 	};
 }

@@ -23,7 +23,9 @@ function randomIndex(bound: number): number {
 }
 
 function hasEveryClass(password: string): boolean {
-	return Object.values(PASSWORD_CHARACTER_CLASSES).every((chars) => [...password].some((c) => chars.includes(c)));
+	return Object.values(PASSWORD_CHARACTER_CLASSES).every((chars) =>
+		[...password].some((c) => chars.includes(c))
+	);
 }
 
 /**
@@ -32,9 +34,13 @@ function hasEveryClass(password: string): boolean {
  * equally likely (about 6.15 bits per character; 123 bits at the default length).
  */
 export function generatePassword(length = GENERATED_PASSWORD_LENGTH): string {
-	if (!Number.isInteger(length) || length < 16) throw new RangeError('generated passwords have at least 16 characters');
+	if (!Number.isInteger(length) || length < 16)
+		throw new RangeError('generated passwords have at least 16 characters');
 	for (;;) {
-		const password = Array.from({ length }, () => PASSWORD_ALPHABET[randomIndex(PASSWORD_ALPHABET.length)]).join('');
+		const password = Array.from(
+			{ length },
+			() => PASSWORD_ALPHABET[randomIndex(PASSWORD_ALPHABET.length)]
+		).join('');
 		if (hasEveryClass(password)) return password;
 	}
 }

@@ -42,8 +42,12 @@ export const firstNameSchema = personName('First name');
 export const lastNameSchema = personName('Last name');
 
 export const emailSchema = z.pipe(
-	z.string({ error: 'Email is required' }).check(z.trim(), z.toLowerCase(), z.minLength(1, 'Email is required')),
-	z.email({ error: 'Enter a valid email address' }).check(z.maxLength(EMAIL_MAX_LENGTH, `Email has at most ${EMAIL_MAX_LENGTH} characters`))
+	z
+		.string({ error: 'Email is required' })
+		.check(z.trim(), z.toLowerCase(), z.minLength(1, 'Email is required')),
+	z
+		.email({ error: 'Enter a valid email address' })
+		.check(z.maxLength(EMAIL_MAX_LENGTH, `Email has at most ${EMAIL_MAX_LENGTH} characters`))
 );
 
 export const roleSchema = z.enum(USER_ROLES, { error: `Role is one of ${USER_ROLES.join(', ')}` });
@@ -83,10 +87,13 @@ export const updateUserInput = z.discriminatedUnion(
 				role: z.optional(roleSchema)
 			})
 			.check(
-				z.refine((input) => ['first_name', 'last_name', 'email', 'role'].some((key) => key in input), {
-					message: 'Send at least one of first_name, last_name, email, role',
-					path: ['body']
-				})
+				z.refine(
+					(input) => ['first_name', 'last_name', 'email', 'role'].some((key) => key in input),
+					{
+						message: 'Send at least one of first_name, last_name, email, role',
+						path: ['body']
+					}
+				)
 			)
 	],
 	{ error: 'action is one of set_password, deactivate, activate, update_profile' }
@@ -104,7 +111,10 @@ export function fieldIssues(error: z.core.$ZodError): FieldIssues {
 			continue;
 		}
 		const field = issue.path.length ? issue.path.join('.') : 'body';
-		fields[field] ??= issue.code === 'invalid_type' && issue.path.length === 0 ? 'Send a JSON object' : issue.message;
+		fields[field] ??=
+			issue.code === 'invalid_type' && issue.path.length === 0
+				? 'Send a JSON object'
+				: issue.message;
 	}
 	return fields;
 }
@@ -114,11 +124,16 @@ export function fieldIssues(error: z.core.$ZodError): FieldIssues {
  * always strong; this guards the ones people choose.
  */
 export function passwordWeakness(password: string, email?: string): string | null {
-	if (password.length < PASSWORD_MIN_LENGTH) return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
-	if (new TextEncoder().encode(password).length > PASSWORD_MAX_BYTES) return `Use at most ${PASSWORD_MAX_BYTES} bytes; longer passwords are cut.`;
+	if (password.length < PASSWORD_MIN_LENGTH)
+		return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
+	if (new TextEncoder().encode(password).length > PASSWORD_MAX_BYTES)
+		return `Use at most ${PASSWORD_MAX_BYTES} bytes; longer passwords are cut.`;
 	const localPart = email?.split('@')[0]?.toLowerCase() ?? '';
-	if (localPart.length >= 3 && password.toLowerCase().includes(localPart)) return 'Do not include the email address in the password.';
-	const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((pattern) => pattern.test(password)).length;
+	if (localPart.length >= 3 && password.toLowerCase().includes(localPart))
+		return 'Do not include the email address in the password.';
+	const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((pattern) =>
+		pattern.test(password)
+	).length;
 	if (classes < 2) return 'Mix letters with digits, symbols or other-case letters.';
 	return null;
 }

@@ -2,5 +2,6 @@
 import type { Database } from './database.types.ts';
 
 /** Never `select *`: a column added later does not leak into responses or the page. */
-export const USER_COLUMNS = 'id, organization_id, email, first_name, last_name, role, status, created_at, updated_at, created_by' as const;
+export const USER_COLUMNS =
+	'id, organization_id, email, first_name, last_name, role, status, created_at, updated_at, created_by' as const;
 export type UserRow = Database['public']['Tables']['users']['Row'];

@@ -2,22 +2,37 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin } from '../_shared/admin-caller.ts';
-import { fromAuthError, fromDataError } from '../_shared/errors.ts';
+import {
+	authEmailHeldByOther,
+	fromDatabaseError,
+	isConnectionFailure,
+	readUser,
+	readWithRetries,
+	userRow,
+	type Sql
+} from '../_shared/database.ts';
+import { emailTaken, fromAuthError } from '../_shared/errors.ts';
 import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
 import { generatePassword } from '../_shared/password.ts';
 import { createUserInput, fieldIssues } from '../_shared/user-input.ts';
-import { USER_COLUMNS } from '../_shared/users.ts';
 
-export function createUser(deps: { service: SupabaseClient<Database>; log: Log }): Handler {
-	const { service, log } = deps;
+export function createUser(deps: {
+	service: SupabaseClient<Database>;
+	db: Sql;
+	log: Log;
+}): Handler {
+	const { service, db, log } = deps;
 	return async (request, requestId) => {
 		const caller = await requireActiveAdmin(service, request);
 		const parsed = createUserInput.safeParse(await readJsonBody(request));
 		if (!parsed.success) {
-			throw new ApiError('invalid_input', 'Check the highlighted fields.', { fields: fieldIssues(parsed.error) });
+			throw new ApiError('invalid_input', 'Check the highlighted fields.', {
+				fields: fieldIssues(parsed.error)
+			});
 		}
 		const input = parsed.data;
 		const password = generatePassword();
+		const logLine = (message: string) => log(`[${requestId}] ${message}`);
 
 		// The organization goes to app_metadata (which only the service role writes), never the role:
 		// access is decided from public.users. The id is chosen here, so that an attempt whose outcome
@@ -40,30 +55,47 @@ export function createUser(deps: { service: SupabaseClient<Database>; log: Log }
 			const id = crypto.randomUUID();
 			({ data: created, error } = await createAuthUser(id));
 			if (!error || (error.status ?? 500) < 500) break;
-			await undoAuthUser(service, id, (message) => log(`[${requestId}] ${message}`));
+			await undoAuthUser(service, id, logLine);
 		}
-		if (error || !created.user) throw fromAuthError(error ?? { message: 'no user returned' }, 'create the account');
+		if (error || !created.user) {
+			// An address another Auth user holds (the winner of a race, possibly an email change of
+			// another organization at this moment) is a 409, whatever Auth answered.
+			const taken =
+				error?.code === 'email_exists' ||
+				(await authEmailHeldByOther(db, input.email, null).catch(() => false));
+			throw taken
+				? emailTaken()
+				: fromAuthError(error ?? { message: 'no user returned' }, 'create the account');
+		}
+		const id = created.user.id;
 
-		const { data: user, error: rowError } = await service
-			.from('users')
-			.insert({
-				id: created.user.id,
-				organization_id: caller.organizationId,
-				email: input.email,
-				first_name: input.first_name,
-				last_name: input.last_name,
-				role: input.role,
-				created_by: caller.id
-			})
-			.select(USER_COLUMNS)
-			.single();
-		if (rowError || !user) {
+		// One transaction re-checks the creator where the row is written: their row locked for share,
+		// so a demotion or deactivation waits for this insert, and every insert after it sees it.
+		try {
+			const [row] = await db.begin(async (tx) => {
+				await tx`select private.begin_user_creation(${caller.id}, ${caller.organizationId})`;
+				return tx`insert into public.users ${tx({
+					id,
+					organization_id: caller.organizationId,
+					email: input.email,
+					first_name: input.first_name,
+					last_name: input.last_name,
+					role: input.role,
+					created_by: caller.id
+				})} returning to_jsonb(users) as row`;
+			});
+			return json(201, { user: userRow(row!.row), password });
+		} catch (rowError) {
+			if (isConnectionFailure(rowError)) {
+				// The commit may have happened before the connection dropped: look before undoing.
+				const row = await readWithRetries(() => readUser(db, id)).catch(() => undefined);
+				if (row) return json(201, { user: row, password });
+			}
 			// Nothing half-made: without its row the Auth user could sign in to nothing, and would
-			// block a retry with the same email.
-			await undoAuthUser(service, created.user.id, (message) => log(`[${requestId}] ${message}`));
-			throw fromDataError(rowError ?? { code: 'PGRST116', message: 'no row returned' }, 'save the user');
+			// block a retry with the same email. The password is not returned.
+			await undoAuthUser(service, id, logLine);
+			throw fromDatabaseError(rowError, 'save the user');
 		}
-		return json(201, { user, password });
 	};
 }
 
@@ -73,7 +105,11 @@ export function createUser(deps: { service: SupabaseClient<Database>; log: Log }
  * over about 1.5 s outlast a dropped connection (tests/faults/connection-drop.test.ts). What is
  * still left is logged, id only, for `npm run repair-orphans`.
  */
-async function undoAuthUser(service: SupabaseClient<Database>, id: string, log: Log): Promise<void> {
+async function undoAuthUser(
+	service: SupabaseClient<Database>,
+	id: string,
+	log: Log
+): Promise<void> {
 	let lastError = '';
 	for (let attempt = 0; attempt < 5; attempt++) {
 		if (attempt) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
@@ -82,5 +118,7 @@ async function undoAuthUser(service: SupabaseClient<Database>, id: string, log: 
 		lastError = error.message;
 		if ((error.status ?? 500) < 500) break;
 	}
-	log(`orphan Auth user ${id} may be left without its users row (npm run repair-orphans removes it): ${lastError}`);
+	log(
+		`orphan Auth user ${id} may be left without its users row (npm run repair-orphans removes it): ${lastError}`
+	);
 }

@@ -1,5 +1,6 @@
+import { database } from '../_shared/database.ts';
 import { serveJson } from '../_shared/http.ts';
 import { serviceClient } from '../_shared/supabase.ts';
 import { createUser } from './handler.ts';
 
-Deno.serve(serveJson(createUser({ service: serviceClient(), log: console.error })));
+Deno.serve(serveJson(createUser({ service: serviceClient(), db: database(), log: console.error })));

@@ -1,127 +1,191 @@
 // Admin actions on an existing user of the caller's organization that need the service role:
 // set a password, deactivate, activate, and one save of their personal information and role.
+//
+// Each runs in one database transaction (withUserAction): the caller's and the target's rows are
+// locked, the caller is re-checked there, the row is changed, Auth is called while the locks are
+// held, and the transaction commits only if Auth agreed. Two admins acting on one user at the same
+// moment run one after the other, and Auth and the row end in agreement whatever the interleaving.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin, type AdminCaller } from '../_shared/admin-caller.ts';
-import { emailTaken, fromAuthError, fromDataError } from '../_shared/errors.ts';
+import {
+	authEmailHeldByOther,
+	fromDatabaseError,
+	userRow,
+	withUserAction,
+	type Sql,
+	type UserAction
+} from '../_shared/database.ts';
+import { emailTaken, fromAuthError } from '../_shared/errors.ts';
 import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
 import { generatePassword } from '../_shared/password.ts';
-import { fieldIssues, passwordWeakness, updateUserInput, type UpdateUserInput } from '../_shared/user-input.ts';
-import { USER_COLUMNS, type UserRow } from '../_shared/users.ts';
+import {
+	fieldIssues,
+	passwordWeakness,
+	updateUserInput,
+	type UpdateUserInput
+} from '../_shared/user-input.ts';
+import type { UserRow } from '../_shared/users.ts';
 
 /** Supabase Auth has no permanent ban; a century is what its docs suggest. */
 export const BAN_DURATION = '876000h';
 
 type Service = SupabaseClient<Database>;
-
-async function setStatus(service: Service, userId: string, status: UserRow['status'], during: string): Promise<UserRow> {
-	const { data, error } = await service.from('users').update({ status }).eq('id', userId).select(USER_COLUMNS).single();
-	if (error || !data) throw fromDataError(error ?? { code: 'PGRST116', message: 'no row' }, during);
-	return data;
+interface Deps {
+	service: Service;
+	db: Sql;
+	log: Log;
 }
 
-async function setPassword(service: Service, target: UserRow, input: Extract<UpdateUserInput, { action: 'set_password' }>) {
+const banDuration = (status: UserRow['status']) => (status === 'inactive' ? BAN_DURATION : 'none');
+
+async function setStatus({ tx, target }: UserAction, status: UserRow['status']): Promise<UserRow> {
+	const [updated] =
+		await tx`update public.users as u set status = ${status} where u.id = ${target.id} returning to_jsonb(u) as row`;
+	return userRow(updated!.row);
+}
+
+async function setPassword(
+	deps: Deps,
+	action: UserAction,
+	input: Extract<UpdateUserInput, { action: 'set_password' }>
+) {
+	const { target } = action;
 	const generated = input.password === undefined;
 	const password = input.password ?? generatePassword();
 	if (!generated) {
 		const weakness = passwordWeakness(password, target.email);
 		if (weakness) throw new ApiError('weak_password', weakness, { fields: { password: weakness } });
 	}
-	const { error } = await service.auth.admin.updateUserById(target.id, { password });
+	// Nothing in the row changes; the lock keeps the password from being set for a user another
+	// admin is deactivating at this moment in another organization's name, and re-checks the caller.
+	const { error } = await deps.service.auth.admin.updateUserById(target.id, { password });
 	if (error) throw fromAuthError(error, 'set the password');
 	// A generated password is returned once, for the admin to hand over; a typed one never is.
 	return json(200, generated ? { user: target, password } : { user: target });
 }
 
-async function deactivate(service: Service, caller: AdminCaller, target: UserRow, log: Log, requestId: string) {
-	if (target.id === caller.id) {
-		throw new ApiError('cannot_change_self', 'You cannot deactivate your own account. Ask another admin of your organization.');
+/** The row's status and the Auth ban, together: deactivate (ban, then end every session) or activate. */
+async function changeStatus(deps: Deps, action: UserAction, status: UserRow['status']) {
+	const { tx, target } = action;
+	const before = target.status;
+	// The row first: the database refuses to deactivate an organization's last active admin.
+	const user = await setStatus(action, status);
+	const { error } = await deps.service.auth.admin.updateUserById(target.id, {
+		ban_duration: banDuration(status)
+	});
+	if (error) throw fromAuthError(error, status === 'inactive' ? 'ban the account' : 'lift the ban');
+	action.authChanged({
+		undo: async () => {
+			const { error: undoError } = await deps.service.auth.admin.updateUserById(target.id, {
+				ban_duration: banDuration(before)
+			});
+			if (undoError) throw new Error(undoError.message);
+		},
+		committedIn: (row) => row.status === status
+	});
+	if (status === 'inactive') {
+		// After the ban no new session can start (trigger refuse_session_for_banned_user), so none
+		// survives this.
+		await tx`select public.end_user_sessions(${target.id})`;
 	}
-	// Status first: the database refuses to deactivate an organization's last active admin, and
-	// from this moment the user's access token reads nothing.
-	const user = await setStatus(service, target.id, 'inactive', 'deactivate the user');
-	const { error: banError } = await service.auth.admin.updateUserById(target.id, { ban_duration: BAN_DURATION });
-	if (banError) {
-		await setStatus(service, target.id, target.status, 'undo the deactivation').catch((undo: Error) =>
-			log(`[${requestId}] user ${target.id} left inactive but not banned: ${undo.message}`)
-		);
-		throw fromAuthError(banError, 'ban the account');
-	}
-	// After the ban no new session can start, so none survives this.
-	const { error: sessionsError } = await service.rpc('end_user_sessions', { target_user_id: target.id });
-	if (sessionsError) throw fromDataError(sessionsError, 'end the user\'s sessions');
 	return json(200, { user });
-}
-
-async function activate(service: Service, target: UserRow) {
-	const { error } = await service.auth.admin.updateUserById(target.id, { ban_duration: 'none' });
-	if (error) throw fromAuthError(error, 'lift the ban');
-	return json(200, { user: await setStatus(service, target.id, 'active', 'activate the user') });
 }
 
 type ProfileInput = Extract<UpdateUserInput, { action: 'update_profile' }>;
 
-async function updateProfile(service: Service, caller: AdminCaller, target: UserRow, input: ProfileInput, log: Log, requestId: string) {
+async function updateProfile(
+	deps: Deps,
+	caller: AdminCaller,
+	action: UserAction,
+	input: ProfileInput
+) {
+	const { tx, target } = action;
 	const changes: Partial<Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'role'>> = {};
 	for (const key of ['first_name', 'last_name', 'email', 'role'] as const) {
 		const value = input[key];
 		if (value !== undefined && value !== target[key]) Object.assign(changes, { [key]: value });
 	}
 	if (Object.keys(changes).length === 0) return json(200, { user: target });
-	// With the service role the database cannot tell who asks, so its own-role trigger is blind here.
 	if (changes.role && target.id === caller.id) throw new ApiError('cannot_change_self');
 
-	const emailChanges = changes.email !== undefined;
-	if (emailChanges) {
-		// Auth's admin update has no duplicate check of its own (a taken email fails on its unique
-		// index as a 500), so ask first; every Auth user of the console has a row with its email.
-		const { data: holder, error: lookupError } = await service.from('users').select('id').eq('email', changes.email!).maybeSingle();
-		if (lookupError) throw fromDataError(lookupError, 'check the email');
-		if (holder) throw emailTaken();
-		const { error } = await service.auth.admin.updateUserById(target.id, { email: changes.email, email_confirm: true });
-		if (error) throw fromAuthError(error, 'change the email');
-	}
-	const { data: user, error: rowError } = await service.from('users').update(changes).eq('id', target.id).select(USER_COLUMNS).single();
-	if (rowError || !user) {
-		// Auth and the row change together or not at all: the row refused (the last admin, say).
-		if (emailChanges) {
-			const { error: undoError } = await service.auth.admin.updateUserById(target.id, { email: target.email, email_confirm: true });
-			if (undoError) log(`[${requestId}] Auth email of ${target.id} differs from its row: ${undoError.message}`);
+	// The row first: its checks and triggers (last admin, an email another row holds) refuse before
+	// Auth is touched.
+	// No table alias here: postgres.js picks its column helper by the last keyword before it (`as`
+	// would make it a select list).
+	const [updated] =
+		await tx`update public.users set ${tx(changes)} where id = ${target.id} returning to_jsonb(users) as row`;
+	const user = userRow(updated!.row);
+	if (changes.email !== undefined) {
+		const email = changes.email;
+		const { error } = await deps.service.auth.admin.updateUserById(target.id, {
+			email,
+			email_confirm: true
+		});
+		if (error) {
+			// Auth refuses an address another Auth user holds (email_exists, or a 500 from its unique
+			// index when the other one is being created at this moment): a lost race, not a failure.
+			// Asked inside the transaction: another pool connection could be waiting behind this one.
+			const taken = await authEmailHeldByOther(tx, email, target.id).catch(() => false);
+			throw taken ? emailTaken() : fromAuthError(error, 'change the email');
 		}
-		throw fromDataError(rowError ?? { code: 'PGRST116', message: 'no row' }, 'save the profile');
+		action.authChanged({
+			undo: async () => {
+				const { error: undoError } = await deps.service.auth.admin.updateUserById(target.id, {
+					email: target.email,
+					email_confirm: true
+				});
+				if (undoError) throw new Error(undoError.message);
+			},
+			committedIn: (row) => row.email === email
+		});
 	}
 	return json(200, { user });
 }
 
-export function updateUser(deps: { service: Service; log: Log }): Handler {
-	const { service, log } = deps;
+export function updateUser(deps: Deps): Handler {
+	const { service, db, log } = deps;
 	return async (request, requestId) => {
 		const caller = await requireActiveAdmin(service, request);
 		const parsed = updateUserInput.safeParse(await readJsonBody(request));
 		if (!parsed.success) {
-			throw new ApiError('invalid_input', 'Check the highlighted fields.', { fields: fieldIssues(parsed.error) });
+			throw new ApiError('invalid_input', 'Check the highlighted fields.', {
+				fields: fieldIssues(parsed.error)
+			});
 		}
 		const input = parsed.data;
+		if (
+			(input.action === 'deactivate' || input.action === 'activate') &&
+			input.user_id === caller.id
+		) {
+			throw new ApiError(
+				'cannot_change_self',
+				`You cannot ${input.action} your own account. Ask another admin of your organization.`
+			);
+		}
 
-		// Users of other organizations do not exist as far as this admin is concerned.
-		const { data: target, error } = await service
-			.from('users')
-			.select(USER_COLUMNS)
-			.eq('id', input.user_id)
-			.eq('organization_id', caller.organizationId)
-			.maybeSingle();
-		if (error) throw fromDataError(error, 'find the user');
-		if (!target) throw new ApiError('user_not_found', 'No such user in your organization.');
-
-		switch (input.action) {
-			case 'set_password':
-				return setPassword(service, target, input);
-			case 'deactivate':
-				return deactivate(service, caller, target, log, requestId);
-			case 'activate':
-				return activate(service, target);
-			case 'update_profile':
-				return updateProfile(service, caller, target, input, log, requestId);
+		try {
+			return await withUserAction(
+				db,
+				caller.id,
+				input.user_id,
+				(action) => {
+					switch (input.action) {
+						case 'set_password':
+							return setPassword(deps, action, input);
+						case 'deactivate':
+							return changeStatus(deps, action, 'inactive');
+						case 'activate':
+							return changeStatus(deps, action, 'active');
+						case 'update_profile':
+							return updateProfile(deps, caller, action, input);
+					}
+				},
+				(message) => log(`[${requestId}] ${message}`),
+				`${input.action.replace('_', ' ')} the user`
+			);
+		} catch (error) {
+			throw fromDatabaseError(error, 'change the user');
 		}
 	};
 }
