@@ -2,9 +2,10 @@
 // error's code (or the field issues that came with it), never the wording of whatever answered.
 // Database refusals are recognised by their SQLSTATE, function refusals by their code.
 import {
-	CONSTRAINT_FIELDS,
 	ERROR_CODES,
 	codeOfDatabaseError,
+	fieldOfConstraint,
+	isDatabaseUnavailable,
 	isErrorCode,
 	type ErrorCode
 } from '$shared/error-codes.ts';
@@ -44,9 +45,6 @@ export function apiError(
 	};
 }
 
-/** The Data API could not reach the database (PostgREST's PGRST000–002, a cut connection). */
-const DATABASE_UNAVAILABLE = /^(PGRST00[012]|57P0[123]|08[0-9A-Z]{3})$/;
-
 interface PostgrestLikeError {
 	code?: string;
 	message: string;
@@ -56,12 +54,10 @@ interface PostgrestLikeError {
 export function fromDataError(error: PostgrestLikeError): ApiError {
 	const own = codeOfDatabaseError(error.code);
 	if (own) return apiError(own);
-	if (error.code && DATABASE_UNAVAILABLE.test(error.code)) return apiError('service_unavailable');
+	if (isDatabaseUnavailable(error.code)) return apiError('service_unavailable');
 	if (error.code === '23514') {
 		// A check constraint is the database's copy of a field rule; PostgREST names the constraint.
-		const field = Object.entries(CONSTRAINT_FIELDS).find(([constraint]) =>
-			error.message.includes(`"${constraint}"`)
-		)?.[1];
+		const field = fieldOfConstraint(error.message);
 		return apiError(
 			'invalid_input',
 			field ? { fields: { [field]: ERROR_CODES.invalid_input.message } } : {}

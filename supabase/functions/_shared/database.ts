@@ -3,6 +3,7 @@
 // do: one transaction that locks rows, re-checks the caller, changes the row and stays open while
 // Auth is called, so that Auth and the row end in agreement whatever runs at the same moment.
 import postgres from 'postgres';
+import { isDatabaseUnavailable } from './error-codes.ts';
 import { fromDataError } from './errors.ts';
 import { ApiError, type Log } from './http.ts';
 import { USER_COLUMNS, type UserRow } from './users.ts';
@@ -83,10 +84,7 @@ const CONNECTION_CODES = new Set([
 export function isConnectionFailure(error: unknown): boolean {
 	if (!error || typeof error !== 'object') return false;
 	const { code, name } = error as { code?: unknown; name?: unknown };
-	if (
-		typeof code === 'string' &&
-		(CONNECTION_CODES.has(code) || /^08[0-9A-Z]{3}$/.test(code) || /^57P0[123]$/.test(code))
-	)
+	if (typeof code === 'string' && (CONNECTION_CODES.has(code) || isDatabaseUnavailable(code)))
 		return true;
 	return name === 'ConnectionRefused' || name === 'ConnectionReset' || name === 'BrokenPipe';
 }

@@ -71,3 +71,15 @@ export function codeOfDatabaseError(sqlstate: string | undefined): ErrorCode | n
 		? DATABASE_ERROR_CODES[sqlstate as keyof typeof DATABASE_ERROR_CODES]
 		: null;
 }
+
+/**
+ * The database could not be reached or went away under the query (PostgREST's PGRST000–002, admin
+ * shutdown 57P01–03, connection exceptions class 08): nothing was decided, the caller may retry.
+ */
+export const isDatabaseUnavailable = (sqlstate: string | undefined): boolean =>
+	!!sqlstate && /^(PGRST00[012]|57P0[123]|08[0-9A-Z]{3})$/.test(sqlstate);
+
+/** The field whose rule a check-constraint refusal names (Postgres quotes the constraint). */
+export function fieldOfConstraint(message: string): string | undefined {
+	return Object.entries(CONSTRAINT_FIELDS).find(([name]) => message.includes(`"${name}"`))?.[1];
+}
