@@ -80,6 +80,8 @@ function planSummary(plan: Record<string, unknown>, depth = 0): string {
 
 export async function benchDataPath(options: {
 	quick: boolean;
+	/** PostgreSQL major; config.toml's by default. */
+	major?: number;
 	log: (line: string) => void;
 }): Promise<DataPathResult> {
 	const shape: SeedShape = options.quick
@@ -87,7 +89,7 @@ export async function benchDataPath(options: {
 		: { organizations: 1_000, users: 1_000_000, bigOrganizationUsers: 100_000 };
 	const runs = options.quick ? 15 : 40;
 	const cluster = await startPostgres({
-		major: configuredMajor(supabaseDir),
+		major: options.major ?? configuredMajor(supabaseDir),
 		settings: { shared_buffers: '512MB', work_mem: '16MB', max_wal_size: '4GB' }
 	});
 	const owner = new pg.Client({ connectionString: cluster.adminUrl });

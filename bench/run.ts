@@ -12,6 +12,9 @@ const quick = process.argv.includes('--quick');
 // `npm test` runs the quick version so this code cannot rot; there the budgets are reported, not
 // enforced (timings on a shared CI machine are not assertions).
 const reportOnly = process.argv.includes('--report-only');
+// `--postgres 15`: the data path on another major than config.toml's, to compare them.
+const majorFlag = process.argv.indexOf('--postgres');
+const major = majorFlag > 0 ? Number(process.argv[majorFlag + 1]) : undefined;
 const log = (line: string) => console.log(line);
 
 interface Budget {
@@ -107,7 +110,7 @@ function spaBudgets(result: SpaResult): Budget[] {
 }
 
 log('## Data path');
-const dataPath = await benchDataPath({ quick, log });
+const dataPath = await benchDataPath({ quick, major, log });
 log('## API path');
 const apiPath = await benchApiPath({ quick, log });
 log('## SPA');
