@@ -4,14 +4,13 @@
 // addresses, a second mail within max_frequency, tokens handed to a site not allowed, a link that
 // works twice, a session for a banned user. Needs the catcher (SUPABASE_MAIL_URL against another
 // Supabase); the database checks need SUPABASE_DB_URL.
-import { type Session, type SupabaseClient, type User } from '@supabase/supabase-js';
-import { randomUUID } from 'node:crypto';
+import { type AdminUserAttributes, type Session, type SupabaseClient } from '@supabase/supabase-js';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
-import { stack, uniqueEmail, withDb } from './stack-under-test.ts';
+import { createAuthUser, newPassword, stack, uniqueEmail, withDb } from './stack-under-test.ts';
 
 // The embedded stack always has its catcher: only another Supabase without one may skip these.
 const hasMail = stack().mailUrl !== null;
@@ -20,8 +19,6 @@ const hasDb = stack().dbUrl !== null;
 
 const client = (key: string) => createNodeClient(stack().apiUrl, key) as unknown as SupabaseClient;
 const anonClient = () => client(stack().anonKey);
-const serviceClient = () => client(stack().serviceRoleKey);
-const newPassword = () => `Pw-${randomUUID()}`;
 
 const authConfig = (
 	parse(readFileSync(join(import.meta.dirname, '../../supabase/config.toml'), 'utf8')) as {
@@ -95,20 +92,7 @@ async function follow(
 	};
 }
 
-async function createUser(
-	attributes: { ban_duration?: string; email_confirm?: boolean } = {}
-): Promise<{ user: User; email: string; password: string }> {
-	const email = uniqueEmail('recovery');
-	const password = newPassword();
-	const { data, error } = await serviceClient().auth.admin.createUser({
-		email,
-		password,
-		email_confirm: true,
-		...attributes
-	});
-	if (error || !data.user) throw error ?? new Error('no user');
-	return { user: data.user, email, password };
-}
+const createUser = (attributes: AdminUserAttributes = {}) => createAuthUser('recovery', attributes);
 
 async function requestRecovery(email: string, redirectTo?: string) {
 	return anonClient().auth.resetPasswordForEmail(email, redirectTo ? { redirectTo } : {});

@@ -11,7 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
-import { stack, uniqueEmail, withDb } from './stack-under-test.ts';
+import { createAuthUser, newPassword, stack, uniqueEmail, withDb } from './stack-under-test.ts';
 
 function client(key: string): SupabaseClient {
 	return createNodeClient(stack().apiUrl, key) as unknown as SupabaseClient;
@@ -23,8 +23,6 @@ const serviceClient = () => client(stack().serviceRoleKey);
 const hasDb = stack().dbUrl !== null;
 const hasSecret = stack().jwtSecret !== null;
 const NEW_ERROR_SHAPE = { 'X-Supabase-Api-Version': '2024-01-01' };
-
-const newPassword = () => `Pw-${randomUUID()}`;
 
 interface RawResponse {
 	status: number;
@@ -65,20 +63,7 @@ async function authFetch(
 	};
 }
 
-async function createUser(
-	attributes: AdminUserAttributes = {}
-): Promise<{ user: User; email: string; password: string }> {
-	const email = uniqueEmail('auth');
-	const password = newPassword();
-	const { data, error } = await serviceClient().auth.admin.createUser({
-		email,
-		password,
-		email_confirm: true,
-		...attributes
-	});
-	if (error || !data.user) throw error ?? new Error('no user');
-	return { user: data.user, email, password };
-}
+const createUser = (attributes: AdminUserAttributes = {}) => createAuthUser('auth', attributes);
 
 async function signIn(email: string, password: string): Promise<Session> {
 	const { data, error } = await anonClient().auth.signInWithPassword({ email, password });

@@ -1,5 +1,6 @@
 // What contract tests know about the Supabase they run against, and helpers to reach it.
-import type { SupabaseClient } from '@supabase/supabase-js';
+import type { AdminUserAttributes, SupabaseClient, User } from '@supabase/supabase-js';
+import { randomUUID } from 'node:crypto';
 import pg from 'pg';
 import { inject } from 'vitest';
 import type { Database } from '../../supabase/functions/_shared/database.types.ts';
@@ -53,4 +54,24 @@ let counter = 0;
 /** A unique email per call, so tests never collide with each other or with earlier runs. */
 export function uniqueEmail(label = 'user'): string {
 	return `${label}.${Date.now().toString(36)}.${(counter++).toString(36)}@contract.test`;
+}
+
+/** A password no test has used before. */
+export const newPassword = () => `Pw-${randomUUID()}`;
+
+/** A confirmed Auth user with a fresh email and password, made through the admin API. */
+export async function createAuthUser(
+	label: string,
+	attributes: AdminUserAttributes = {}
+): Promise<{ user: User; email: string; password: string }> {
+	const email = uniqueEmail(label);
+	const password = newPassword();
+	const { data, error } = await serviceClient().auth.admin.createUser({
+		email,
+		password,
+		email_confirm: true,
+		...attributes
+	});
+	if (error || !data.user) throw error ?? new Error('no user');
+	return { user: data.user, email, password };
 }
