@@ -34,7 +34,7 @@ export function ensureMailpit(log: (message: string) => void): string {
 	if (existsSync(binary)) return binary;
 	if (spawnSync('go', ['version'], { encoding: 'utf8' }).status !== 0) {
 		throw new MissingToolError(
-			'The local stack builds its mail catcher (Mailpit) with Go, and `go` was not found: install Go 1.26 or newer (https://go.dev/doc/install, or Debian: apt-get install golang), or run the real Supabase CLI with Docker instead (`npx supabase start`).'
+			'The local stack builds its mail catcher (Mailpit) with Go, and `go` was not found: install Go 1.26 or newer (https://go.dev/doc/install; the golang package of Debian 12 is too old), or run the real Supabase CLI with Docker instead (`npx supabase start`).'
 		);
 	}
 	const started = Date.now();
