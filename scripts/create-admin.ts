@@ -1,63 +1,101 @@
 // Operator bootstrap: create an organization and its first admin on any Supabase, and print the
 // generated password once. Defaults to the running local stack; `--url` / `--service-key` (or
 // SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY) point it elsewhere.
-//
-//   npm run create-admin -- --org "Acme" --email ada@acme.test [--first-name Ada] [--last-name Admin]
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readStatusFile } from '../local-stack/src/status-file.ts';
-import { defaultStateDir } from '../local-stack/src/stack.ts';
 import { generatePassword } from '../supabase/functions/_shared/password.ts';
-import { emailSchema } from '../supabase/functions/_shared/user-input.ts';
+import {
+	emailSchema,
+	firstNameSchema,
+	lastNameSchema
+} from '../supabase/functions/_shared/user-input.ts';
 import { createNodeClient } from './lib/supabase-node.ts';
+import { supabaseTarget, targetOptions, targetUsage, UsageError } from './lib/target.ts';
+
+const usage = `npm run create-admin -- --org NAME --email EMAIL [options]
+
+Creates an organization and its first admin, and prints the admin's generated password once.
+Talks to the running local stack unless --url and --service-key name another Supabase.
+
+Options:
+  --org NAME           the new organization's name (required)
+  --email EMAIL        its first admin's email, the sign-in (required)
+  --first-name NAME    the admin's first name, default Admin
+  --last-name NAME     the admin's last name, default Admin
+${targetUsage}
+  --help               this text
+
+Examples:
+  npm run create-admin -- --org "Acme" --email ada@acme.test --first-name Ada --last-name Lovelace
+  SUPABASE_URL=https://<ref>.supabase.co SUPABASE_SERVICE_ROLE_KEY=<service-role key> \\
+    npm run create-admin -- --org "Acme" --email ada@acme.test`;
 
 function fail(message: string, code = 1): never {
 	console.error(message);
 	process.exit(code);
 }
 
-const { values } = parseArgs({
-	options: {
-		org: { type: 'string' },
-		email: { type: 'string' },
-		'first-name': { type: 'string', default: 'Admin' },
-		'last-name': { type: 'string', default: 'Admin' },
-		url: { type: 'string' },
-		'service-key': { type: 'string' }
-	},
-	strict: true
-});
-
-const org = values.org?.trim();
-const email = emailSchema.safeParse(values.email ?? '');
-if (!org || !email.success) {
-	fail(
-		'Usage: npm run create-admin -- --org "Acme" --email ada@acme.test [--first-name Ada] [--last-name Admin] [--url URL --service-key KEY]',
-		2
-	);
+function parse() {
+	let values;
+	try {
+		({ values } = parseArgs({
+			options: {
+				org: { type: 'string' },
+				email: { type: 'string' },
+				'first-name': { type: 'string', default: 'Admin' },
+				'last-name': { type: 'string', default: 'Admin' },
+				...targetOptions,
+				help: { type: 'boolean', default: false }
+			},
+			strict: true
+		}));
+	} catch (error) {
+		// parseArgs' own words: unknown option, missing value, stray argument.
+		throw new UsageError((error as Error).message);
+	}
+	if (values.help) {
+		console.log(usage);
+		process.exit(0);
+	}
+	const org = values.org?.trim();
+	if (!org) throw new UsageError("--org is required: the new organization's name.");
+	if (values.email === undefined) throw new UsageError("--email is required: the admin's email.");
+	const checked = (
+		flag: string,
+		result: { success: boolean; data?: string; error?: { issues: Array<{ message: string }> } }
+	) => {
+		if (!result.success) throw new UsageError(`${flag}: ${result.error!.issues[0]!.message}.`);
+		return result.data!;
+	};
+	return {
+		org,
+		email: checked('--email', emailSchema.safeParse(values.email)),
+		firstName: checked('--first-name', firstNameSchema.safeParse(values['first-name'])),
+		lastName: checked('--last-name', lastNameSchema.safeParse(values['last-name'])),
+		target: supabaseTarget(values)
+	};
 }
 
-const local = readStatusFile(resolve(process.env.STACK_STATE_DIR ?? defaultStateDir));
-const url = values.url ?? process.env.SUPABASE_URL ?? local?.API_URL;
-const serviceKey =
-	values['service-key'] ?? process.env.SUPABASE_SERVICE_ROLE_KEY ?? local?.SERVICE_ROLE_KEY;
-if (!url || !serviceKey) {
-	fail(
-		'No Supabase to talk to: start the local stack (npm run stack), or pass --url and --service-key.'
-	);
+let args: ReturnType<typeof parse>;
+try {
+	args = parse();
+} catch (error) {
+	if (error instanceof UsageError) fail(`${error.message}\n\n${usage}`, 2);
+	fail((error as Error).message);
 }
+const { org, email, firstName, lastName } = args;
+const { url, serviceKey } = args.target;
 
 const supabase = createNodeClient(url, serviceKey);
 
 const { data: existing, error: lookupError } = await supabase
 	.from('users')
 	.select('role, status, organizations(name)')
-	.eq('email', email.data)
+	.eq('email', email)
 	.maybeSingle();
 if (lookupError) fail(`Could not look the email up: ${lookupError.message}`);
 if (existing) {
 	console.log(
-		`${email.data} already exists (${existing.role}, ${existing.status}, organization "${existing.organizations?.name}"). Nothing changed.`
+		`${email} already exists (${existing.role}, ${existing.status}, organization "${existing.organizations?.name}"). Nothing changed.`
 	);
 	process.exit(0);
 }
@@ -66,7 +104,7 @@ const password = generatePassword();
 // Marked as the console's from the start (organization filled in below), so that if this script
 // dies half-way `npm run repair-orphans` recognises the Auth user as ours to remove.
 const { data: created, error: authError } = await supabase.auth.admin.createUser({
-	email: email.data,
+	email: email,
 	password,
 	email_confirm: true,
 	app_metadata: { organization_id: null }
@@ -74,7 +112,7 @@ const { data: created, error: authError } = await supabase.auth.admin.createUser
 if (authError || !created.user) {
 	fail(
 		authError?.code === 'email_exists'
-			? `${email.data} is registered in Auth but has no users row (an orphan): \`npm run repair-orphans\` removes it (add --all if it was not made by the console), or pick another email.`
+			? `${email} is registered in Auth but has no users row (an orphan): \`npm run repair-orphans\` removes it (add --all if it was not made by the console), or pick another email.`
 			: `Auth refused to create the user: ${authError?.message}`
 	);
 }
@@ -101,9 +139,9 @@ if (metadataError) {
 const { error: rowError } = await supabase.from('users').insert({
 	id: created.user.id,
 	organization_id: organization.id,
-	email: email.data,
-	first_name: values['first-name'].trim(),
-	last_name: values['last-name'].trim(),
+	email: email,
+	first_name: firstName,
+	last_name: lastName,
 	role: 'admin'
 });
 if (rowError) {
@@ -113,5 +151,5 @@ if (rowError) {
 	);
 }
 
-console.log(`Created organization "${org}" and its admin ${email.data}.`);
+console.log(`Created organization "${org}" and its admin ${email}.`);
 console.log(`Password (shown once, hand it over securely): ${password}`);

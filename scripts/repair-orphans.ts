@@ -7,44 +7,65 @@
 // create-admin; `--url` / `--service-key` (or SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY) for another.
 //
 //   npm run repair-orphans -- [--dry-run] [--all] [--min-age 120] [--url URL --service-key KEY]
-import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { readStatusFile } from '../local-stack/src/status-file.ts';
-import { defaultStateDir } from '../local-stack/src/stack.ts';
 import { createNodeClient } from './lib/supabase-node.ts';
+import { supabaseTarget, targetOptions, targetUsage, UsageError } from './lib/target.ts';
+
+const usage = `npm run repair-orphans -- [options]
+
+Removes Auth users the console created that have no users row (left by a creation that died half-way).
+Talks to the running local stack unless --url and --service-key name another Supabase.
+
+Options:
+  --dry-run            list what would be removed, remove nothing
+  --all                also Auth users the console did not create (no organization in app_metadata)
+  --min-age SECONDS    leave users younger than this alone (a creation may be in flight), default 120
+${targetUsage}
+  --help               this text
+
+Example:
+  npm run repair-orphans -- --dry-run`;
 
 function fail(message: string, code = 1): never {
 	console.error(message);
 	process.exit(code);
 }
 
-const { values } = parseArgs({
-	options: {
-		'dry-run': { type: 'boolean', default: false },
-		// Also Auth users the console did not create (no organization in app_metadata).
-		all: { type: 'boolean', default: false },
-		'min-age': { type: 'string', default: '120' },
-		url: { type: 'string' },
-		'service-key': { type: 'string' }
-	},
-	strict: true
-});
+function parse() {
+	let values;
+	try {
+		({ values } = parseArgs({
+			options: {
+				'dry-run': { type: 'boolean', default: false },
+				all: { type: 'boolean', default: false },
+				'min-age': { type: 'string', default: '120' },
+				...targetOptions,
+				help: { type: 'boolean', default: false }
+			},
+			strict: true
+		}));
+	} catch (error) {
+		throw new UsageError((error as Error).message);
+	}
+	if (values.help) {
+		console.log(usage);
+		process.exit(0);
+	}
+	const minAgeSeconds = Number(values['min-age']);
+	if (values['min-age'].trim() === '' || !Number.isFinite(minAgeSeconds) || minAgeSeconds < 0)
+		throw new UsageError(`--min-age must be a number of seconds, got "${values['min-age']}".`);
+	return { values, minAgeSeconds, target: supabaseTarget(values) };
+}
 
-const minAgeSeconds = Number(values['min-age']);
-if (!Number.isFinite(minAgeSeconds) || minAgeSeconds < 0)
-	fail(
-		'Usage: npm run repair-orphans -- [--dry-run] [--all] [--min-age SECONDS] [--url URL --service-key KEY]',
-		2
-	);
-
-const local = readStatusFile(resolve(process.env.STACK_STATE_DIR ?? defaultStateDir));
-const url = values.url ?? process.env.SUPABASE_URL ?? local?.API_URL;
-const serviceKey =
-	values['service-key'] ?? process.env.SUPABASE_SERVICE_ROLE_KEY ?? local?.SERVICE_ROLE_KEY;
-if (!url || !serviceKey)
-	fail(
-		'No Supabase to talk to: start the local stack (npm run stack), or pass --url and --service-key.'
-	);
+let args: ReturnType<typeof parse>;
+try {
+	args = parse();
+} catch (error) {
+	if (error instanceof UsageError) fail(`${error.message}\n\n${usage}`, 2);
+	fail((error as Error).message);
+}
+const { values, minAgeSeconds } = args;
+const { url, serviceKey } = args.target;
 
 const supabase = createNodeClient(url, serviceKey);
 

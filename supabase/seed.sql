@@ -1,8 +1,9 @@
 -- Demo data for local development: one organization with a user of each role.
 --
--- Data only, no credentials: the Auth users have no password here. The embedded local stack sets
--- a per-install password for the demo admin when it starts (and prints it); with the Supabase CLI,
--- give one with `npm run create-admin` or the Studio. Re-running the seed changes nothing.
+-- Data only, no credentials: the Auth users have no password here. The embedded local stack gives
+-- each of them a per-install password when it seeds (and prints them; the list of personas is
+-- local-stack/src/demo-users.ts); with the Supabase CLI, give them one in the Studio, or make an
+-- admin with `npm run create-admin`. Re-running the seed changes nothing.
 
 insert into public.organizations (id, name)
 values ('00000000-0000-4000-8000-00000000d000', 'Acme Demo')

@@ -1,7 +1,6 @@
 // `npm run dev`: the local stack plus the SPA's dev server pointed at it, one summary, one Ctrl-C.
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { stripVTControlCharacters } from 'node:util';
 import { parseStackOptions, usage } from './cli-options.ts';
 import { runUntilInterrupted } from './main.ts';
 import { PortInUseError, projectRoot, startStack } from './stack.ts';
@@ -36,9 +35,11 @@ await runUntilInterrupted(
 			}
 		}),
 	async (stack) => {
+		// One Node process with tsx's loader (not the tsx CLI, which would sit between the two and
+		// keep the IPC channel to itself).
 		const vite = spawn(
-			resolve(projectRoot, 'node_modules/.bin/vite'),
-			['dev', '--port', String(appPort), '--strictPort'],
+			process.execPath,
+			['--import', 'tsx', resolve(import.meta.dirname, 'vite-dev.ts'), String(appPort)],
 			{
 				cwd: projectRoot,
 				env: {
@@ -46,19 +47,19 @@ await runUntilInterrupted(
 					PUBLIC_SUPABASE_URL: stack.apiUrl,
 					PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey
 				},
-				stdio: ['ignore', 'pipe', 'pipe']
+				stdio: ['ignore', 'pipe', 'pipe', 'ipc']
 			}
 		);
+		// Whatever the dev server says before it listens is printed above the banner, so that
+		// the banner is the last thing on screen at start.
+		const [stdout, stderr] = [vite.stdout!, vite.stderr!];
+		let output = '';
+		const collect = (chunk: Buffer) => (output += chunk.toString('utf8'));
+		stdout.on('data', collect);
+		stderr.on('data', collect);
 		const appUrl = await new Promise<string>((resolveReady, reject) => {
-			let output = '';
-			const onData = (chunk: Buffer) => {
-				output += chunk.toString('utf8');
-				const url = /Local:\s+(http:\/\/\S+)/.exec(stripVTControlCharacters(output))?.[1];
-				if (url) resolveReady(url);
-			};
-			vite.stdout.on('data', onData);
-			vite.stderr.on('data', onData);
-			vite.on('exit', (code) => {
+			vite.once('message', (message: { url: string }) => resolveReady(message.url));
+			vite.once('exit', (code) => {
 				const busy = /already in use/i.test(output);
 				reject(
 					busy
@@ -71,12 +72,13 @@ await runUntilInterrupted(
 			await stack.stop();
 			process.exit(1);
 		});
+		stdout.off('data', collect);
+		stderr.off('data', collect);
+		if (output.trim()) process.stdout.write(output);
 		console.log(summary(stack, appUrl));
 		// After start, pass the dev server's own messages (errors, HMR) through.
-		vite.stdout.removeAllListeners('data');
-		vite.stderr.removeAllListeners('data');
-		vite.stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
-		vite.stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
+		stdout.on('data', (chunk: Buffer) => process.stdout.write(chunk));
+		stderr.on('data', (chunk: Buffer) => process.stderr.write(chunk));
 		return () => vite.kill('SIGTERM');
 	}
 );

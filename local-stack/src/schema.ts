@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { DEMO_ADMIN_EMAIL } from './demo-users.ts';
 
 const run = promisify(execFile);
 const stackRoot = resolve(import.meta.dirname, '..');
 const projectRoot = resolve(stackRoot, '..');
 export const bootstrapFile = join(stackRoot, 'bootstrap/supabase-bootstrap.sql');
-export const DEMO_ADMIN_EMAIL = 'admin@demo.test';
 
 async function withClient<T>(url: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
 	const client = new pg.Client({ connectionString: url });
@@ -73,40 +73,48 @@ export async function prepareSchema(options: {
 	adminDbUrl: string;
 	dbUrl: string;
 	supabaseDir: string;
-	/** Seed a fresh database with the demo data, and give the demo admin this password. */
-	demoAdminPassword?: string;
+	/** Seed a fresh database with the demo data, and give each demo persona (by email) this password. */
+	demoPasswords?: Record<string, string>;
 	log: (message: string) => void;
 }): Promise<SchemaResult> {
 	await applyBootstrap(options.adminDbUrl);
 	for (const line of await applyMigrations(options.dbUrl, options.supabaseDir)) options.log(line);
-	const password = options.demoAdminPassword;
-	if (password === undefined) return { seeded: false };
+	const passwords = options.demoPasswords;
+	if (passwords === undefined) return { seeded: false };
+	const emails = Object.keys(passwords);
+	// The seed carries no credentials; the personas get this install's passwords, hashed with
+	// bcrypt as GoTrue does. Only where there is none yet: a password set since (in the console)
+	// is the user's, and stays.
+	const setMissingPasswords = (client: pg.Client) =>
+		client.query(
+			`update auth.users as u
+			 set encrypted_password = extensions.crypt(p.password, extensions.gen_salt('bf', 10)), updated_at = now()
+			 from unnest($1::text[], $2::text[]) as p(email, password)
+			 where u.email = p.email and coalesce(u.encrypted_password, '') = ''`,
+			[emails, emails.map((email) => passwords[email])]
+		);
 
-	// Seeded when the demo admin is missing, with its password in the same transaction: a first
-	// start that died half-way seeds on the next one, and the printed password always works.
-	const seeded = await withClient(options.dbUrl, async (client) => {
+	// Seeded when the demo admin is missing, with the passwords in the same transaction: a first
+	// start that died half-way seeds on the next one, and the printed passwords always work.
+	const result = await withClient(options.dbUrl, async (client) => {
 		const { rows } = await client.query(`select 1 from auth.users where email = $1`, [
 			DEMO_ADMIN_EMAIL
 		]);
-		if (rows.length) return false;
+		// A database seeded before every persona had a password gets the missing ones.
+		if (rows.length)
+			return { seeded: false, updated: (await setMissingPasswords(client)).rowCount };
 		await client.query('begin');
 		try {
 			await client.query(readFileSync(join(options.supabaseDir, 'seed.sql'), 'utf8'));
-			// The seed carries no credentials; the demo admin gets this install's password, hashed
-			// with bcrypt as GoTrue does.
-			await client.query(
-				`update auth.users
-				 set encrypted_password = extensions.crypt($2, extensions.gen_salt('bf', 10)), updated_at = now()
-				 where email = $1`,
-				[DEMO_ADMIN_EMAIL, password]
-			);
+			await setMissingPasswords(client);
 			await client.query('commit');
 		} catch (error) {
 			await client.query('rollback');
 			throw error;
 		}
-		return true;
+		return { seeded: true, updated: 0 };
 	});
-	if (seeded) options.log('seeded supabase/seed.sql');
-	return { seeded };
+	if (result.seeded) options.log('seeded supabase/seed.sql');
+	if (result.updated) options.log(`gave ${result.updated} demo personas their generated password`);
+	return { seeded: result.seeded };
 }

@@ -14,7 +14,8 @@ import { Jwt } from './jwt.ts';
 import { startMailCatcher, type MailCatcher } from './mail/catcher.ts';
 import { configuredMajor, startPostgres, type PostgresServer } from './postgres.ts';
 import { createRestApp } from './rest/index.ts';
-import { DEMO_ADMIN_EMAIL, prepareSchema } from './schema.ts';
+import { DEMO_ADMIN_EMAIL, DEMO_USERS, type DemoUser } from './demo-users.ts';
+import { prepareSchema } from './schema.ts';
 import { loadOrCreateSecrets, type InstallSecrets } from './secrets.ts';
 
 export const projectRoot = resolve(import.meta.dirname, '../..');
@@ -56,7 +57,11 @@ export interface RunningStack {
 	postgresVersion: string;
 	keys: InstallSecrets;
 	embedded: boolean;
+	/** Where its keys, data and status file are (absolute). */
+	stateDir: string;
 	demoAdmin: { email: string; password: string };
+	/** Every persona of the seed with this install's password for it, the admin first. */
+	demoUsers: DemoUser[];
 	stop(): Promise<void>;
 }
 
@@ -110,7 +115,7 @@ function postgresUrlOf(adminUrl: string): string {
 
 export async function startStack(options: StackOptions = {}): Promise<RunningStack> {
 	const log = options.log ?? ((scope, message) => console.log(`[${scope}] ${message}`));
-	const stateDir = options.stateDir ?? defaultStateDir;
+	const stateDir = resolve(options.stateDir ?? defaultStateDir);
 	const host = options.host ?? '127.0.0.1';
 	const apiPort = options.apiPort ?? 54321;
 	const mailPort = options.mailPort ?? 54324;
@@ -182,7 +187,7 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 			adminDbUrl,
 			dbUrl,
 			supabaseDir,
-			demoAdminPassword: secrets.demoAdminPassword,
+			demoPasswords: secrets.demoPasswords,
 			log: (m) => log('db', m)
 		});
 
@@ -224,7 +229,13 @@ export async function startStack(options: StackOptions = {}): Promise<RunningSta
 			postgresVersion,
 			keys: secrets,
 			embedded: !options.dbUrl,
+			stateDir,
 			demoAdmin: { email: DEMO_ADMIN_EMAIL, password: secrets.demoAdminPassword },
+			demoUsers: DEMO_USERS.map(({ email, role }) => ({
+				email,
+				role,
+				password: secrets.demoPasswords[email]!
+			})),
 			stop
 		};
 	} catch (error) {

@@ -2,6 +2,7 @@
 // stack:status`, scripts and tests can reach it, with the names `supabase status -o env` prints.
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { DemoUser } from './demo-users.ts';
 import type { RunningStack } from './stack.ts';
 
 export interface StatusFile {
@@ -13,6 +14,8 @@ export interface StatusFile {
 	ANON_KEY: string;
 	SERVICE_ROLE_KEY: string;
 	JWT_SECRET: string;
+	/** Not a NAME=value line: `npm run stack:status` prints them as a block for people. */
+	demoUsers: DemoUser[];
 }
 
 export const statusFilePath = (stateDir: string) => join(stateDir, 'status.json');
@@ -25,7 +28,8 @@ export function writeStatusFile(stateDir: string, stack: RunningStack): void {
 		MAILPIT_URL: stack.mailUrl,
 		ANON_KEY: stack.keys.anonKey,
 		SERVICE_ROLE_KEY: stack.keys.serviceRoleKey,
-		JWT_SECRET: stack.keys.jwtSecret
+		JWT_SECRET: stack.keys.jwtSecret,
+		demoUsers: stack.demoUsers
 	};
 	writeFileSync(statusFilePath(stateDir), JSON.stringify(status, null, 2) + '\n', { mode: 0o600 });
 }

@@ -1,5 +1,21 @@
 // The one block a developer reads after starting the stack.
-import type { RunningStack } from './stack.ts';
+import { relative } from 'node:path';
+import { formatDemoUser } from './demo-users.ts';
+import { defaultStateDir, projectRoot, type RunningStack } from './stack.ts';
+
+const shellWord = (word: string) =>
+	/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`;
+
+/**
+ * What to type to get this stack's keys. npm runs scripts in the project folder whatever the
+ * shell's, so a state folder inside it is named relative to it, and one elsewhere absolutely.
+ */
+export function statusCommand(stateDir: string): string {
+	if (stateDir === defaultStateDir) return 'npm run stack:status';
+	const inProject = relative(projectRoot, stateDir);
+	const path = inProject && !inProject.startsWith('..') ? inProject : stateDir;
+	return `npm run stack:status -- --state-dir ${shellWord(path)}`;
+}
 
 export function summary(stack: RunningStack, appUrl?: string): string {
 	const rows: Array<[string, string]> = [];
@@ -13,6 +29,10 @@ export function summary(stack: RunningStack, appUrl?: string): string {
 		['Mail', `${stack.mailUrl}  (every mail Auth sends)`],
 		['Demo admin', `${stack.demoAdmin.email} / ${stack.demoAdmin.password}`]
 	);
+	// The other personas, one a line under one label, so each role can be tried at once.
+	stack.demoUsers
+		.filter((user) => user.email !== stack.demoAdmin.email)
+		.forEach((user, i) => rows.push([i === 0 ? 'Demo users' : '', formatDemoUser(user)]));
 	const width = Math.max(...rows.map(([name]) => name.length));
 	return [
 		'',
@@ -20,7 +40,7 @@ export function summary(stack: RunningStack, appUrl?: string): string {
 		'',
 		...rows.map(([name, value]) => `  ${name.padEnd(width)}  ${value}`),
 		'',
-		'  Keys: npm run stack:status    Stop: Ctrl-C',
+		`  Keys: ${statusCommand(stack.stateDir)}    Stop: Ctrl-C`,
 		''
 	].join('\n');
 }

@@ -1,4 +1,4 @@
-// supabase-js on Node 20. supabase-js 2.119 looks for a WebSocket implementation as soon as a
+// supabase-js on Node 20. supabase-js looks for a WebSocket implementation as soon as a
 // client is created, for Realtime, and Node 20 has no global WebSocket (browsers, Deno and Node
 // 22 do). Nothing this project runs on Node uses Realtime, so clients made here get a transport
 // that refuses to be used instead of a dependency on a WebSocket package.

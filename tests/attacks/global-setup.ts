@@ -25,7 +25,7 @@ export default async function setup(project: TestProject) {
 		});
 		project.provide('stack', stackUnderTest(stack) satisfies StackUnderTest);
 		project.provide('suiteFiles', files);
-		appendFileSync(files.secretsFile, `${stack.demoAdmin.password}\n`);
+		for (const { password } of stack.demoUsers) appendFileSync(files.secretsFile, `${password}\n`);
 		return async () => {
 			await stop();
 			if (!process.env.KEEP_ATTACK_LOGS) rmSync(workDir, { recursive: true, force: true });

@@ -39,7 +39,11 @@ export interface Running {
 	exited: Promise<number | null>;
 }
 
-export function start(script: string, env: StackEnvironment, args: string[] = []): Running {
+export function start(
+	script: string,
+	env: Partial<StackEnvironment>,
+	args: string[] = []
+): Running {
 	const child = spawn('npm', ['run', '--silent', script, ...(args.length ? ['--', ...args] : [])], {
 		cwd: projectRoot,
 		env: { ...process.env, ...env, NO_COLOR: '1', FORCE_COLOR: '0' },

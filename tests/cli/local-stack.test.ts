@@ -1,4 +1,4 @@
-// What a newcomer does on a bare machine: `npm run dev`, sign in as the printed demo admin, Ctrl-C;
+// What a newcomer does on a bare machine: `npm run dev`, sign in as each printed demo persona, Ctrl-C;
 // `npm run stack` + `npm run stack:status`; a restart that keeps the data; a busy port.
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 import { execFile } from 'node:child_process';
@@ -13,44 +13,82 @@ import { freshEnvironment, interrupt, processGroupAlive, projectRoot, start } fr
 const run = promisify(execFile);
 
 describe('npm run dev', () => {
-	it('brings up the app and the stack within 60 s; the printed demo admin signs in; Ctrl-C stops everything', async () => {
-		const env = await freshEnvironment();
-		const dev = start('dev', env);
+	it('brings up the app and the stack within 60 s, banner last; its Keys command finds it; each printed persona signs in; Ctrl-C stops everything', async () => {
+		// The state folder as a flag, the way the README's flags read, not as STACK_STATE_DIR:
+		// the banner's Keys command has to find the stack with no help from the environment.
+		const { STACK_STATE_DIR: stateDir, ...env } = await freshEnvironment();
+		const shellEnv: NodeJS.ProcessEnv = { ...process.env, ...env };
+		delete shellEnv.STACK_STATE_DIR;
+		const dev = start('dev', env, ['--state-dir', stateDir]);
 		try {
 			const startedAt = Date.now();
 			await dev.waitFor(/Stop: Ctrl-C/, 60_000);
 			const seconds = (Date.now() - startedAt) / 1000;
 			expect(seconds).toBeLessThan(60);
+			// Nothing of the dev server's start (its URLs, "use --host to expose") under the banner.
+			await new Promise((r) => setTimeout(r, 1500));
+			const banner = dev
+				.output()
+				.slice(dev.output().lastIndexOf('User Management — local stack is up'));
+			expect(banner.slice(banner.indexOf('Stop: Ctrl-C')).trim()).toBe('Stop: Ctrl-C');
+			expect(dev.output()).not.toMatch(/Network:|VITE v/);
 
-			const appUrl = /App\s+(http:\/\/\S+)/.exec(dev.output())![1]!;
-			const apiUrl = /API\s+(http:\/\/\S+)/.exec(dev.output())![1]!;
-			const [, email, password] = /Demo admin\s+(\S+) \/ (\S+)/.exec(dev.output())!;
+			const appUrl = /App\s+(http:\/\/\S+)/.exec(banner)![1]!;
+			const apiUrl = /API\s+(http:\/\/\S+)/.exec(banner)![1]!;
+			const [, email, password] = /Demo admin\s+(\S+) \/ (\S+)/.exec(banner)!;
 			expect((await fetch(appUrl)).status).toBe(200);
 
-			const status = await run('npm', ['run', '--silent', 'stack:status'], {
-				cwd: projectRoot,
-				env: { ...process.env, ...env }
-			});
+			// Typed as printed, by a shell without STACK_STATE_DIR.
+			const keysCommand = /Keys: (.+?) {2,}Stop/.exec(banner)![1]!;
+			expect(keysCommand).toContain('--state-dir');
+			const status = await run('sh', ['-c', keysCommand], { cwd: projectRoot, env: shellEnv });
 			const anonKey = /^ANON_KEY=(.+)$/m.exec(status.stdout)![1]!;
-			const supabase = createNodeClient(apiUrl, anonKey);
-			const { data, error } = await supabase.auth.signInWithPassword({
-				email: email!,
-				password: password!
-			});
-			expect(error).toBeNull();
-			expect(data.user?.email).toBe('admin@demo.test');
+			const signIn = async (email: string, password: string) => {
+				const supabase = createNodeClient(apiUrl, anonKey);
+				const { data, error } = await supabase.auth.signInWithPassword({ email, password });
+				expect(error, email).toBeNull();
+				const { data: me } = await supabase
+					.from('users')
+					.select('email, role')
+					.eq('id', data.user!.id)
+					.single();
+				return me;
+			};
+			expect(await signIn(email!, password!)).toEqual({ email: 'admin@demo.test', role: 'admin' });
 
-			const { data: me } = await supabase
-				.from('users')
-				.select('email, role')
-				.eq('id', data.user!.id)
-				.single();
-			expect(me).toEqual({ email: 'admin@demo.test', role: 'admin' });
+			// Every other persona of the seed, each with its own password, no admin needed first.
+			const personas = [
+				...banner.matchAll(/^ {2}(?:Demo users)? +(\S+@\S+) \/ (\S+) \/ (\w+)$/gm)
+			].map(([, email, password, role]) => ({ email: email!, password: password!, role: role! }));
+			expect(personas.map((p) => p.role)).toEqual(['manager', 'member', 'external']);
+			for (const persona of personas)
+				expect(await signIn(persona.email, persona.password)).toEqual({
+					email: persona.email,
+					role: persona.role
+				});
+			expect(new Set([password, ...personas.map((p) => p.password)]).size).toBe(4);
+
+			// stack:status lists them all again, for people, without touching the NAME=value lines.
+			expect(status.stderr.trim().split('\n')).toEqual([
+				'Demo users (email / password / role):',
+				`  admin@demo.test / ${password} / admin`,
+				...personas.map((p) => `  ${p.email} / ${p.password} / ${p.role}`)
+			]);
+			// (npm's own "> stack:status" header precedes them, as typed without --silent.)
+			expect(status.stdout).not.toContain('Demo users');
+			expect(status.stdout.match(/^[A-Z_]+(?==)/gm)).toEqual([
+				'API_URL',
+				'DB_URL',
+				'MAILPIT_URL',
+				'ANON_KEY',
+				'SERVICE_ROLE_KEY',
+				'JWT_SECRET'
+			]);
 		} finally {
 			await interrupt(dev);
 			expect(processGroupAlive(dev.child.pid!)).toBe(false);
 			expect(dev.output()).toContain('Stopping');
-			rmSync(env.STACK_STATE_DIR, { recursive: true, force: true });
+			rmSync(stateDir, { recursive: true, force: true });
 		}
 	});
 });

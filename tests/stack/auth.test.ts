@@ -503,8 +503,10 @@ describe('admin: get, list, update, delete', () => {
 				);
 			});
 
+			// supabase-js 2.109 (the last for Node 20) reports every 5xx as retryable, without the
+			// body's message; the body itself is checked below.
 			const { error } = await serviceClient().auth.admin.deleteUser(user.id);
-			expect(error).toMatchObject({ status: 500, message: 'Database error deleting user' });
+			expect(error).toMatchObject({ status: 500 });
 
 			const legacyShape = await authFetch(`/admin/users/${user.id}`, {
 				method: 'DELETE',
