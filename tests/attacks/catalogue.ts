@@ -425,6 +425,46 @@ export const catalogue: Attempt[] = [
 		refused: err(404, 'user_not_found')
 	},
 	{
+		name: 'admin of A changes a user of B with the values shown in expected',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.strangerMember.id,
+				action: 'update_profile',
+				email: 'owned@attack.test',
+				role: 'admin',
+				expected: { email: w.strangerMember.email, role: 'member' }
+			}),
+		refused: err(404, 'user_not_found')
+	},
+	{
+		name: 'update-user with malformed expected values (bad role, SQL email, extra keys)',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.member.id,
+				action: 'update_profile',
+				role: 'manager',
+				email: 'member@attack.test',
+				expected: {
+					role: 'owner',
+					email: "' or 1=1 --",
+					organization_id: w.orgB,
+					status: 'inactive'
+				}
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'update-user with expected for a field it does not change (a probe of the row)',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.strangerAdmin.id,
+				action: 'update_profile',
+				first_name: 'Eve',
+				expected: { email: w.strangerAdmin.email }
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
 		name: 'update-user refuses a forged organization_id in the body before any lookup',
 		attack: (w) =>
 			fn('update-user', w.admin.accessToken, {

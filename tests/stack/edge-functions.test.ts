@@ -44,6 +44,43 @@ async function authUsersWithEmail(email: string): Promise<number> {
 	);
 }
 
+/**
+ * The persona's sessions are over: none is left in Auth, their refresh token is refused, and Auth
+ * refuses their still-unexpired access token (session_not_found), as the functions' caller check does.
+ * The Data API does not look at sessions: what that token still reads depends on the user's status.
+ */
+async function expectSessionsEnded(persona: Persona) {
+	const refresh = await anonClient().auth.refreshSession({ refresh_token: persona.refreshToken });
+	expect(refresh.error).not.toBeNull();
+	// supabase-js names Auth's 403 session_not_found this way.
+	const { error: userError } = await anonClient().auth.getUser(persona.accessToken);
+	expect(userError?.name).toBe('AuthSessionMissingError');
+	expect(
+		await withDb(
+			async (db) =>
+				(
+					await db.query('select count(*)::int as n from auth.sessions where user_id = $1', [
+						persona.id
+					])
+				).rows[0].n
+		)
+	).toBe(0);
+}
+
+async function userState(id: string) {
+	const row = await withDb(
+		async (db) =>
+			(
+				await db.query(
+					"select first_name, last_name, email, role, to_jsonb(u) ->> 'updated_at' as updated_at from public.users as u where id = $1",
+					[id]
+				)
+			).rows[0]
+	);
+	const { data } = await serviceClient().auth.admin.getUserById(id);
+	return { row, authEmail: data.user?.email };
+}
+
 beforeAll(async () => {
 	orgA = await createOrganization('Acme');
 	orgB = await createOrganization('Globex');
@@ -332,20 +369,10 @@ describe('update-user', () => {
 			password: target.password
 		});
 		expect(signInAgain.error?.code).toBe('user_banned');
-		const refresh = await anonClient().auth.refreshSession({ refresh_token: target.refreshToken });
-		expect(refresh.error).not.toBeNull();
+		await expectSessionsEnded(target);
+		// The Data API does not look at sessions; the still-valid token reads nothing by its status.
 		const after = await clientWithToken(target.accessToken).from('users').select('id');
 		expect(after.data).toEqual([]);
-		expect(
-			await withDb(
-				async (db) =>
-					(
-						await db.query('select count(*)::int as n from auth.sessions where user_id = $1', [
-							target.id
-						])
-					).rows[0].n
-			)
-		).toBe(0);
 
 		const activated = await callFunction('update-user', admin.accessToken, {
 			user_id: target.id,
@@ -410,6 +437,152 @@ describe('update-user', () => {
 		expect(typed.status).toBe(200);
 		expect(typed.body.password).toBeUndefined();
 		await signIn(target.email, 'Correct-Horse-42');
+	});
+
+	it('set_password ends every session of the user, generated or typed', async () => {
+		const target = await freshMember('reset');
+		// A second device of theirs.
+		const other = await signIn(target.email, target.password, orgA);
+		const generated = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'set_password'
+		});
+		expect(generated.status).toBe(200);
+		await expectSessionsEnded(target);
+		await expectSessionsEnded(other);
+
+		const again = await signIn(target.email, generated.body.password, orgA);
+		const typed = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'set_password',
+			password: 'Correct-Horse-43'
+		});
+		expect(typed.status).toBe(200);
+		await expectSessionsEnded(again);
+		await signIn(target.email, 'Correct-Horse-43');
+	});
+
+	it("set_password on the admin's own account is allowed and ends their own sessions too", async () => {
+		const self = await createPersona(orgA, 'admin', 'self-reset');
+		const result = await callFunction('update-user', self.accessToken, {
+			user_id: self.id,
+			action: 'set_password',
+			password: 'Own-New-Password-7'
+		});
+		expect(result.status).toBe(200);
+		await expectSessionsEnded(self);
+		// Signed in again with the new password, they act as before.
+		const back = await signIn(self.email, 'Own-New-Password-7', orgA);
+		expect(
+			(
+				await callFunction('update-user', back.accessToken, {
+					user_id: member.id,
+					action: 'activate'
+				})
+			).status
+		).toBe(200);
+	});
+
+	it('update_profile with expected: a stale screen gets 409 user_changed and changes nothing', async () => {
+		const target = await freshMember('stale');
+		const shown = await userState(target.id);
+		// Another admin saves first.
+		const first = await callFunction('update-user', secondAdmin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			last_name: 'Benedict',
+			expected: { last_name: shown.row.last_name }
+		});
+		expect(first.status).toBe(200);
+		const afterFirst = await userState(target.id);
+
+		const stale = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			last_name: 'Torvalds',
+			email: uniqueEmail('stale-new'),
+			expected: { last_name: shown.row.last_name, email: shown.row.email }
+		});
+		expect(stale.status).toBe(409);
+		expect(stale.body.error).toMatchObject({
+			code: 'user_changed',
+			message:
+				'Someone else changed this user meanwhile. Reload to see their change, then make yours again.'
+		});
+		// The row as it is now comes with the refusal.
+		expect(stale.body.error.user).toMatchObject({
+			id: target.id,
+			last_name: 'Benedict',
+			email: target.email,
+			updated_at: first.body.user.updated_at
+		});
+		// Neither the row nor Auth changed.
+		expect(await userState(target.id)).toEqual(afterFirst);
+		await signIn(target.email, target.password);
+	});
+
+	it('update_profile with expected matching the row saves, and returns the fresh row', async () => {
+		const target = await freshMember('fresh');
+		const email = uniqueEmail('fresh-new');
+		const saved = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			email,
+			role: 'manager',
+			expected: { email: target.email.toUpperCase(), role: 'member' }
+		});
+		expect(saved.status).toBe(200);
+		expect(saved.body.user).toMatchObject({ email, role: 'manager' });
+		const now = await userState(target.id);
+		expect(now.authEmail).toBe(email);
+		expect(saved.body.user.updated_at).toBe(now.row.updated_at);
+		expect(now.row).toMatchObject({ email, role: 'manager' });
+	});
+
+	it("update_profile: B's save of another field keeps A's email change", async () => {
+		const target = await freshMember('two-admins');
+		const shown = await userState(target.id);
+		const emailOfA = uniqueEmail('by-a');
+		const byA = await callFunction('update-user', admin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			email: emailOfA,
+			expected: { email: shown.row.email }
+		});
+		expect(byA.status).toBe(200);
+		// B's screen was loaded before A saved; B changes the last name only.
+		const byB = await callFunction('update-user', secondAdmin.accessToken, {
+			user_id: target.id,
+			action: 'update_profile',
+			last_name: 'Hopper',
+			expected: { last_name: shown.row.last_name }
+		});
+		expect(byB.status).toBe(200);
+		expect(byB.body.user).toMatchObject({ last_name: 'Hopper', email: emailOfA });
+		const now = await userState(target.id);
+		expect([now.row.email, now.row.last_name, now.authEmail]).toEqual([
+			emailOfA,
+			'Hopper',
+			emailOfA
+		]);
+	});
+
+	it('update_profile: bad expected values are refused field by field, before anything is read', async () => {
+		const result = await callFunction('update-user', admin.accessToken, {
+			user_id: member.id,
+			action: 'update_profile',
+			last_name: 'Persona',
+			expected: { last_name: 'x'.repeat(101), email: 'not-an-email', status: 'active' }
+		});
+		expect([result.status, result.body.error.code, result.body.error.fields]).toEqual([
+			400,
+			'invalid_input',
+			{
+				'expected.last_name': 'Last name has at most 100 characters',
+				'expected.email': 'Enter a valid email address',
+				'expected.status': 'Unknown field'
+			}
+		]);
 	});
 
 	it('update_profile: names, email and role in one request, Auth and the row together', async () => {

@@ -16,6 +16,11 @@ export const ERROR_CODES = {
 	user_not_found: { status: 404, message: 'No such user in your organization.' },
 	method_not_allowed: { status: 405, message: 'Use POST.' },
 	email_taken: { status: 409, message: 'A user with this email already exists.' },
+	user_changed: {
+		status: 409,
+		message:
+			'Someone else changed this user meanwhile. Reload to see their change, then make yours again.'
+	},
 	last_admin: {
 		status: 409,
 		message:
@@ -26,6 +31,11 @@ export const ERROR_CODES = {
 	internal_error: {
 		status: 500,
 		message: 'Something went wrong on our side. Nothing was saved; try again.'
+	},
+	sessions_not_ended: {
+		status: 500,
+		message:
+			'The new password is set, but not every session of the user could be ended. Set the password again.'
 	},
 	auth_failed: {
 		status: 502,

@@ -161,6 +161,46 @@ Deno.test('update-user actions and their fields', () => {
 	assert.equal(fieldIssues(extra.error).role, 'Unknown field');
 });
 
+Deno.test(
+	"update_profile expected: shown values, by the fields' own rules, for fields being changed",
+	() => {
+		const id = 'a0000000-0000-4000-8000-000000000004';
+		const parse = (body: Record<string, unknown>) =>
+			updateUserInput.safeParse({ user_id: id, action: 'update_profile', ...body });
+		const shown = parse({
+			email: 'new@acme.test',
+			role: 'manager',
+			expected: { email: ' Linus@Acme.TEST ', role: 'member' }
+		});
+		assert.ok(shown.success && shown.data.action === 'update_profile');
+		assert.deepEqual(shown.data.expected, { email: 'linus@acme.test', role: 'member' });
+
+		const bad = parse({
+			first_name: 'Ada',
+			last_name: 'Lovelace',
+			role: 'admin',
+			expected: { first_name: '', last_name: 'x'.repeat(101), role: 'owner', status: 'active' }
+		});
+		assert.ok(!bad.success);
+		assert.deepEqual(fieldIssues(bad.error), {
+			'expected.first_name': 'First name is required',
+			'expected.last_name': 'Last name has at most 100 characters',
+			'expected.role': 'Role is one of admin, manager, member, external',
+			'expected.status': 'Unknown field'
+		});
+		const notChanged = parse({ last_name: 'Lovelace', expected: { email: 'linus@acme.test' } });
+		assert.ok(!notChanged.success);
+		assert.deepEqual(fieldIssues(notChanged.error), {
+			'expected.email': 'Send email too, or leave it out of expected'
+		});
+		const notAnObject = parse({ last_name: 'Lovelace', expected: ['Torvalds'] });
+		assert.ok(!notAnObject.success);
+		assert.deepEqual(fieldIssues(notAnObject.error), {
+			expected: 'expected must be an object of the values shown before editing'
+		});
+	}
+);
+
 Deno.test('password strength: length, email, one class, bcrypt limit', () => {
 	assert.equal(passwordWeakness('Short1!'), 'Use at least 12 characters.');
 	assert.equal(

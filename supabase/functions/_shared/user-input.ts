@@ -63,6 +63,16 @@ export const createUserInput = z.strictObject({
 });
 export type CreateUserInput = z.infer<typeof createUserInput>;
 
+/** The fields update_profile changes, each with the rule it has everywhere else. */
+export const PROFILE_FIELDS = ['first_name', 'last_name', 'email', 'role'] as const;
+export type ProfileField = (typeof PROFILE_FIELDS)[number];
+const profileFields = {
+	first_name: z.optional(firstNameSchema),
+	last_name: z.optional(lastNameSchema),
+	email: z.optional(emailSchema),
+	role: z.optional(roleSchema)
+};
+
 /** Body of POST /functions/v1/update-user: one admin action on an existing user. */
 export const updateUserInput = z.discriminatedUnion(
 	'action',
@@ -81,19 +91,36 @@ export const updateUserInput = z.discriminatedUnion(
 			.strictObject({
 				user_id: userId,
 				action: z.literal('update_profile'),
-				first_name: z.optional(firstNameSchema),
-				last_name: z.optional(lastNameSchema),
-				email: z.optional(emailSchema),
-				role: z.optional(roleSchema)
+				...profileFields,
+				/**
+				 * For fields being changed, the value the admin's screen showed before editing: when the
+				 * row holds something else by now (another admin saved meanwhile), nothing is saved
+				 * (409 user_changed). A field sent with its shown value was not edited and is left as the
+				 * row has it.
+				 */
+				expected: z.optional(
+					z.strictObject(profileFields, {
+						error: 'expected must be an object of the values shown before editing'
+					})
+				)
 			})
 			.check(
-				z.refine(
-					(input) => ['first_name', 'last_name', 'email', 'role'].some((key) => key in input),
-					{
-						message: 'Send at least one of first_name, last_name, email, role',
-						path: ['body']
+				z.refine((input) => PROFILE_FIELDS.some((key) => key in input), {
+					message: `Send at least one of ${PROFILE_FIELDS.join(', ')}`,
+					path: ['body']
+				}),
+				z.superRefine((input, context) => {
+					for (const key of PROFILE_FIELDS) {
+						if (input.expected?.[key] !== undefined && input[key] === undefined) {
+							context.issues.push({
+								code: 'custom',
+								message: `Send ${key} too, or leave it out of expected`,
+								path: ['expected', key],
+								input: input.expected
+							});
+						}
 					}
-				)
+				})
 			)
 	],
 	{ error: 'action is one of set_password, deactivate, activate, update_profile' }
@@ -107,7 +134,8 @@ export function fieldIssues(error: z.core.$ZodError): FieldIssues {
 	const fields: FieldIssues = {};
 	for (const issue of error.issues) {
 		if (issue.code === 'unrecognized_keys') {
-			for (const key of issue.keys) fields[key] ??= 'Unknown field';
+			// Named by their full path: an unknown key inside `expected` is `expected.<key>`.
+			for (const key of issue.keys) fields[[...issue.path, key].join('.')] ??= 'Unknown field';
 			continue;
 		}
 		const field = issue.path.length ? issue.path.join('.') : 'body';

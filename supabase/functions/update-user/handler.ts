@@ -5,6 +5,8 @@
 // locked, the caller is re-checked there, the row is changed, Auth is called while the locks are
 // held, and the transaction commits only if Auth agreed. Two admins acting on one user at the same
 // moment run one after the other, and Auth and the row end in agreement whatever the interleaving.
+// A save from a screen that showed older values than the row now holds is refused (user_changed)
+// instead of silently undoing the other admin's change.
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin, type AdminCaller } from '../_shared/admin-caller.ts';
@@ -20,9 +22,11 @@ import { emailTaken, fromAuthError } from '../_shared/errors.ts';
 import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
 import { generatePassword } from '../_shared/password.ts';
 import {
+	PROFILE_FIELDS,
 	fieldIssues,
 	passwordWeakness,
 	updateUserInput,
+	type ProfileField,
 	type UpdateUserInput
 } from '../_shared/user-input.ts';
 import type { UserRow } from '../_shared/users.ts';
@@ -48,9 +52,10 @@ async function setStatus({ tx, target }: UserAction, status: UserRow['status']):
 async function setPassword(
 	deps: Deps,
 	action: UserAction,
-	input: Extract<UpdateUserInput, { action: 'set_password' }>
+	input: Extract<UpdateUserInput, { action: 'set_password' }>,
+	passwordSet: () => void
 ) {
-	const { target } = action;
+	const { tx, target } = action;
 	const generated = input.password === undefined;
 	const password = input.password ?? generatePassword();
 	if (!generated) {
@@ -61,6 +66,27 @@ async function setPassword(
 	// admin is deactivating at this moment in another organization's name, and re-checks the caller.
 	const { error } = await deps.service.auth.admin.updateUserById(target.id, { password });
 	if (error) throw fromAuthError(error, 'set the password');
+	passwordSet();
+	// Then every session of the user ends: whoever knew the old password is signed out everywhere.
+	// An admin's own reset (allowed like anyone's) ends the session they act from too; Auth already
+	// deletes it whatever we do, so the console signs them in again with the new password.
+	//
+	// Auth first, the sessions second, and why that order is the safe one:
+	// - A sign-in checks the password, then opens its session in a later transaction. This statement
+	//   runs after Auth stored the new password, so it ends every session committed before it,
+	//   whichever password opened it — also one whose sign-in checked the old password while Auth
+	//   was being called. The other order would end the sessions first and leave alive every one
+	//   opened with the old password between the two steps.
+	// - Auth (GoTrue's UpdatePassword(tx, nil), and the local stack alike) also ends them all in the
+	//   transaction that stores the hash; ending them here keeps the rule whatever Auth version runs,
+	//   and is the sweep that comes after Auth answered.
+	// - The lock on the users row holds back every other admin action on this user (a second reset,
+	//   a deactivation) until this commits; sign-ins never touch public.users and are not held back.
+	// - What no order closes: a sign-in that read the old hash before Auth stored the new one and
+	//   commits its session after this statement (its bcrypt check in flight across the whole
+	//   call). Only Auth could close that, by checking the password inside the transaction that
+	//   opens the session.
+	await tx`select public.end_user_sessions(${target.id})`;
 	// A generated password is returned once, for the admin to hand over; a typed one never is.
 	return json(200, generated ? { user: target, password } : { user: target });
 }
@@ -93,6 +119,33 @@ async function changeStatus(deps: Deps, action: UserAction, status: UserRow['sta
 }
 
 type ProfileInput = Extract<UpdateUserInput, { action: 'update_profile' }>;
+type ProfileChanges = Partial<Pick<UserRow, ProfileField>>;
+
+/**
+ * What one update_profile save changes on the row as it is now (locked), and whether it must be
+ * refused because a field it changes no longer holds what the admin's screen showed (`expected`).
+ * Per field sent:
+ * - sent with the value shown (`expected`): not edited on that screen, left as the row has it;
+ * - sent with the value the row already holds: nothing to change (also when someone else made the
+ *   same change meanwhile);
+ * - otherwise changed, and a conflict when a shown value came with it and the row differs from it.
+ * Fields sent without a shown value are changed whatever the row holds, as before `expected`.
+ */
+export function planProfileChange(
+	current: UserRow,
+	input: ProfileInput
+): { changes: ProfileChanges; conflict: boolean } {
+	const changes: ProfileChanges = {};
+	let conflict = false;
+	for (const key of PROFILE_FIELDS) {
+		const value = input[key];
+		const shown = input.expected?.[key];
+		if (value === undefined || value === shown || value === current[key]) continue;
+		if (shown !== undefined && shown !== current[key]) conflict = true;
+		Object.assign(changes, { [key]: value });
+	}
+	return { changes, conflict };
+}
 
 async function updateProfile(
 	deps: Deps,
@@ -101,13 +154,13 @@ async function updateProfile(
 	input: ProfileInput
 ) {
 	const { tx, target } = action;
-	const changes: Partial<Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'role'>> = {};
-	for (const key of ['first_name', 'last_name', 'email', 'role'] as const) {
-		const value = input[key];
-		if (value !== undefined && value !== target[key]) Object.assign(changes, { [key]: value });
-	}
+	// `target` was read after the lock was granted: what the last committed save left.
+	const { changes, conflict } = planProfileChange(target, input);
 	if (Object.keys(changes).length === 0) return json(200, { user: target });
 	if (changes.role && target.id === caller.id) throw new ApiError('cannot_change_self');
+	// Nothing was written yet: the row and Auth stay as the other admin left them. The row comes
+	// with the refusal, for the screen to show what is there now.
+	if (conflict) throw new ApiError('user_changed', undefined, { user: target });
 
 	// The row first: its checks and triggers (last admin, an email another row holds) refuse before
 	// Auth is touched.
@@ -164,6 +217,9 @@ export function updateUser(deps: Deps): Handler {
 			);
 		}
 
+		// Set once Auth took the new password: a failure after it (ending the sessions, the commit)
+		// cannot be undone (the old password is gone) and must not be reported as "nothing saved".
+		let passwordSet = false;
 		try {
 			return await withUserAction(
 				db,
@@ -172,7 +228,7 @@ export function updateUser(deps: Deps): Handler {
 				(action) => {
 					switch (input.action) {
 						case 'set_password':
-							return setPassword(deps, action, input);
+							return setPassword(deps, action, input, () => (passwordSet = true));
 						case 'deactivate':
 							return changeStatus(deps, action, 'inactive');
 						case 'activate':
@@ -185,6 +241,12 @@ export function updateUser(deps: Deps): Handler {
 				`${input.action.replace('_', ' ')} the user`
 			);
 		} catch (error) {
+			if (passwordSet) {
+				log(
+					`[${requestId}] password of user ${input.user_id} set, but its sessions were not ended: ${error instanceof Error ? error.message : String(error)}`
+				);
+				throw new ApiError('sessions_not_ended');
+			}
 			throw fromDatabaseError(error, 'change the user');
 		}
 	};
