@@ -4,6 +4,7 @@
 import { env } from '$env/dynamic/public';
 import { createClient, type SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '$shared/database.types.ts';
+import { fetchWithTimeout } from './deadline.ts';
 
 export type AppClient = SupabaseClient<Database>;
 
@@ -31,7 +32,8 @@ export function supabase(): AppClient | null {
 	if (!config) return null;
 	client = createClient<Database>(config.url, config.anonKey, {
 		// The session survives reloads (localStorage) and is refreshed before it expires.
-		auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false }
+		auth: { persistSession: true, autoRefreshToken: true, detectSessionInUrl: false },
+		global: { fetch: fetchWithTimeout() }
 	});
 	return client;
 }

@@ -9,6 +9,8 @@ export type Answer = {
 	data: unknown;
 	error: { code?: string; message: string } | null;
 	count?: number | null;
+	/** 0 stands for "no answer at all", as supabase-js reports a failed fetch. */
+	status?: number;
 };
 
 export function fakeFrom(answer: (query: RecordedQuery) => Answer, log: RecordedQuery[] = []) {

@@ -5,10 +5,13 @@ import { vi } from 'vitest';
 import type { CreateUserInput } from '$shared/user-input.ts';
 import type {
 	ApiError,
+	ExpectedValues,
 	ListParams,
 	ListResult,
 	OwnNames,
+	PersonName,
 	ProfileChanges,
+	RequestOptions,
 	Result,
 	UserAdminApi
 } from '$lib/users/api';
@@ -44,7 +47,8 @@ export class FakeUsersApi implements UserAdminApi {
 	listCalls: ListParams[] = [];
 
 	constructor(users: UserRow[] = []) {
-		this.users = users;
+		// Copies: a test's fixtures stay as written however many saves the fake applies.
+		this.users = users.map((user) => ({ ...user }));
 	}
 
 	#takeError(): ApiError | null {
@@ -86,23 +90,56 @@ export class FakeUsersApi implements UserAdminApi {
 		return user ? { ok: true, data: { ...user } } : fail(apiError('user_not_found'));
 	});
 
-	/** The Data API path for one's own names. */
-	updateOwnNames = vi.fn(async (id: string, names: OwnNames): Promise<Result<UserRow>> => {
+	names = vi.fn(async (ids: readonly string[]): Promise<Result<PersonName[]>> => {
 		const error = this.#takeError();
 		if (error) return fail(error);
-		const user = this.users.find((row) => row.id === id);
-		if (!user) return fail(apiError('forbidden'));
-		Object.assign(user, names);
-		return { ok: true, data: { ...user } };
+		return {
+			ok: true,
+			data: this.users
+				.filter((row) => ids.includes(row.id))
+				.map(({ id, first_name, last_name }) => ({ id, first_name, last_name }))
+		};
 	});
+
+	/** The Data API path for one's own names. */
+	updateOwnNames = vi.fn(
+		async (
+			id: string,
+			names: OwnNames,
+			expected?: OwnNames,
+			_options?: RequestOptions
+		): Promise<Result<UserRow>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const user = this.users.find((row) => row.id === id);
+			if (!user) return fail(apiError('forbidden'));
+			if (this.#stale(user, expected)) return fail(apiError('user_changed', { user: { ...user } }));
+			Object.assign(user, names);
+			return { ok: true, data: { ...user } };
+		}
+	);
+
+	/** As the server does: a field whose value is no longer the one the screen showed refuses the save. */
+	#stale(user: UserRow, expected: Partial<UserRow> | undefined): boolean {
+		return Object.entries(expected ?? {}).some(
+			([field, value]) => user[field as keyof UserRow] !== value
+		);
+	}
 
 	/** update-user's `update_profile`: everything in one request, or nothing. */
 	updateProfile = vi.fn(
-		async (id: string, changes: ProfileChanges): Promise<Result<{ user: UserRow }>> => {
+		async (
+			id: string,
+			changes: ProfileChanges,
+			expected?: ExpectedValues,
+			_options?: RequestOptions
+		): Promise<Result<{ user: UserRow }>> => {
 			const error = this.#takeError();
 			if (error) return fail(error);
 			const user = this.users.find((row) => row.id === id);
 			if (!user) return fail(apiError('user_not_found', { status: 404 }));
+			if (this.#stale(user, expected))
+				return fail(apiError('user_changed', { status: 409, user: { ...user } }));
 			if (changes.email && this.users.some((row) => row.id !== id && row.email === changes.email))
 				return fail(
 					apiError('email_taken', {
@@ -116,7 +153,10 @@ export class FakeUsersApi implements UserAdminApi {
 	);
 
 	create = vi.fn(
-		async (input: CreateUserInput): Promise<Result<{ user: UserRow; password: string }>> => {
+		async (
+			input: CreateUserInput,
+			_options?: RequestOptions
+		): Promise<Result<{ user: UserRow; password: string }>> => {
 			const error = this.#takeError();
 			if (error) return fail(error);
 			if (this.users.some((row) => row.email === input.email))
@@ -135,7 +175,8 @@ export class FakeUsersApi implements UserAdminApi {
 	setPassword = vi.fn(
 		async (
 			_id: string,
-			password?: string
+			password?: string,
+			_options?: RequestOptions
 		): Promise<Result<{ user: UserRow; password?: string }>> => {
 			const error = this.#takeError();
 			if (error) return fail(error);
@@ -148,12 +189,18 @@ export class FakeUsersApi implements UserAdminApi {
 		}
 	);
 
-	setActive = vi.fn(async (id: string, active: boolean): Promise<Result<{ user: UserRow }>> => {
-		const error = this.#takeError();
-		if (error) return fail(error);
-		const user = this.users.find((row) => row.id === id);
-		if (!user) return fail(apiError('user_not_found'));
-		user.status = active ? 'active' : 'inactive';
-		return { ok: true, data: { user: { ...user } } };
-	});
+	setActive = vi.fn(
+		async (
+			id: string,
+			active: boolean,
+			_options?: RequestOptions
+		): Promise<Result<{ user: UserRow }>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const user = this.users.find((row) => row.id === id);
+			if (!user) return fail(apiError('user_not_found'));
+			user.status = active ? 'active' : 'inactive';
+			return { ok: true, data: { user: { ...user } } };
+		}
+	);
 }

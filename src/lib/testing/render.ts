@@ -14,6 +14,7 @@ export interface ContextOptions {
 	api?: UserAdminApi;
 	me?: UserRow;
 	organizationName?: string;
+	refreshMe?: () => Promise<void>;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -25,7 +26,15 @@ export function renderWithContext<C extends Component<any>>(
 	const toasts = options.toasts ?? new Toasts();
 	const { api, me } = options;
 	const admin: AdminContext | undefined =
-		api && me ? { api, me, organizationName: options.organizationName ?? 'Acme Demo' } : undefined;
+		api && me
+			? {
+					api,
+					me,
+					organizationName: options.organizationName ?? 'Acme Demo',
+					refreshMe: options.refreshMe ?? (async () => {}),
+					resumeSession: async () => true
+				}
+			: undefined;
 	const harness = (next: ComponentProps<C>) => ({
 		component: component as unknown as Component<Record<string, unknown>>,
 		inner: next,

@@ -39,12 +39,16 @@ describe('Modal (through ConfirmDialog)', () => {
 		opener.remove();
 	});
 
-	it('does not close while busy', async () => {
+	it('while busy, keeps Cancel, × and Escape working so the owner can cancel the request', async () => {
 		const oncancel = vi.fn();
 		render(ConfirmDialog, { ...props, open: true, busy: true, onconfirm: vi.fn(), oncancel });
+		const user = userEvent.setup();
 		screen.getByRole('dialog').focus();
-		await userEvent.setup().keyboard('{Escape}');
-		expect(oncancel).not.toHaveBeenCalled();
+		await user.keyboard('{Escape}');
+		await user.click(screen.getByRole('button', { name: 'Close' }));
+		await user.click(screen.getByRole('button', { name: 'Cancel' }));
+		expect(oncancel).toHaveBeenCalledTimes(3);
+		// Confirming twice is what waits.
 		expect((screen.getByRole('button', { name: 'Working…' }) as HTMLButtonElement).disabled).toBe(
 			true
 		);

@@ -4,7 +4,9 @@ import { ERROR_CODES } from '$shared/error-codes.ts';
 import type { AppClient } from '$lib/supabase/client';
 import { fakeFrom, type RecordedQuery } from '$lib/testing/fake-query';
 import { ORG_ID } from '$lib/testing/fake-users-api';
+import { REQUEST_TIMEOUT_MS } from '$lib/supabase/deadline';
 import { UsersApi, type ListParams } from './api';
+import { CLIENT_ERRORS } from './errors';
 
 const params: ListParams = {
 	organizationId: ORG_ID,
@@ -25,7 +27,9 @@ function apiWith(
 	functionAnswer: FunctionAnswer = { data: { user: {} }, error: null }
 ) {
 	const log: RecordedQuery[] = [];
-	const invoke = vi.fn(async (_name: string, _options: { body: unknown }) => functionAnswer);
+	const invoke = vi.fn(
+		async (_name: string, _options: { body: unknown; signal?: AbortSignal }) => functionAnswer
+	);
 	const from = fakeFrom(answer, log);
 	// rpc() starts a query like from() does; its arguments are recorded as the first call.
 	const rpc = (fn: string, args: unknown, options: unknown) => {
@@ -57,11 +61,14 @@ describe('UsersApi.list', () => {
 			'first_name',
 			'id'
 		]);
-		expect(page.at(-1)).toEqual(['range', [150, 199]]);
+		expect(page.find(([name]) => name === 'range')).toEqual(['range', [150, 199]]);
+		// Every request carries a signal: it times out, and the list cancels one it no longer needs.
+		expect(page.at(-1)).toEqual(['abortSignal', [expect.any(AbortSignal)]]);
 		const counters = log.find((q) => q.table === 'organization_user_counts')!.calls;
 		expect(counters).toEqual([
 			['select', ['users']],
-			['eq', ['organization_id', ORG_ID]]
+			['eq', ['organization_id', ORG_ID]],
+			['abortSignal', [expect.any(AbortSignal)]]
 		]);
 	});
 
@@ -179,10 +186,70 @@ describe('UsersApi writes', () => {
 				first_name: 'Gracie',
 				email: 'gracie@demo.test',
 				role: 'manager'
-			}
+			},
+			signal: expect.any(AbortSignal)
 		});
 		// Nothing went to the Data API.
 		expect(log).toEqual([]);
+	});
+
+	it('sends the values the screen showed, so a change made meanwhile is refused, not overwritten', async () => {
+		const { api, invoke } = apiWith();
+		await api.updateProfile('u1', { last_name: 'Murray' }, { last_name: 'Hopper' });
+		expect(invoke.mock.calls[0]?.[1].body).toEqual({
+			user_id: 'u1',
+			action: 'update_profile',
+			last_name: 'Murray',
+			expected: { last_name: 'Hopper' }
+		});
+	});
+
+	it('hands on the current row that comes with a user_changed refusal', async () => {
+		const now = { id: 'u1', last_name: 'Murray' };
+		const { api } = apiWith(undefined, {
+			data: null,
+			error: httpError(409, { error: { code: 'user_changed', message: 'x', user: now } })
+		});
+		expect(await api.updateProfile('u1', { last_name: 'M' }, { last_name: 'H' })).toEqual({
+			ok: false,
+			error: {
+				code: 'user_changed',
+				message: ERROR_CODES.user_changed.message,
+				status: 409,
+				user: now
+			}
+		});
+	});
+
+	it('tells a cancelled request and one that ran out of time from a network failure', async () => {
+		const hanging = (_name: string, options: { signal?: AbortSignal }) =>
+			new Promise<FunctionAnswer>((resolve) =>
+				options.signal?.addEventListener('abort', () =>
+					resolve({ data: null, error: new FunctionsFetchError(options.signal!.reason) })
+				)
+			);
+		const { api, invoke } = apiWith();
+		invoke.mockImplementation(hanging);
+		const controller = new AbortController();
+		const cancelled = api.setActive('u1', false, { signal: controller.signal });
+		controller.abort();
+		expect(await cancelled).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+
+		const impatient = new UsersApi({ functions: { invoke } } as unknown as AppClient, 20);
+		expect(await impatient.setActive('u1', false)).toMatchObject({
+			ok: false,
+			error: { code: 'timeout', message: CLIENT_ERRORS.timeout }
+		});
+		expect(CLIENT_ERRORS.timeout).toContain(`${REQUEST_TIMEOUT_MS / 1000} seconds`);
+	});
+
+	it('reads a Data API answer with no HTTP status as the network failing, not the database', async () => {
+		const { api } = apiWith(() => ({
+			data: null,
+			error: { code: '', message: 'TypeError: Failed to fetch' },
+			status: 0
+		}));
+		expect(await api.get('u1')).toMatchObject({ ok: false, error: { code: 'network' } });
 	});
 
 	it('shows a function’s refusal in the shared words for its code, whatever the server wrote', async () => {
@@ -251,6 +318,35 @@ describe('UsersApi writes', () => {
 			['eq', ['id', 'me']]
 		]);
 		expect(invoke).not.toHaveBeenCalled();
+	});
+
+	it('changes one’s own names only while they are still the ones shown, and says when they were not', async () => {
+		const now = { id: 'me', first_name: 'Adele', last_name: 'Lovelace' };
+		// The update matches no row (names changed meanwhile); the re-read shows the newer names.
+		const { api, log } = apiWith((query) =>
+			query.calls.some(([name]) => name === 'update')
+				? { data: null, error: null }
+				: { data: now, error: null }
+		);
+		const result = await api.updateOwnNames(
+			'me',
+			{ first_name: 'Ada', last_name: 'Byron' },
+			{ first_name: 'Ada', last_name: 'Lovelace' }
+		);
+		expect(log[0]?.calls).toContainEqual(['eq', ['first_name', 'Ada']]);
+		expect(log[0]?.calls).toContainEqual(['eq', ['last_name', 'Lovelace']]);
+		expect(result).toMatchObject({ ok: false, error: { code: 'user_changed', user: now } });
+	});
+
+	it('asks for the names of several users at once, and nothing for none', async () => {
+		const { api, log } = apiWith(() => ({
+			data: [{ id: 'a', first_name: 'Ada', last_name: 'L' }],
+			error: null
+		}));
+		expect(await api.names([])).toEqual({ ok: true, data: [] });
+		expect(log).toEqual([]);
+		expect(await api.names(['a', 'b'])).toMatchObject({ ok: true, data: [{ id: 'a' }] });
+		expect(log[0]?.calls).toContainEqual(['in', ['id', ['a', 'b']]]);
 	});
 
 	it.each([

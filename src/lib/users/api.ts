@@ -3,7 +3,14 @@
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import type { CreateUserInput, UserRole, UserStatus } from '$shared/user-input.ts';
 import type { AppClient } from '$lib/supabase/client';
-import { apiError, fromDataError, fromFunctionError, type Result } from './errors.ts';
+import { Deadline, REQUEST_TIMEOUT_MS } from '$lib/supabase/deadline.ts';
+import {
+	apiError,
+	fromDataError,
+	fromFunctionError,
+	type ApiError,
+	type Result
+} from './errors.ts';
 import { USER_COLUMNS, type UserRow } from './types.ts';
 
 export type { ApiError, Result } from './errors.ts';
@@ -31,6 +38,11 @@ export interface ListParams {
 	cursor?: { direction: 'after' | 'before'; row: Pick<UserRow, 'last_name' | 'first_name' | 'id'> };
 }
 
+/** Every call takes the person's Cancel (an AbortSignal); each also times out on its own. */
+export interface RequestOptions {
+	signal?: AbortSignal;
+}
+
 export interface ListResult {
 	rows: UserRow[];
 	total: number | null;
@@ -51,26 +63,58 @@ const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').repla
 /** What the components need; UsersApi implements it, component tests pass a fake. */
 export type UserAdminApi = Pick<
 	UsersApi,
-	'list' | 'get' | 'create' | 'setPassword' | 'setActive' | 'updateProfile' | 'updateOwnNames'
+	| 'list'
+	| 'get'
+	| 'names'
+	| 'create'
+	| 'setPassword'
+	| 'setActive'
+	| 'updateProfile'
+	| 'updateOwnNames'
 >;
 
 /** Another user's personal information and role: what `update_profile` changes in one request. */
 export type ProfileChanges = Partial<Pick<UserRow, 'first_name' | 'last_name' | 'email' | 'role'>>;
 /** What a person may change of their own row through the Data API (RLS and column privileges decide). */
 export type OwnNames = Pick<UserRow, 'first_name' | 'last_name'>;
+/**
+ * What the screen showed of each field being changed. A save whose field changed meanwhile (another
+ * admin, another tab) is refused as `user_changed` instead of silently overwriting the newer value.
+ */
+export type ExpectedValues = ProfileChanges;
+export type PersonName = Pick<UserRow, 'id' | 'first_name' | 'last_name'>;
+
+interface DataAnswer {
+	error: { code?: string; message: string } | null;
+	/** 0 when no answer came back at all (supabase-js's result for a failed or aborted fetch). */
+	status?: number;
+}
+
+/** A failed Data API call in the console's words: cut short by us, no answer, or a refusal. */
+function dataFailure(answer: DataAnswer, deadline: Deadline): ApiError {
+	const interruption = deadline.interruption;
+	if (interruption) return apiError(interruption);
+	if (answer.status === 0 || !answer.error) return apiError('network');
+	return fromDataError(answer.error);
+}
 
 export class UsersApi {
-	constructor(private readonly client: AppClient) {}
+	constructor(
+		private readonly client: AppClient,
+		/** How long any one request may take (tests shorten it). */
+		private readonly timeoutMs = REQUEST_TIMEOUT_MS
+	) {}
 
-	async list(params: ListParams): Promise<Result<ListResult>> {
+	async list(params: ListParams, options: RequestOptions = {}): Promise<Result<ListResult>> {
 		const search = params.search.trim();
+		const deadline = new Deadline(options.signal, this.timeoutMs);
 		const [page, total] = await Promise.all([
-			this.#page(params, search),
+			this.#page(params, search, deadline),
 			// A search is counted with its page (its matches are few and already gathered); the
 			// organization's totals come from the counters the database keeps, as counting
 			// 100,000 rows through the policies on every load would cost tens of milliseconds.
 			params.withCount && !search
-				? this.#countFromCounters(params)
+				? this.#countFromCounters(params, deadline)
 				: Promise.resolve<Result<number | null>>({ ok: true, data: null })
 		]);
 		if (!page.ok) return page;
@@ -78,7 +122,7 @@ export class UsersApi {
 		return { ok: true, data: { rows: page.data.rows, total: total.data ?? page.data.total } };
 	}
 
-	async #page(params: ListParams, search: string): Promise<Result<ListResult>> {
+	async #page(params: ListParams, search: string, deadline: Deadline): Promise<Result<ListResult>> {
 		const from = params.page * params.pageSize;
 		const count = params.withCount && search ? ({ count: 'exact' } as const) : undefined;
 		// Searching goes through public.search_users: `ilike` is not leakproof, so through the
@@ -105,14 +149,11 @@ export class UsersApi {
 			query = query.order(column, { ascending: forward });
 		// A unique tie-breaker keeps pages stable when names repeat.
 		query = query.order('id', { ascending: forward });
-		const {
-			data,
-			error,
-			count: total
-		} = await (cursor
-			? query.limit(params.pageSize)
-			: query.range(from, from + params.pageSize - 1));
-		if (error) return { ok: false, error: fromDataError(error) };
+		const answer = await (
+			cursor ? query.limit(params.pageSize) : query.range(from, from + params.pageSize - 1)
+		).abortSignal(deadline.signal);
+		const { data, error, count: total } = answer;
+		if (error) return { ok: false, error: dataFailure(answer, deadline) };
 		const rows = (data ?? []) as UserRow[];
 		// A previous page was read walking backwards: put it in display order again.
 		if (cursor?.direction === 'before') rows.reverse();
@@ -120,81 +161,136 @@ export class UsersApi {
 	}
 
 	/** The organization's users matching the role and status filters, from the counters. */
-	async #countFromCounters(params: ListParams): Promise<Result<number | null>> {
+	async #countFromCounters(params: ListParams, deadline: Deadline): Promise<Result<number | null>> {
 		let query = this.client
 			.from('organization_user_counts')
 			.select('users')
 			.eq('organization_id', params.organizationId);
 		if (params.role) query = query.eq('role', params.role);
 		if (params.status) query = query.eq('status', params.status);
-		const { data, error } = await query;
-		if (error) return { ok: false, error: fromDataError(error) };
-		return { ok: true, data: (data ?? []).reduce((sum, row) => sum + row.users, 0) };
+		const answer = await query.abortSignal(deadline.signal);
+		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
+		return { ok: true, data: (answer.data ?? []).reduce((sum, row) => sum + row.users, 0) };
 	}
 
-	async get(id: string): Promise<Result<UserRow>> {
-		const { data, error } = await this.client
+	async get(id: string, options: RequestOptions = {}): Promise<Result<UserRow>> {
+		const deadline = new Deadline(options.signal, this.timeoutMs);
+		const answer = await this.client
 			.from('users')
 			.select(USER_COLUMNS)
 			.eq('id', id)
+			.abortSignal(deadline.signal)
 			.maybeSingle();
-		if (error) return { ok: false, error: fromDataError(error) };
-		if (!data) return { ok: false, error: apiError('user_not_found') };
-		return { ok: true, data };
+		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
+		if (!answer.data) return { ok: false, error: apiError('user_not_found') };
+		return { ok: true, data: answer.data };
+	}
+
+	/**
+	 * The names of some users of the organization (the creators shown in the table), in one request;
+	 * ids RLS hides are simply missing from the answer.
+	 */
+	async names(ids: readonly string[], options: RequestOptions = {}): Promise<Result<PersonName[]>> {
+		if (ids.length === 0) return { ok: true, data: [] };
+		const deadline = new Deadline(options.signal, this.timeoutMs);
+		const answer = await this.client
+			.from('users')
+			.select('id, first_name, last_name')
+			.in('id', [...ids])
+			.abortSignal(deadline.signal);
+		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
+		return { ok: true, data: answer.data ?? [] };
 	}
 
 	/**
 	 * The signed-in person's own names, through the Data API: RLS lets managers and admins change
 	 * their own first and last name, nothing else of their row.
 	 */
-	async updateOwnNames(id: string, names: OwnNames): Promise<Result<UserRow>> {
-		const { data, error } = await this.client
-			.from('users')
-			.update(names)
-			.eq('id', id)
-			.select(USER_COLUMNS)
-			.maybeSingle();
-		if (error) return { ok: false, error: fromDataError(error) };
-		// RLS filtered the row out: not theirs to change.
-		if (!data) return { ok: false, error: apiError('forbidden') };
-		return { ok: true, data };
+	async updateOwnNames(
+		id: string,
+		names: OwnNames,
+		expected?: OwnNames,
+		options: RequestOptions = {}
+	): Promise<Result<UserRow>> {
+		const deadline = new Deadline(options.signal, this.timeoutMs);
+		let query = this.client.from('users').update(names).eq('id', id);
+		// Only if the names are still what the screen showed: no overwriting a change made meanwhile.
+		if (expected)
+			query = query.eq('first_name', expected.first_name).eq('last_name', expected.last_name);
+		const answer = await query.select(USER_COLUMNS).abortSignal(deadline.signal).maybeSingle();
+		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
+		if (answer.data) return { ok: true, data: answer.data };
+		// No row changed: either the names changed meanwhile, or RLS filtered the row out (not
+		// theirs to change, or their account was deactivated).
+		if (expected) {
+			const current = await this.get(id, options);
+			if (
+				current.ok &&
+				(current.data.first_name !== expected.first_name ||
+					current.data.last_name !== expected.last_name)
+			)
+				return { ok: false, error: apiError('user_changed', { user: current.data }) };
+		}
+		return { ok: false, error: apiError('forbidden') };
 	}
 
-	create(input: CreateUserInput): Promise<Result<{ user: UserRow; password: string }>> {
-		return this.invoke('create-user', input);
+	create(
+		input: CreateUserInput,
+		options: RequestOptions = {}
+	): Promise<Result<{ user: UserRow; password: string }>> {
+		return this.invoke('create-user', input, options);
 	}
 
 	/** Another user's names, email and role in one request: Auth and the row change together or not at all. */
-	updateProfile(userId: string, changes: ProfileChanges): Promise<Result<{ user: UserRow }>> {
-		return this.invoke('update-user', { user_id: userId, action: 'update_profile', ...changes });
+	updateProfile(
+		userId: string,
+		changes: ProfileChanges,
+		expected?: ExpectedValues,
+		options: RequestOptions = {}
+	): Promise<Result<{ user: UserRow }>> {
+		return this.invoke(
+			'update-user',
+			{ user_id: userId, action: 'update_profile', ...changes, ...(expected ? { expected } : {}) },
+			options
+		);
 	}
 
 	setPassword(
 		userId: string,
-		password?: string
+		password?: string,
+		options: RequestOptions = {}
 	): Promise<Result<{ user: UserRow; password?: string }>> {
-		return this.invoke('update-user', {
-			user_id: userId,
-			action: 'set_password',
-			...(password ? { password } : {})
-		});
+		return this.invoke(
+			'update-user',
+			{ user_id: userId, action: 'set_password', ...(password ? { password } : {}) },
+			options
+		);
 	}
 
-	setActive(userId: string, active: boolean): Promise<Result<{ user: UserRow }>> {
-		return this.invoke('update-user', {
-			user_id: userId,
-			action: active ? 'activate' : 'deactivate'
-		});
+	setActive(
+		userId: string,
+		active: boolean,
+		options: RequestOptions = {}
+	): Promise<Result<{ user: UserRow }>> {
+		return this.invoke(
+			'update-user',
+			{ user_id: userId, action: active ? 'activate' : 'deactivate' },
+			options
+		);
 	}
 
-	private async invoke<T>(name: string, body: object): Promise<Result<T>> {
-		const { data, error } = await this.client.functions.invoke<T>(name, { body });
+	private async invoke<T>(name: string, body: object, options: RequestOptions): Promise<Result<T>> {
+		const deadline = new Deadline(options.signal, this.timeoutMs);
+		const { data, error } = await this.client.functions.invoke<T>(name, {
+			body,
+			signal: deadline.signal
+		});
 		if (!error) return { ok: true, data: data as T };
 		if (error instanceof FunctionsHttpError) {
 			const response = error.context as Response;
 			const payload: unknown = await response.json().catch(() => null);
 			return { ok: false, error: fromFunctionError(response.status, payload) };
 		}
-		return { ok: false, error: apiError('network') };
+		return { ok: false, error: apiError(deadline.interruption ?? 'network') };
 	}
 }

@@ -27,12 +27,15 @@ describe('CreateUserForm', () => {
 			role: 'admin'
 		});
 		expect(await form.submit()).toBe(true);
-		expect(api.create).toHaveBeenCalledWith({
-			first_name: 'Ada',
-			last_name: 'Lovelace',
-			email: 'ada@example.test',
-			role: 'admin'
-		});
+		expect(api.create).toHaveBeenCalledWith(
+			{
+				first_name: 'Ada',
+				last_name: 'Lovelace',
+				email: 'ada@example.test',
+				role: 'admin'
+			},
+			{ signal: expect.any(AbortSignal) }
+		);
 		expect(form.password).toBe(api.generatedPassword);
 		form.reset();
 		expect(form.password).toBeNull();

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
+import { apiError } from './errors';
 import { PasswordForm } from './password-form.svelte';
 
 describe('PasswordForm', () => {
@@ -23,5 +25,53 @@ describe('PasswordForm', () => {
 		form.confirm = 'Another-Strong-2';
 		expect(form.validate()).toBeNull();
 		expect(form.errors.confirm).toBe('The two passwords differ');
+	});
+});
+
+describe('PasswordForm requests', () => {
+	const target = makeUser();
+
+	it('generates only after the confirmation was asked for, and keeps the password to show once', async () => {
+		const api = new FakeUsersApi([target]);
+		const form = new PasswordForm(() => api);
+		form.askGenerate();
+		expect(form.confirmingGenerate).toBe(true);
+		expect(await form.generate(target.id)).toMatch(/signed out everywhere/);
+		expect(form.generated).toBe(api.generatedPassword);
+		expect(form.confirmingGenerate).toBe(false);
+	});
+
+	it('says an interrupted request may have changed the password', async () => {
+		const api = new FakeUsersApi([target]);
+		api.setPassword.mockImplementationOnce(
+			(_id, _password, options) =>
+				new Promise((resolve) =>
+					options?.signal?.addEventListener('abort', () =>
+						resolve({ ok: false, error: apiError('cancelled') })
+					)
+				)
+		);
+		const form = new PasswordForm(() => api);
+		form.password = form.confirm = 'Tr0ub4dor&3-long';
+		const setting = form.setTyped(target.id, target.email);
+		expect(form.busy).toBe(true);
+		form.cancel();
+		expect(await setting).toBeNull();
+		expect(form.error).toBe(
+			'Cancelled. The password may or may not have been changed; set a new one to be sure.'
+		);
+		expect(form.busy).toBe(false);
+	});
+
+	it('signs the admin in again on this device after setting their own password', async () => {
+		const api = new FakeUsersApi([target]);
+		const resume = vi.fn(async () => true);
+		const form = new PasswordForm(() => api, resume);
+		form.password = form.confirm = 'Tr0ub4dor&3-long';
+		expect(await form.setTyped(target.id, target.email, true)).toMatch(/this one stays signed in/);
+		expect(resume).toHaveBeenCalledWith('Tr0ub4dor&3-long');
+		resume.mockResolvedValueOnce(false);
+		expect(await form.generate(target.id, true)).toMatch(/Sign in with the new one/);
+		expect(resume).toHaveBeenLastCalledWith(api.generatedPassword);
 	});
 });

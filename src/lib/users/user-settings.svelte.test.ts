@@ -64,10 +64,12 @@ describe('UserSettingsState', () => {
 		settings.email = 'GRACE.H@demo.test';
 		expect(await settings.saveInfo()).toEqual({ ok: true, message: 'Personal information saved' });
 		expect(api.updateProfile).toHaveBeenCalledTimes(1);
-		expect(api.updateProfile).toHaveBeenCalledWith(target.id, {
-			last_name: 'Hopper-Murray',
-			email: 'grace.h@demo.test'
-		});
+		expect(api.updateProfile).toHaveBeenCalledWith(
+			target.id,
+			{ last_name: 'Hopper-Murray', email: 'grace.h@demo.test' },
+			{ last_name: 'Hopper', email: 'grace@demo.test' },
+			expect.anything()
+		);
 		expect(api.updateOwnNames).not.toHaveBeenCalled();
 		expect([settings.user?.last_name, settings.user?.email]).toEqual([
 			'Hopper-Murray',
@@ -112,14 +114,16 @@ describe('UserSettingsState', () => {
 		const { api, settings } = await loaded(admin, admin.id);
 		settings.firstName = 'Adele';
 		await settings.saveInfo();
-		expect(api.updateOwnNames).toHaveBeenCalledWith(admin.id, {
-			first_name: 'Adele',
-			last_name: admin.last_name
-		});
+		expect(api.updateOwnNames).toHaveBeenCalledWith(
+			admin.id,
+			{ first_name: 'Adele', last_name: admin.last_name },
+			{ first_name: admin.first_name, last_name: admin.last_name },
+			expect.anything()
+		);
 		expect(api.updateProfile).not.toHaveBeenCalled();
 		settings.email = 'adele@demo.test';
 		await settings.saveInfo();
-		expect(api.updateProfile).toHaveBeenCalledWith(admin.id, { email: 'adele@demo.test' });
+		expect(api.updateProfile.mock.calls[0]?.[1]).toEqual({ email: 'adele@demo.test' });
 		expect(api.updateOwnNames).toHaveBeenCalledTimes(1);
 	});
 
@@ -129,22 +133,114 @@ describe('UserSettingsState', () => {
 		expect(settings.roleChanged).toBe(true);
 		expect(await settings.saveRole()).toEqual({
 			ok: true,
-			message: 'Grace Hopper is now an admin'
+			message: 'Grace Hopper is now an Admin'
 		});
-		expect(api.updateProfile).toHaveBeenCalledWith(target.id, { role: 'admin' });
+		expect(api.updateProfile.mock.calls[0]?.slice(0, 3)).toEqual([
+			target.id,
+			{ role: 'admin' },
+			{ role: 'member' }
+		]);
 		settings.role = 'member';
 		api.nextError = apiError('last_admin', { status: 409 });
 		expect(await settings.saveRole()).toBeNull();
 		expect(settings.roleError).toBe(ERROR_CODES.last_admin.message);
 	});
 
-	it('toggles the status both ways', async () => {
+	it('toggles the status both ways after a confirmation', async () => {
 		const { settings } = await loaded();
+		expect(await settings.toggleStatus()).toBeNull();
 		settings.askStatusChange();
+		expect(settings.status.deactivating).toBe(true);
 		expect((await settings.toggleStatus())?.message).toBe('Grace Hopper is now inactive');
 		expect(settings.user?.status).toBe('inactive');
-		expect(settings.confirmingStatus).toBe(false);
+		expect(settings.status.target).toBeNull();
+		settings.askStatusChange();
 		expect((await settings.toggleStatus())?.message).toBe('Grace Hopper is now active');
+	});
+
+	it('sends the values it showed with each change, and keeps the drafts when someone changed them meanwhile', async () => {
+		const { api, settings, target } = await loaded();
+		settings.lastName = 'Hopper-Murray';
+		// Another tab changed the last name after this page loaded.
+		const now = { ...target, last_name: 'Murray', updated_at: '2026-02-01T00:00:00Z' };
+		api.nextError = apiError('user_changed', { status: 409, user: now });
+		expect(await settings.saveInfo()).toBeNull();
+		expect(api.updateProfile).toHaveBeenCalledWith(
+			target.id,
+			{ last_name: 'Hopper-Murray' },
+			{ last_name: 'Hopper' },
+			expect.objectContaining({ signal: expect.any(AbortSignal) })
+		);
+		expect(settings.infoConflict).toBe(
+			`${ERROR_CODES.user_changed.message} (the last name is now “Murray”.)`
+		);
+		expect(settings.lastName).toBe('Hopper-Murray');
+		await settings.reload();
+		expect(settings.infoConflict).toBeNull();
+		expect(settings.role).toBe('member');
+	});
+
+	it('refuses a stale role change the same way', async () => {
+		const { api, settings, target } = await loaded();
+		settings.role = 'manager';
+		api.nextError = apiError('user_changed', { user: { ...target, role: 'admin' } });
+		expect(await settings.saveRole()).toBeNull();
+		expect(settings.roleConflict).toContain('the role is now Admin');
+		expect(api.updateProfile.mock.calls[0]?.[2]).toEqual({ role: 'member' });
+	});
+
+	it('keeps unsaved drafts of one section when another section saves', async () => {
+		const { settings } = await loaded();
+		settings.firstName = 'Typing…';
+		settings.role = 'manager';
+		await settings.saveRole();
+		expect(settings.firstName).toBe('Typing…');
+		settings.askStatusChange();
+		await settings.toggleStatus();
+		expect(settings.firstName).toBe('Typing…');
+		expect(settings.user?.role).toBe('manager');
+	});
+
+	it('after a cancelled save reads the user again and says whether it was saved', async () => {
+		const { api, settings, target } = await loaded();
+		settings.email = 'grace.new@demo.test';
+		api.updateProfile.mockImplementationOnce(
+			(_id, _changes, _expected, options) =>
+				new Promise((resolve) =>
+					options?.signal?.addEventListener('abort', () =>
+						resolve({ ok: false, error: apiError('cancelled') })
+					)
+				)
+		);
+		const saving = settings.saveInfo();
+		expect(settings.infoBusy).toBe(true);
+		settings.cancelInfo();
+		expect(await saving).toEqual({ ok: false, message: 'Cancelled. Nothing was saved.' });
+		expect(api.get).toHaveBeenLastCalledWith(target.id);
+		expect(settings.infoBusy).toBe(false);
+		expect(settings.email).toBe('grace.new@demo.test');
+	});
+
+	it('tells the admin’s own header when they changed their own names', async () => {
+		const api = new FakeUsersApi([admin]);
+		const onselfchange = vi.fn();
+		let settings!: UserSettingsState;
+		roots.push(
+			$effect.root(
+				() =>
+					void (settings = new UserSettingsState(
+						() => api,
+						() => admin.id,
+						() => admin.id,
+						{ onselfchange }
+					))
+			)
+		);
+		flushSync();
+		await vi.waitFor(() => expect(settings.user?.id).toBe(admin.id));
+		settings.firstName = 'Adele';
+		await settings.saveInfo();
+		expect(onselfchange).toHaveBeenCalledTimes(1);
 	});
 
 	it('knows when admins look at themselves', async () => {

@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
 import type { ListParams, ListResult, Result } from './api';
 import { apiError } from './errors';
+import { DEFAULT_QUERY } from './list-query';
 import { UsersList, type ListSource } from './users-list.svelte';
 
 const roots: Array<() => void> = [];
@@ -22,7 +23,7 @@ function build(
 ): UsersList {
 	let list!: UsersList;
 	roots.push(
-		$effect.root(() => void (list = new UsersList(() => source, organizationId, pageSize)))
+		$effect.root(() => void (list = new UsersList(() => source, organizationId, { pageSize })))
 	);
 	flushSync();
 	return list;
@@ -135,6 +136,7 @@ describe('UsersList', () => {
 		const slow = new Promise<Result<ListResult>>((resolve) => (resolveSlow = resolve));
 		const newer = makeUser({ first_name: 'Newer' });
 		const source = {
+			names: async () => ({ ok: true as const, data: [] }),
 			list: vi.fn((params: ListParams) =>
 				params.role === 'admin'
 					? Promise.resolve({ ok: true as const, data: { rows: [newer], total: 1 } })
@@ -197,5 +199,122 @@ describe('UsersList', () => {
 		await vi.waitFor(() =>
 			expect(list.rows.map((row) => row.organization_id)).toEqual(['other-org'])
 		);
+	});
+
+	it('keeps its page and filters when the session re-reads the same admin (tab switch, token refresh)', async () => {
+		const api = new FakeUsersApi([
+			makeUser({ role: 'manager' }),
+			...Array.from({ length: 12 }, () => makeUser({ role: 'manager' }))
+		]);
+		// The admin's row as the session holds it: re-reading replaces the object, not the organization.
+		let me = $state({ organization_id: ORG_ID, first_name: 'Ada' });
+		let list!: UsersList;
+		roots.push(
+			$effect.root(
+				() =>
+					void (list = new UsersList(
+						() => api,
+						() => me.organization_id,
+						{ pageSize: 5 }
+					))
+			)
+		);
+		flushSync();
+		await vi.waitFor(() => expect(list.loaded).toBe(true));
+		await list.setRole('manager');
+		await list.goTo(2);
+		const calls = api.list.mock.calls.length;
+		me = { organization_id: ORG_ID, first_name: 'Ada' };
+		flushSync();
+		await Promise.resolve();
+		expect(api.list.mock.calls.length).toBe(calls);
+		expect([list.role, list.page, list.rows.length]).toEqual(['manager', 2, 3]);
+	});
+
+	it('starts from the view the address gives and reports every view it asks for', async () => {
+		const api = new FakeUsersApi(Array.from({ length: 12 }, () => makeUser({ status: 'active' })));
+		const seen: string[] = [];
+		let list!: UsersList;
+		roots.push(
+			$effect.root(
+				() =>
+					void (list = new UsersList(
+						() => api,
+						() => ORG_ID,
+						{
+							pageSize: 5,
+							initial: { ...DEFAULT_QUERY, status: 'active', sort: 'email', page: 1 },
+							onquery: (query) => seen.push(`${query.status}/${query.sort}/${query.page}`)
+						}
+					))
+			)
+		);
+		flushSync();
+		await vi.waitFor(() => expect(list.loaded).toBe(true));
+		expect(api.listCalls[0]).toMatchObject({ status: 'active', sort: 'email', page: 1 });
+		expect(list.rows).toHaveLength(5);
+		await list.sortBy('role');
+		expect(seen).toEqual(['active/email/1', 'active/role/0']);
+	});
+
+	it('falls back to the last page that exists when the address points past the end', async () => {
+		const api = seeded(7);
+		let list!: UsersList;
+		roots.push(
+			$effect.root(
+				() =>
+					void (list = new UsersList(
+						() => api,
+						() => ORG_ID,
+						{ pageSize: 5, initial: { ...DEFAULT_QUERY, page: 40 } }
+					))
+			)
+		);
+		flushSync();
+		await vi.waitFor(() => expect(list.page).toBe(1));
+		await vi.waitFor(() => expect(list.rows).toHaveLength(2));
+	});
+
+	it('shows a user created here on top until the view changes', async () => {
+		const api = seeded(6);
+		const list = await loaded(api, 5);
+		const created = makeUser({ last_name: 'Zzz' });
+		api.users.push(created);
+		list.pin(created);
+		await list.load(true);
+		expect(list.visibleRows[0]?.id).toBe(created.id);
+		expect(list.visibleRows.filter((row) => row.id === created.id)).toHaveLength(1);
+		await list.sortBy('email');
+		expect(list.created).toEqual([]);
+	});
+
+	it('names who created the rows on screen, asking once per creator', async () => {
+		const creator = makeUser({ first_name: 'Ada', last_name: 'Lovelace' });
+		const api = new FakeUsersApi([
+			creator,
+			makeUser({ created_by: creator.id }),
+			makeUser({ created_by: creator.id })
+		]);
+		const list = await loaded(api);
+		await vi.waitFor(() => expect(list.creators[creator.id]).toBe('Ada Lovelace'));
+		expect(api.names).toHaveBeenCalledTimes(1);
+		expect(api.names.mock.calls[0]?.[0]).toEqual([creator.id]);
+		await list.load();
+		expect(api.names).toHaveBeenCalledTimes(1);
+	});
+
+	it('cancels the request a newer view replaces', async () => {
+		const signals: AbortSignal[] = [];
+		const source: ListSource = {
+			names: async () => ({ ok: true, data: [] }),
+			list: (_params, options) => {
+				signals.push(options!.signal!);
+				return new Promise(() => {});
+			}
+		};
+		const list = build(source);
+		void list.setRole('admin');
+		expect(signals).toHaveLength(2);
+		expect([signals[0]!.aborted, signals[1]!.aborted]).toEqual([true, false]);
 	});
 });

@@ -1,13 +1,32 @@
 // The User Management table's state: filters, sort and page live here, and every change asks the
 // server for exactly one page. Nothing ever loads the whole organization. Built once per page and
-// fed by getters: it loads the first page when built, and again if the organization changes.
+// fed by getters: it loads the first page when built, and again only if the organization itself
+// changes (not when the signed-in admin's row is merely re-read, as after a token refresh).
 import { untrack } from 'svelte';
 import { SEARCH_MAX_LENGTH, type UserRole, type UserStatus } from '$shared/user-input.ts';
-import type { ApiError, ListParams, ListResult, Result, SortKey } from './api.ts';
+import type {
+	ApiError,
+	ListParams,
+	ListResult,
+	PersonName,
+	RequestOptions,
+	Result,
+	SortKey
+} from './api.ts';
+import { DEFAULT_QUERY, type ListQuery } from './list-query.ts';
 import type { UserRow } from './types.ts';
 
 export interface ListSource {
-	list(params: ListParams): Promise<Result<ListResult>>;
+	list(params: ListParams, options?: RequestOptions): Promise<Result<ListResult>>;
+	names(ids: readonly string[], options?: RequestOptions): Promise<Result<PersonName[]>>;
+}
+
+export interface UsersListOptions {
+	pageSize?: number;
+	/** Where the view starts (the address bar's query). */
+	initial?: ListQuery;
+	/** Told about every view asked for, to keep the address bar in step. */
+	onquery?: (query: ListQuery) => void;
 }
 
 export const PAGE_SIZE = 50;
@@ -27,6 +46,10 @@ export class UsersList {
 	error = $state<ApiError | null>(null);
 	/** True once a first answer arrived, so the empty state never flashes before data. */
 	loaded = $state(false);
+	/** Users created from this page, shown on top (highlighted) until the view changes. */
+	created = $state<UserRow[]>([]);
+	/** Who created the rows on screen, by id (ids RLS hides or seeds without a creator are absent). */
+	creators = $state<Record<string, string>>({});
 
 	pageSize = PAGE_SIZE;
 	pageCount = $derived(
@@ -34,45 +57,95 @@ export class UsersList {
 	);
 	firstIndex = $derived(this.page * this.pageSize);
 	hasFilters = $derived(Boolean(this.search.trim() || this.role || this.status));
+	organizationId = $derived.by(() => this.#organizationId());
+	/** The rows to show: the ones just created first, then the page without them. */
+	visibleRows = $derived.by(() => {
+		const pinned = this.created.map((user) => user.id);
+		return [...this.created, ...this.rows.filter((row) => !pinned.includes(row.id))];
+	});
 
 	#request = 0;
+	#inFlight: AbortController | null = null;
 	/** How the current page was reached (keyset cursor), so a reload asks for the same page. */
 	#cursor: ListParams['cursor'];
 	#searchTimer: ReturnType<typeof setTimeout> | undefined;
 
 	readonly #source: () => ListSource;
 	readonly #organizationId: () => string;
+	readonly #onquery?: (query: ListQuery) => void;
 
 	/** Must be built while a component initialises (it loads, and stops its timer when that goes). */
-	constructor(source: () => ListSource, organizationId: () => string, pageSize = PAGE_SIZE) {
+	constructor(
+		source: () => ListSource,
+		organizationId: () => string,
+		options: UsersListOptions = {}
+	) {
 		this.#source = source;
 		this.#organizationId = organizationId;
-		this.pageSize = pageSize;
+		this.#onquery = options.onquery;
+		this.pageSize = options.pageSize ?? PAGE_SIZE;
+		const initial = options.initial ?? DEFAULT_QUERY;
+		this.search = initial.search;
+		this.role = initial.role;
+		this.status = initial.status;
+		this.sort = initial.sort;
+		this.ascending = initial.ascending;
+		let first = true;
 		$effect(() => {
-			this.#organizationId();
-			untrack(() => void this.#restart());
-			return () => clearTimeout(this.#searchTimer);
+			// A derived: re-reading the same organization (a refreshed session) does not start over.
+			if (!this.organizationId) return;
+			untrack(() => {
+				if (first) {
+					// The address may point into the list (a reload on page 3): start there.
+					first = false;
+					this.page = initial.page;
+					void this.load(true);
+				} else void this.#restart();
+			});
+			return () => {
+				clearTimeout(this.#searchTimer);
+				this.#inFlight?.abort();
+			};
 		});
 	}
 
-	/** Loads the current page; `withCount` when filters changed and the total must be recounted. */
-	async load(withCount = this.total === null): Promise<void> {
-		const request = ++this.#request;
-		this.loading = true;
-		const result = await this.#source().list({
-			organizationId: this.#organizationId(),
+	get query(): ListQuery {
+		return {
 			search: this.search,
 			role: this.role,
 			status: this.status,
 			sort: this.sort,
 			ascending: this.ascending,
-			page: this.page,
-			pageSize: this.pageSize,
-			withCount,
-			cursor: this.#cursor
-		});
+			page: this.page
+		};
+	}
+
+	/** Loads the current page; `withCount` when filters changed and the total must be recounted. */
+	async load(withCount = this.total === null): Promise<void> {
+		const request = ++this.#request;
+		// Only the newest view matters: the request it replaces is not left to run on.
+		this.#inFlight?.abort();
+		const controller = (this.#inFlight = new AbortController());
+		this.loading = true;
+		this.#onquery?.(this.query);
+		const result = await this.#source().list(
+			{
+				organizationId: this.organizationId,
+				search: this.search,
+				role: this.role,
+				status: this.status,
+				sort: this.sort,
+				ascending: this.ascending,
+				page: this.page,
+				pageSize: this.pageSize,
+				withCount,
+				cursor: this.#cursor
+			},
+			{ signal: controller.signal }
+		);
 		// A slower, older answer must not overwrite the newer one the person is looking at.
 		if (request !== this.#request) return;
+		this.#inFlight = null;
 		this.loading = false;
 		this.loaded = true;
 		if (!result.ok) {
@@ -82,6 +155,37 @@ export class UsersList {
 		this.error = null;
 		this.rows = result.data.rows;
 		if (result.data.total !== null) this.total = result.data.total;
+		// Past the end (users deactivated meanwhile, an old link): the last page that exists.
+		if (this.rows.length === 0 && this.page > 0 && this.total !== null) {
+			const last = Math.max(0, Math.ceil(this.total / this.pageSize) - 1);
+			if (last < this.page) {
+				this.page = last;
+				this.#cursor = undefined;
+				return this.load(false);
+			}
+		}
+		void this.#loadCreators();
+	}
+
+	/** A user created from this page: shown on top whatever the sort, until the view changes. */
+	pin(user: UserRow): void {
+		this.created = [user, ...this.created.filter((row) => row.id !== user.id)];
+	}
+
+	async #loadCreators(): Promise<void> {
+		const known = this.creators;
+		const missing = this.visibleRows
+			.map((row) => row.created_by)
+			.filter(
+				(id, index, ids): id is string => !!id && !(id in known) && ids.indexOf(id) === index
+			);
+		if (missing.length === 0) return;
+		const result = await this.#source().names(missing);
+		// Names are an addition to the table; without them the dates still show.
+		if (!result.ok) return;
+		const names = { ...this.creators };
+		for (const person of result.data) names[person.id] = `${person.first_name} ${person.last_name}`;
+		this.creators = names;
 	}
 
 	setSearch(value: string): void {
@@ -111,6 +215,7 @@ export class UsersList {
 		}
 		this.page = 0;
 		this.#cursor = undefined;
+		this.created = [];
 		return this.load(false);
 	}
 
@@ -132,6 +237,7 @@ export class UsersList {
 					}
 				: undefined;
 		this.page = target;
+		this.created = [];
 		return this.load(false);
 	}
 
@@ -145,12 +251,14 @@ export class UsersList {
 	/** Puts a changed row in place without reloading (e.g. after activation). */
 	replace(user: UserRow): void {
 		this.rows = this.rows.map((row) => (row.id === user.id ? user : row));
+		this.created = this.created.map((row) => (row.id === user.id ? user : row));
 	}
 
 	#restart(): Promise<void> {
 		clearTimeout(this.#searchTimer);
 		this.page = 0;
 		this.#cursor = undefined;
+		this.created = [];
 		return this.load(true);
 	}
 }

@@ -69,12 +69,15 @@ describe('Create User modal', () => {
 		});
 		await user.click(screen.getByRole('button', { name: 'Create' }));
 		// The schema trimmed and lower-cased the email before it was sent.
-		expect(api.create).toHaveBeenCalledWith({
-			first_name: 'Grace',
-			last_name: 'Hopper',
-			email: 'grace@example.test',
-			role: 'manager'
-		});
+		expect(api.create).toHaveBeenCalledWith(
+			{
+				first_name: 'Grace',
+				last_name: 'Hopper',
+				email: 'grace@example.test',
+				role: 'manager'
+			},
+			{ signal: expect.any(AbortSignal) }
+		);
 		const password = (await screen.findByLabelText('Password')) as HTMLInputElement;
 		expect(password.value).toBe(api.generatedPassword);
 		expect(screen.getByText(/Hand this password to Grace/)).toBeTruthy();
@@ -118,5 +121,57 @@ describe('Create User modal', () => {
 		await waitFor(() => expect(document.activeElement).toBe(screen.getByLabelText('First name')));
 		await user.keyboard('{Escape}');
 		expect(onclose).toHaveBeenCalled();
+	});
+
+	it('offers the least access first, so an arrow key on the closed select never lands on Admin', () => {
+		setup();
+		const options = [...(screen.getByLabelText('Role') as HTMLSelectElement).options];
+		expect(options.map((option) => option.value)).toEqual([
+			'',
+			'external',
+			'member',
+			'manager',
+			'admin'
+		]);
+	});
+
+	it('drops "Choose a role" as soon as a role is picked, and names an admin creation', async () => {
+		const { user } = setup();
+		await user.click(screen.getByRole('button', { name: 'Create' }));
+		expect(screen.getByText('Choose a role')).toBeTruthy();
+		await user.selectOptions(screen.getByLabelText('Role'), 'admin');
+		expect(screen.queryByText('Choose a role')).toBeNull();
+		expect(screen.getByRole('button', { name: 'Create admin' })).toBeTruthy();
+	});
+
+	it('keeps Cancel working while the request runs, and says the user may exist', async () => {
+		const api = new FakeUsersApi();
+		api.create.mockImplementationOnce(
+			(_input, options) =>
+				new Promise((resolve) =>
+					options?.signal?.addEventListener('abort', () =>
+						resolve({ ok: false, error: apiError('cancelled') })
+					)
+				)
+		);
+		const onuncertain = vi.fn();
+		const onclose = vi.fn();
+		renderWithContext(
+			CreateUserModal,
+			{ open: true, onclose, oncreated: vi.fn(), onuncertain },
+			{ api, me }
+		);
+		const user = userEvent.setup();
+		await fill(user, { first: 'Ada', last: 'Lovelace', email: 'ada@x.test', role: 'member' });
+		await user.click(screen.getByRole('button', { name: 'Create' }));
+		expect(screen.getByRole('button', { name: 'Creating…' })).toBeTruthy();
+		await user.click(screen.getByRole('button', { name: 'Cancel' }));
+		expect((await screen.findByRole('alert')).textContent).toMatch(
+			/^Cancelled\. If the server had already received the request, the user was created/
+		);
+		expect(onuncertain).toHaveBeenCalledTimes(1);
+		expect(onclose).not.toHaveBeenCalled();
+		await user.click(screen.getByRole('button', { name: 'Cancel' }));
+		expect(onclose).toHaveBeenCalledTimes(1);
 	});
 });

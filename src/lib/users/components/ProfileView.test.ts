@@ -22,10 +22,13 @@ describe('Own profile', () => {
 		await user.clear(first);
 		await user.type(first, 'Gracie');
 		await user.click(screen.getByRole('button', { name: 'Save' }));
-		expect(api.updateOwnNames).toHaveBeenCalledWith(profile.id, {
-			first_name: 'Gracie',
-			last_name: 'Manager'
-		});
+		expect(api.updateOwnNames).toHaveBeenCalledWith(
+			profile.id,
+			{ first_name: 'Gracie', last_name: 'Manager' },
+			// The names the page showed: a change made meanwhile elsewhere is not overwritten.
+			{ first_name: 'Grace', last_name: 'Manager' },
+			{ signal: expect.any(AbortSignal) }
+		);
 		await waitFor(() => expect(onsaved).toHaveBeenCalled());
 		expect((screen.getByLabelText('Email') as HTMLInputElement).readOnly).toBe(true);
 	});

@@ -39,7 +39,10 @@ describe('User Management page', () => {
 		expect(within(row).getByText('grace@demo.test')).toBeTruthy();
 		expect(within(row).getByText('Manager')).toBeTruthy();
 		expect(within(row).getByText('Inactive')).toBeTruthy();
-		expect(within(row).getByText('Jan 15, 2026')).toBeTruthy();
+		// Date and time in the viewer's zone; the full moment with the zone's name on hover.
+		const created = within(row).getByText(/^Jan 15, 2026, \d{1,2}:\d{2}/);
+		expect(created.getAttribute('datetime')).toBe('2026-01-15T10:00:00Z');
+		expect(created.getAttribute('title')).toMatch(/^Thursday, January 15, 2026/);
 		expect(
 			within(row).getByRole('link', { name: 'Settings of Grace Hopper' }).getAttribute('href')
 		).toMatch(/^\/users\//);
@@ -135,7 +138,9 @@ describe('User Management page', () => {
 		const dialog = screen.getByRole('dialog', { name: 'Deactivate user?' });
 		expect(api.setActive).not.toHaveBeenCalled();
 		await user.click(within(dialog).getByRole('button', { name: 'Deactivate' }));
-		expect(api.setActive).toHaveBeenCalledWith(expect.any(String), false);
+		expect(api.setActive).toHaveBeenCalledWith(expect.any(String), false, {
+			signal: expect.any(AbortSignal)
+		});
 		const row = screen.getByText('Grace Hopper').closest('tr')!;
 		await waitFor(() => expect(within(row).getByText('Inactive')).toBeTruthy());
 		expect(within(row).getByRole('button', { name: 'Activate Grace Hopper' })).toBeTruthy();
@@ -163,7 +168,7 @@ describe('User Management page', () => {
 	});
 
 	it('opens Create User from Add User and shows the new user in the table afterwards', async () => {
-		const { user } = setup([]);
+		const { user, toasts } = setup([]);
 		await screen.findByText('Ada Admin');
 		await user.click(screen.getByRole('button', { name: 'Add User' }));
 		const dialog = screen.getByRole('dialog', { name: 'Create User' });
@@ -172,12 +177,18 @@ describe('User Management page', () => {
 		await user.type(within(dialog).getByLabelText('Email'), 'zed@demo.test');
 		await user.selectOptions(within(dialog).getByLabelText('Role'), 'external');
 		await user.click(within(dialog).getByRole('button', { name: 'Create' }));
+		// Closing before the one-time password was copied asks first.
 		await user.click(await screen.findByRole('button', { name: 'Done' }));
+		expect(screen.getByText(/You have not copied the password/)).toBeTruthy();
+		await user.click(screen.getByRole('button', { name: 'Close without copying' }));
 		// Focus goes back to the button that opened the modal.
 		await waitFor(() =>
 			expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Add User' }))
 		);
-		expect(await screen.findByText('Zed Zulu')).toBeTruthy();
+		// On top and marked, whatever the sort ("Zulu" would sort last).
+		await waitFor(() => expect(within(bodyRows()[0]!).getByText('Zed Zulu')).toBeTruthy());
+		expect(within(bodyRows()[0]!).getByText('New')).toBeTruthy();
 		expect(screen.getByTestId('total-count').textContent).toBe('2');
+		expect(toasts.items.at(-1)?.message).toBe('Zed Zulu was created as an External user');
 	});
 });
