@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path';
 import pg from 'pg';
 import { BIG_ORG_SIZE } from './support/seed.ts';
 import { startTestStack } from '../support/test-stack.ts';
+import { startPausableProxy } from './support/pausable-proxy.ts';
 import { serveSpa } from './support/static-server.ts';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -27,8 +28,11 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 			});
 		// The build reads its Supabase settings from /_app/env.js at run time ($env/dynamic/public):
 		// the server answers it with this stack's URL and anon key, as a deployment would.
+		// The SPA reaches the stack through a relay the tests can make hang or go down.
+		const relay = await startPausableProxy(new URL(stack.apiUrl));
+		cleanups.push(() => relay.close());
 		const app = await serveSpa(join(root, 'build'), {
-			PUBLIC_SUPABASE_URL: stack.apiUrl,
+			PUBLIC_SUPABASE_URL: relay.url,
 			PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey
 		});
 		cleanups.push(() => app.close());
@@ -48,6 +52,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
 		Object.assign(process.env, {
 			E2E_APP_URL: app.url,
+			E2E_RELAY_CONTROL_URL: relay.controlUrl,
 			E2E_API_URL: stack.apiUrl,
 			E2E_ANON_KEY: stack.keys.anonKey,
 			E2E_SERVICE_ROLE_KEY: stack.keys.serviceRoleKey,

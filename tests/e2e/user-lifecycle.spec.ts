@@ -40,6 +40,8 @@ test('an admin creates a user, reads the generated password and signs out', asyn
 	expect(password.length).toBeGreaterThanOrEqual(16);
 	await expect(created.getByRole('button', { name: 'Copy' })).toBeVisible();
 	await expect(created.getByText(/Hand this password to Marie/)).toBeVisible();
+	// Copied the way many do it (Ctrl+C on the selected value): the dialog then closes at once.
+	await passwordField.press('Control+c');
 	await created.getByRole('button', { name: 'Done' }).click();
 	await expect(created).toBeHidden();
 	await expect(addUser).toBeFocused();
@@ -100,7 +102,7 @@ test('the admin changes the role and the user’s view follows; deactivation loc
 	await page.getByLabel('Role').selectOption('manager');
 	await expect(page.getByText('Edit their own first and last name')).toBeVisible();
 	await page.getByRole('button', { name: 'Save role' }).click();
-	await expect(page.getByRole('status').getByText(/is now a manager/)).toBeVisible();
+	await expect(page.getByRole('status').getByText(/is now a Manager/)).toBeVisible();
 
 	await person.reload();
 	await expect(person.getByTestId('profile-role')).toHaveText('Manager');
@@ -145,6 +147,10 @@ test('the admin changes the role and the user’s view follows; deactivation loc
 	// A new generated password, and a new last name and email saved together: the old password and
 	// email stop working, the new ones work.
 	await page.getByRole('button', { name: 'Generate a new password' }).click();
+	await page
+		.getByRole('dialog', { name: 'Generate a new password?' })
+		.getByRole('button', { name: 'Generate password' })
+		.click();
 	const generated = page.getByLabel('Generated password (shown once)');
 	await expect(generated).not.toHaveValue('');
 	const newPassword = await generated.inputValue();
