@@ -9,6 +9,7 @@ import {
 	lastNameSchema
 } from '../supabase/functions/_shared/user-input.ts';
 import { createNodeClient } from './lib/supabase-node.ts';
+import { argumentsOrExit, fail, parseOrHelp } from './lib/command-line.ts';
 import { supabaseTarget, targetOptions, targetUsage, UsageError } from './lib/target.ts';
 
 const usage = `npm run create-admin -- --org NAME --email EMAIL [options]
@@ -29,33 +30,22 @@ Examples:
   SUPABASE_URL=https://<ref>.supabase.co SUPABASE_SERVICE_ROLE_KEY=<service-role key> \\
     npm run create-admin -- --org "Acme" --email ada@acme.test`;
 
-function fail(message: string, code = 1): never {
-	console.error(message);
-	process.exit(code);
-}
-
 function parse() {
-	let values;
-	try {
-		({ values } = parseArgs({
-			options: {
-				org: { type: 'string' },
-				email: { type: 'string' },
-				'first-name': { type: 'string', default: 'Admin' },
-				'last-name': { type: 'string', default: 'Admin' },
-				...targetOptions,
-				help: { type: 'boolean', default: false }
-			},
-			strict: true
-		}));
-	} catch (error) {
-		// parseArgs' own words: unknown option, missing value, stray argument.
-		throw new UsageError((error as Error).message);
-	}
-	if (values.help) {
-		console.log(usage);
-		process.exit(0);
-	}
+	const values = parseOrHelp(
+		() =>
+			parseArgs({
+				options: {
+					org: { type: 'string' },
+					email: { type: 'string' },
+					'first-name': { type: 'string', default: 'Admin' },
+					'last-name': { type: 'string', default: 'Admin' },
+					...targetOptions,
+					help: { type: 'boolean', default: false }
+				},
+				strict: true
+			}),
+		usage
+	);
 	const org = values.org?.trim();
 	if (!org) throw new UsageError("--org is required: the new organization's name.");
 	if (values.email === undefined) throw new UsageError("--email is required: the admin's email.");
@@ -75,13 +65,7 @@ function parse() {
 	};
 }
 
-let args: ReturnType<typeof parse>;
-try {
-	args = parse();
-} catch (error) {
-	if (error instanceof UsageError) fail(`${error.message}\n\n${usage}`, 2);
-	fail((error as Error).message);
-}
+const args = argumentsOrExit(parse, usage);
 const { org, email, firstName, lastName } = args;
 const { url, serviceKey } = args.target;
 

@@ -9,6 +9,7 @@
 //   npm run repair-orphans -- [--dry-run] [--all] [--min-age 120] [--url URL --service-key KEY]
 import { parseArgs } from 'node:util';
 import { createNodeClient } from './lib/supabase-node.ts';
+import { argumentsOrExit, fail, parseOrHelp } from './lib/command-line.ts';
 import { supabaseTarget, targetOptions, targetUsage, UsageError } from './lib/target.ts';
 
 const usage = `npm run repair-orphans -- [options]
@@ -26,44 +27,28 @@ ${targetUsage}
 Example:
   npm run repair-orphans -- --dry-run`;
 
-function fail(message: string, code = 1): never {
-	console.error(message);
-	process.exit(code);
-}
-
 function parse() {
-	let values;
-	try {
-		({ values } = parseArgs({
-			options: {
-				'dry-run': { type: 'boolean', default: false },
-				all: { type: 'boolean', default: false },
-				'min-age': { type: 'string', default: '120' },
-				...targetOptions,
-				help: { type: 'boolean', default: false }
-			},
-			strict: true
-		}));
-	} catch (error) {
-		throw new UsageError((error as Error).message);
-	}
-	if (values.help) {
-		console.log(usage);
-		process.exit(0);
-	}
+	const values = parseOrHelp(
+		() =>
+			parseArgs({
+				options: {
+					'dry-run': { type: 'boolean', default: false },
+					all: { type: 'boolean', default: false },
+					'min-age': { type: 'string', default: '120' },
+					...targetOptions,
+					help: { type: 'boolean', default: false }
+				},
+				strict: true
+			}),
+		usage
+	);
 	const minAgeSeconds = Number(values['min-age']);
 	if (values['min-age'].trim() === '' || !Number.isFinite(minAgeSeconds) || minAgeSeconds < 0)
 		throw new UsageError(`--min-age must be a number of seconds, got "${values['min-age']}".`);
 	return { values, minAgeSeconds, target: supabaseTarget(values) };
 }
 
-let args: ReturnType<typeof parse>;
-try {
-	args = parse();
-} catch (error) {
-	if (error instanceof UsageError) fail(`${error.message}\n\n${usage}`, 2);
-	fail((error as Error).message);
-}
+const args = argumentsOrExit(parse, usage);
 const { values, minAgeSeconds } = args;
 const { url, serviceKey } = args.target;
 

@@ -40,6 +40,15 @@ export function makeUser(overrides: Partial<UserRow> = {}): UserRow {
 
 const fail = (error: ApiError): Result<never> => ({ ok: false, error });
 
+/**
+ * An answer that never comes until the request is cancelled, as a hung server's: for
+ * `api.x.mockImplementationOnce((...args) => answerWhenCancelled(options))`.
+ */
+export const answerWhenCancelled = (options?: RequestOptions): Promise<Result<never>> =>
+	new Promise((resolve) =>
+		options?.signal?.addEventListener('abort', () => resolve(fail(apiError('cancelled'))))
+	);
+
 export class FakeUsersApi implements UserAdminApi {
 	users: UserRow[];
 	nextError: ApiError | null = null;

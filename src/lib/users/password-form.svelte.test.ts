@@ -1,6 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
-import { apiError } from './errors';
+import { answerWhenCancelled, FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
 import { PasswordForm } from './password-form.svelte';
 
 describe('PasswordForm', () => {
@@ -43,13 +42,8 @@ describe('PasswordForm requests', () => {
 
 	it('says an interrupted request may have changed the password', async () => {
 		const api = new FakeUsersApi([target]);
-		api.setPassword.mockImplementationOnce(
-			(_id, _password, options) =>
-				new Promise((resolve) =>
-					options?.signal?.addEventListener('abort', () =>
-						resolve({ ok: false, error: apiError('cancelled') })
-					)
-				)
+		api.setPassword.mockImplementationOnce((_id, _password, options) =>
+			answerWhenCancelled(options)
 		);
 		const form = new PasswordForm(() => api);
 		form.password = form.confirm = 'Tr0ub4dor&3-long';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ERROR_CODES } from '$shared/error-codes.ts';
-import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
+import { answerWhenCancelled, FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
 import { apiError } from './errors';
 import { StatusChange } from './status-change.svelte';
 
@@ -34,14 +34,7 @@ describe('StatusChange', () => {
 	it('cancels a request in flight and reports the status read again', async () => {
 		const user = grace();
 		const api = new FakeUsersApi([user]);
-		api.setActive.mockImplementationOnce(
-			(_id, _active, options) =>
-				new Promise((resolve) =>
-					options?.signal?.addEventListener('abort', () =>
-						resolve({ ok: false, error: apiError('cancelled') })
-					)
-				)
-		);
+		api.setActive.mockImplementationOnce((_id, _active, options) => answerWhenCancelled(options));
 		const change = new StatusChange(() => api);
 		change.ask(user);
 		const confirming = change.confirm();

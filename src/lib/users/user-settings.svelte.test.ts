@@ -1,7 +1,7 @@
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '$shared/error-codes.ts';
-import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
+import { answerWhenCancelled, FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
 import type { UserRow } from './types';
 import { apiError } from './errors';
 import { UserSettingsState } from './user-settings.svelte';
@@ -204,13 +204,8 @@ describe('UserSettingsState', () => {
 	it('after a cancelled save reads the user again and says whether it was saved', async () => {
 		const { api, settings, target } = await loaded();
 		settings.email = 'grace.new@demo.test';
-		api.updateProfile.mockImplementationOnce(
-			(_id, _changes, _expected, options) =>
-				new Promise((resolve) =>
-					options?.signal?.addEventListener('abort', () =>
-						resolve({ ok: false, error: apiError('cancelled') })
-					)
-				)
+		api.updateProfile.mockImplementationOnce((_id, _changes, _expected, options) =>
+			answerWhenCancelled(options)
 		);
 		const saving = settings.saveInfo();
 		expect(settings.infoBusy).toBe(true);

@@ -5,7 +5,7 @@ import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
 import type { ListParams, ListResult, Result } from './api';
 import { apiError } from './errors';
 import { DEFAULT_QUERY } from './list-query';
-import { UsersList, type ListSource } from './users-list.svelte';
+import { UsersList, type ListSource, type UsersListOptions } from './users-list.svelte';
 
 const roots: Array<() => void> = [];
 afterEach(() => {
@@ -18,19 +18,19 @@ const seeded = (count: number) => new FakeUsersApi(Array.from({ length: count },
 /** A list as a component builds it (inside an effect root); it asks for its first page at once. */
 function build(
 	source: ListSource,
-	pageSize?: number,
+	options: UsersListOptions = {},
 	organizationId: () => string = () => ORG_ID
 ): UsersList {
 	let list!: UsersList;
 	roots.push(
-		$effect.root(() => void (list = new UsersList(() => source, organizationId, { pageSize })))
+		$effect.root(() => void (list = new UsersList(() => source, organizationId, options)))
 	);
 	flushSync();
 	return list;
 }
 
 async function loaded(source: ListSource, pageSize?: number): Promise<UsersList> {
-	const list = build(source, pageSize);
+	const list = build(source, { pageSize });
 	await vi.waitFor(() => expect(list.loaded).toBe(true));
 	return list;
 }
@@ -234,22 +234,11 @@ describe('UsersList', () => {
 	it('starts from the view the address gives and reports every view it asks for', async () => {
 		const api = new FakeUsersApi(Array.from({ length: 12 }, () => makeUser({ status: 'active' })));
 		const seen: string[] = [];
-		let list!: UsersList;
-		roots.push(
-			$effect.root(
-				() =>
-					void (list = new UsersList(
-						() => api,
-						() => ORG_ID,
-						{
-							pageSize: 5,
-							initial: { ...DEFAULT_QUERY, status: 'active', sort: 'email', page: 1 },
-							onquery: (query) => seen.push(`${query.status}/${query.sort}/${query.page}`)
-						}
-					))
-			)
-		);
-		flushSync();
+		const list = build(api, {
+			pageSize: 5,
+			initial: { ...DEFAULT_QUERY, status: 'active', sort: 'email', page: 1 },
+			onquery: (query) => seen.push(`${query.status}/${query.sort}/${query.page}`)
+		});
 		await vi.waitFor(() => expect(list.loaded).toBe(true));
 		expect(api.listCalls[0]).toMatchObject({ status: 'active', sort: 'email', page: 1 });
 		expect(list.rows).toHaveLength(5);
@@ -259,18 +248,7 @@ describe('UsersList', () => {
 
 	it('falls back to the last page that exists when the address points past the end', async () => {
 		const api = seeded(7);
-		let list!: UsersList;
-		roots.push(
-			$effect.root(
-				() =>
-					void (list = new UsersList(
-						() => api,
-						() => ORG_ID,
-						{ pageSize: 5, initial: { ...DEFAULT_QUERY, page: 40 } }
-					))
-			)
-		);
-		flushSync();
+		const list = build(api, { pageSize: 5, initial: { ...DEFAULT_QUERY, page: 40 } });
 		await vi.waitFor(() => expect(list.page).toBe(1));
 		await vi.waitFor(() => expect(list.rows).toHaveLength(2));
 	});

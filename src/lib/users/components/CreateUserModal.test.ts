@@ -2,7 +2,7 @@ import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '$shared/error-codes.ts';
-import { FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
+import { answerWhenCancelled, FakeUsersApi, makeUser } from '$lib/testing/fake-users-api';
 import { renderWithContext } from '$lib/testing/render';
 import { apiError } from '../errors';
 import CreateUserModal from './CreateUserModal.svelte';
@@ -146,14 +146,7 @@ describe('Create User modal', () => {
 
 	it('keeps Cancel working while the request runs, and says the user may exist', async () => {
 		const api = new FakeUsersApi();
-		api.create.mockImplementationOnce(
-			(_input, options) =>
-				new Promise((resolve) =>
-					options?.signal?.addEventListener('abort', () =>
-						resolve({ ok: false, error: apiError('cancelled') })
-					)
-				)
-		);
+		api.create.mockImplementationOnce((_input, options) => answerWhenCancelled(options));
 		const onuncertain = vi.fn();
 		const onclose = vi.fn();
 		renderWithContext(
