@@ -12,7 +12,7 @@ import { createNodeClient } from './lib/supabase-node.ts';
 import { argumentsOrExit, fail, parseOrHelp } from './lib/command-line.ts';
 import { supabaseTarget, targetOptions, targetUsage, UsageError } from './lib/target.ts';
 
-const usage = `npm run create-admin -- --org NAME --email EMAIL [options]
+const usage = `Usage: npm run create-admin -- --org NAME --email EMAIL [options]
 
 Creates an organization and its first admin, and prints the admin's generated password once.
 Talks to the running local stack unless --url and --service-key name another Supabase.

@@ -12,7 +12,7 @@ import { createNodeClient } from './lib/supabase-node.ts';
 import { argumentsOrExit, fail, parseOrHelp } from './lib/command-line.ts';
 import { supabaseTarget, targetOptions, targetUsage, UsageError } from './lib/target.ts';
 
-const usage = `npm run repair-orphans -- [options]
+const usage = `Usage: npm run repair-orphans -- [options]
 
 Removes Auth users the console created that have no users row (left by a creation that died half-way).
 Talks to the running local stack unless --url and --service-key name another Supabase.

@@ -34,7 +34,7 @@ describe('npm run create-admin', () => {
 		const { code, stdout, stderr } = await createAdmin(['--help']);
 		expect(code).toBe(0);
 		expect(stderr).toBe('');
-		expect(stdout).toMatch(/^npm run create-admin -- --org NAME --email EMAIL/);
+		expect(stdout).toMatch(/^Usage: npm run create-admin -- --org NAME --email EMAIL/);
 		for (const flag of [
 			'--org',
 			'--email',
@@ -77,7 +77,7 @@ describe('npm run create-admin', () => {
 		const [first, blank, usage] = stderr.split('\n');
 		expect(first).toContain(message);
 		expect(blank).toBe('');
-		expect(usage).toMatch(/^npm run create-admin -- --org NAME/);
+		expect(usage).toMatch(/^Usage: npm run create-admin -- --org NAME/);
 		expect(stderr).not.toMatch(stackTrace);
 	});
 
