@@ -185,7 +185,8 @@ test('a hung, then stopped server: every wait ends, Cancel works, errors are pla
 			timeout: 25_000
 		});
 		await expect(page.getByText(/^Showing/)).toHaveCount(0);
-		await expect(page.getByRole('button', { name: 'Next' })).toBeDisabled();
+		// Behind the error nothing claims a page or offers another.
+		await expect(page.getByRole('button', { name: 'Next' })).toBeHidden();
 		await screenshot(page, 'working-day-server-hung');
 
 		// Down: the retry fails fast, again in plain words.
