@@ -411,6 +411,21 @@ create index if not exists refresh_tokens_parent_idx on auth.refresh_tokens usin
 create index if not exists refresh_tokens_session_id_revoked_idx on auth.refresh_tokens using btree (session_id, revoked);
 create index if not exists refresh_tokens_updated_at_idx on auth.refresh_tokens using btree (updated_at desc);
 
+-- auth.mfa_amr_claims: how each session was authenticated (GoTrue's AddClaimToSession), the
+-- access token's `amr` claim: `password` for a sign-in, `otp` for a verified recovery link.
+create table if not exists auth.mfa_amr_claims (
+  session_id uuid not null,
+  created_at timestamptz not null,
+  updated_at timestamptz not null,
+  authentication_method text not null,
+  id uuid not null,
+  constraint amr_id_pk primary key (id),
+  constraint mfa_amr_claims_session_id_authentication_method_pkey unique (session_id, authentication_method),
+  constraint mfa_amr_claims_session_id_fkey foreign key (session_id) references auth.sessions (id) on delete cascade
+);
+
+comment on table auth.mfa_amr_claims is 'auth: stores authenticator method reference claims for multi factor authentication';
+
 -- auth.audit_log_entries: GoTrue's audit trail (sign-ins, user changes); no foreign keys.
 create table if not exists auth.audit_log_entries (
   instance_id uuid,
@@ -432,7 +447,9 @@ alter table auth.identities enable row level security;
 alter table auth.sessions enable row level security;
 alter table auth.refresh_tokens enable row level security;
 alter table auth.audit_log_entries enable row level security;
-grant select on auth.users, auth.identities, auth.sessions, auth.refresh_tokens, auth.audit_log_entries
+alter table auth.mfa_amr_claims enable row level security;
+grant select on auth.users, auth.identities, auth.sessions, auth.refresh_tokens, auth.audit_log_entries,
+  auth.mfa_amr_claims
   to postgres with grant option;
 
 -- Request helpers. PostgREST sets `request.jwt.claims` (JSON) per request; the

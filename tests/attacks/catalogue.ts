@@ -5,6 +5,7 @@
 //   - `no-rows`: a write or read that RLS reduces to nothing (200/204 with no row).
 // catalogue.test.ts runs each one between two snapshots of public.users, public.organizations,
 // auth.users and auth.sessions, which must be identical.
+import { recoveryTokenHash, waitForMails } from '../stack/mail-catcher.ts';
 import { stack } from '../stack/stack-under-test.ts';
 import {
 	ageRefreshTokens,
@@ -918,6 +919,204 @@ export const catalogue: Attempt[] = [
 		name: 'an empty alias (select="":id)',
 		attack: (w) => rest(`users?select=${encodeURIComponent('"":id')}`, w.admin.accessToken),
 		refused: err(400, 'PGRST100')
+	},
+	// ── temporary passwords and one's own password (issue 14) ───────────────────────────────────
+	{
+		name: 'temporary admin clears their temporary state through the Data API',
+		attack: (w) =>
+			patch(`users?id=eq.${w.temporaryAdmin.id}`, w.temporaryAdmin.accessToken, {
+				must_change_password: false
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: "admin clears another user's temporary state through the Data API",
+		attack: (w) =>
+			patch(`users?id=eq.${w.temporaryAdmin.id}`, w.admin.accessToken, {
+				must_change_password: false
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'temporary admin writes a sign-in time through the Data API',
+		attack: (w) =>
+			patch(`users?id=eq.${w.temporaryAdmin.id}`, w.temporaryAdmin.accessToken, {
+				last_sign_in_at: '2020-01-01T00:00:00Z'
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'temporary admin clears the state in user_metadata, then calls create-user',
+		prepare: async (w) => {
+			const put = await http('/auth/v1/user', {
+				method: 'PUT',
+				token: w.temporaryAdmin.accessToken,
+				body: { data: { must_change_password: false, role: 'admin' } }
+			});
+			if (put.status !== 200) throw new Error(`user_metadata update: ${put.status}`);
+			const refreshed = await refresh(w.temporaryAdmin.refreshToken);
+			if (refreshed.status !== 200) throw new Error(`refresh: ${refreshed.status}`);
+			scratch.temporaryMetadataToken = refreshed.body.access_token;
+			w.temporaryAdmin.refreshToken = refreshed.body.refresh_token;
+			w.temporaryAdmin.accessToken = refreshed.body.access_token;
+		},
+		attack: () =>
+			fn('create-user', scratch.temporaryMetadataToken ?? '', newUser({ role: 'admin' })),
+		refused: err(403, 'password_change_required')
+	},
+	{
+		name: 'temporary admin with cleared user_metadata reads users',
+		attack: () => rest('users?select=*', scratch.temporaryMetadataToken ?? ''),
+		refused: ownRows((w) => [w.temporaryAdmin.id])
+	},
+	{
+		name: 'temporary admin selects every user',
+		attack: (w) => rest('users?select=id,email', w.temporaryAdmin.accessToken),
+		refused: ownRows((w) => [w.temporaryAdmin.id])
+	},
+	{
+		name: 'temporary admin reads a user by id',
+		attack: (w) => rest(`users?id=eq.${w.member.id}&select=*`, w.temporaryAdmin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'temporary admin searches users',
+		attack: (w) => rest('rpc/search_users?search=a', w.temporaryAdmin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'temporary admin reads the user counts',
+		attack: (w) => rest('organization_user_counts?select=*', w.temporaryAdmin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'temporary admin renames a user through the Data API',
+		attack: (w) =>
+			patch(`users?id=eq.${w.member.id}`, w.temporaryAdmin.accessToken, { first_name: 'Eve' }),
+		refused: noRows
+	},
+	{
+		name: 'temporary admin promotes a user through the Data API',
+		attack: (w) =>
+			patch(`users?id=eq.${w.member.id}`, w.temporaryAdmin.accessToken, { role: 'admin' }),
+		refused: noRows
+	},
+	{
+		name: 'temporary admin deactivates a user through update-user',
+		attack: (w) =>
+			fn('update-user', w.temporaryAdmin.accessToken, {
+				user_id: w.member.id,
+				action: 'deactivate'
+			}),
+		refused: err(403, 'password_change_required')
+	},
+	{
+		name: "temporary admin sets another user's password through update-user",
+		attack: (w) =>
+			fn('update-user', w.temporaryAdmin.accessToken, {
+				user_id: w.admin.id,
+				action: 'set_password'
+			}),
+		refused: err(403, 'password_change_required')
+	},
+	{
+		name: 'temporary admin creates a user',
+		attack: (w) => fn('create-user', w.temporaryAdmin.accessToken, newUser()),
+		refused: err(403, 'password_change_required')
+	},
+	{
+		name: "temporary admin changes another user's password through change-password",
+		attack: (w) =>
+			fn('change-password', w.temporaryAdmin.accessToken, {
+				password: `Pw-${crypto.randomUUID()}`,
+				user_id: w.member.id
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'member changes their own password without a recovery link',
+		attack: (w) =>
+			fn('change-password', w.member.accessToken, { password: `Pw-${crypto.randomUUID()}` }),
+		refused: err(403, 'use_forgot_password')
+	},
+	{
+		name: 'member probes their current password through change-password',
+		attack: (w) =>
+			fn('change-password', w.member.accessToken, {
+				password: `Pw-${crypto.randomUUID()}`,
+				current_password: w.member.password
+			}),
+		refused: err(403, 'use_forgot_password')
+	},
+	{
+		name: 'admin changes their own password with a wrong current password',
+		attack: (w) =>
+			fn('change-password', w.admin2.accessToken, {
+				password: `Pw-${crypto.randomUUID()}`,
+				current_password: 'Not-the-password-1'
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'anon calls change-password',
+		attack: () => fn('change-password', stack().anonKey, { password: `Pw-${crypto.randomUUID()}` }),
+		refused: err(401)
+	},
+	{
+		name: 'a used recovery link replayed',
+		prepare: async (w) => {
+			const sent = await http('/auth/v1/recover', { body: { email: w.external.email } });
+			if (sent.status !== 200) throw new Error(`recover: ${sent.status}`);
+			const [mail] = await waitForMails(w.external.email);
+			if (!mail) throw new Error('no recovery mail');
+			scratch.usedRecoveryHash = recoveryTokenHash(mail);
+			const used = await http('/auth/v1/verify', {
+				body: { type: 'recovery', token_hash: scratch.usedRecoveryHash }
+			});
+			if (used.status !== 200) throw new Error(`verify: ${used.status}`);
+			scratch.recoveryAccessToken = used.body.access_token;
+		},
+		attack: () =>
+			http('/auth/v1/verify', {
+				body: { type: 'recovery', token_hash: scratch.usedRecoveryHash ?? '' }
+			}),
+		refused: err(403, 'otp_expired')
+	},
+	{
+		name: "a recovery session changes another user's password",
+		attack: (w) =>
+			fn('change-password', scratch.recoveryAccessToken ?? '', {
+				password: `Pw-${crypto.randomUUID()}`,
+				user_id: w.member.id
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: "a recovery link presented with another account's address",
+		prepare: async (w) => {
+			const sent = await http('/auth/v1/recover', { body: { email: w.manager.email } });
+			if (sent.status !== 200) throw new Error(`recover: ${sent.status}`);
+			const [mail] = await waitForMails(w.manager.email);
+			if (!mail) throw new Error('no recovery mail');
+			scratch.managerRecoveryHash = recoveryTokenHash(mail);
+		},
+		attack: (w) =>
+			http('/auth/v1/verify', {
+				body: {
+					type: 'recovery',
+					token_hash: scratch.managerRecoveryHash ?? '',
+					email: w.admin.email
+				}
+			}),
+		refused: err(400, 'validation_failed')
+	},
+	{
+		name: "a recovery link's token used as another account's emailed code",
+		attack: (w) =>
+			http('/auth/v1/verify', {
+				body: { type: 'recovery', token: scratch.managerRecoveryHash ?? '', email: w.admin.email }
+			}),
+		refused: err(403, 'otp_expired')
 	}
 ];
 

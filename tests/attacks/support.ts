@@ -7,6 +7,7 @@ import {
 	callFunction,
 	createOrganization,
 	createPersona,
+	signIn,
 	type Persona
 } from '../stack/personas.ts';
 import { stack, withDb } from '../stack/stack-under-test.ts';
@@ -161,6 +162,8 @@ export interface World {
 	inactiveAdmin: Persona;
 	strangerAdmin: Persona;
 	strangerMember: Persona;
+	/** An admin created through create-user and signed in with the temporary password it gave. */
+	temporaryAdmin: Persona;
 }
 
 export async function createWorld(): Promise<World> {
@@ -183,7 +186,18 @@ export async function createWorld(): Promise<World> {
 	});
 	if (deactivated.status !== 200)
 		throw new Error(`deactivate: ${deactivated.status} ${JSON.stringify(deactivated.body)}`);
+	const made = await fn('create-user', admin.accessToken, {
+		email: `temporary.${Date.now().toString(36)}@attack.test`,
+		first_name: 'Tempo',
+		last_name: 'Rary',
+		role: 'admin'
+	});
+	if (made.status !== 201)
+		throw new Error(`create-user: ${made.status} ${JSON.stringify(made.body)}`);
+	rememberSecret(made.body.password);
+	const temporaryAdmin = await signIn(made.body.user.email, made.body.password, orgA);
 	return {
+		temporaryAdmin,
 		orgA,
 		orgB,
 		admin,

@@ -326,5 +326,103 @@ export const mutations: Mutation[] = [
 		name: 'let the service role start admin actions (reachable through /rpc)',
 		caughtBy: 'pgtap',
 		sql: `grant execute on function private.begin_user_action(uuid, uuid) to service_role`
+	},
+	// Temporary passwords (20261201130000…100200) and the sign-in time.
+	{
+		name: 'admin helper forgets the temporary password (a temporary admin keeps admin rights)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.admin_organization_id() returns uuid language sql stable security definer set search_path = '' as $$
+			select u.organization_id from public.users as u where u.id = (select auth.uid()) and u.role = 'admin' and u.status = 'active' $$`
+	},
+	{
+		name: 'caller_is_active_admin forgets the temporary password (a temporary admin reads everyone)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.caller_is_active_admin() returns boolean language sql stable security definer set search_path = '' as $$
+			select exists (select 1 from public.users as u where u.id = (select auth.uid()) and u.role = 'admin' and u.status = 'active') $$`
+	},
+	{
+		name: 'manager update policy forgets the temporary password',
+		caughtBy: 'pgtap',
+		sql: `alter policy "active managers update their own row" on public.users
+			using (id = (select auth.uid()) and role = 'manager' and status = 'active')
+			with check (id = (select auth.uid()) and role = 'manager' and status = 'active')`
+	},
+	{
+		name: 'grant update of must_change_password to authenticated (users clear their own flag)',
+		caughtBy: 'pgtap',
+		sql: `grant update (must_change_password) on public.users to authenticated`
+	},
+	{
+		name: 'grant update of must_change_password to service_role (the key clears flags)',
+		caughtBy: 'pgtap',
+		sql: `grant update (must_change_password) on public.users to service_role`
+	},
+	{
+		name: 'service_role keeps table-wide insert and update (every new column writable)',
+		caughtBy: 'pgtap',
+		sql: `grant insert, update on public.users to service_role`
+	},
+	{
+		name: 'grant update of last_sign_in_at to authenticated',
+		caughtBy: 'pgtap',
+		sql: `grant update (last_sign_in_at) on public.users to authenticated`
+	},
+	{
+		name: 'begin_user_action forgets the temporary password (a temporary admin acts)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.begin_user_action(caller_id uuid, target_id uuid) returns public.users language plpgsql security definer set search_path = '' as $$
+			declare caller public.users; target public.users;
+			begin
+			  perform 1 from public.users as u where u.id in (caller_id, target_id) order by u.id for update;
+			  select * into caller from public.users as u where u.id = caller_id;
+			  if caller.id is null or caller.role <> 'admin' or caller.status <> 'active' then raise exception 'caller % is not an active admin', caller_id using errcode = 'UA403'; end if;
+			  select * into target from public.users as u where u.id = target_id and u.organization_id = caller.organization_id;
+			  if target.id is null then raise exception 'user % is not in organization %', target_id, caller.organization_id using errcode = 'UA404'; end if;
+			  return target;
+			end $$`
+	},
+	{
+		name: 'begin_user_creation forgets the temporary password (a temporary admin creates users)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.begin_user_creation(creator_id uuid, organization_id uuid) returns void language plpgsql security definer set search_path = '' as $$
+			begin
+			  perform 1 from public.users as u where u.id = creator_id and u.organization_id = begin_user_creation.organization_id and u.role = 'admin' and u.status = 'active' for share;
+			  if not found then raise exception 'caller % is not an active admin of organization %', creator_id, organization_id using errcode = 'UA403'; end if;
+			end $$`
+	},
+	{
+		name: 'begin_password_change forgets status (a deactivated user changes their password)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.begin_password_change(user_id uuid) returns public.users language plpgsql security definer set search_path = '' as $$
+			declare target public.users;
+			begin
+			  select * into target from public.users as u where u.id = user_id for update;
+			  if target.id is null then raise exception 'user % is not an active user', user_id using errcode = 'UA403'; end if;
+			  return target;
+			end $$`
+	},
+	{
+		name: 'let signed-in users start a password change (reachable through /rpc)',
+		caughtBy: 'pgtap',
+		sql: `grant execute on function private.begin_password_change(uuid) to authenticated`
+	},
+	{
+		name: 'drop the sign-in copy trigger on auth.users',
+		caughtBy: 'pgtap',
+		sql: `drop trigger copy_last_sign_in_at on auth.users`
+	},
+	{
+		name: 'drop the trigger that keeps last_sign_in_at equal to Auth',
+		caughtBy: 'pgtap',
+		sql: `drop trigger keep_last_sign_in_at on public.users`
+	},
+	{
+		name: 'the sign-in copy waits for a locked row (a sign-in and an admin action deadlock through Auth)',
+		caughtBy: 'race',
+		sql: `create or replace function private.copy_last_sign_in_at() returns trigger language plpgsql security definer set search_path = '' as $$
+			begin
+			  update public.users as u set last_sign_in_at = new.last_sign_in_at where u.id = new.id;
+			  return null;
+			end $$`
 	}
 ];

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'smol-toml';
 import { describe, expect, it } from 'vitest';
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
+import { follow, linkOf, mailCountAfterAWhile, waitForMails, type Mail } from './mail-catcher.ts';
 import { createAuthUser, newPassword, stack, uniqueEmail, withDb } from './stack-under-test.ts';
 
 // The embedded stack always has its catcher: only another Supabase without one may skip these.
@@ -28,69 +29,6 @@ const authConfig = (
 const SITE_URL = authConfig.site_url;
 /** Allowed by site_url: same scheme, host and port. */
 const RESET_PAGE = `${SITE_URL}/account/reset`;
-
-interface MailSummary {
-	ID: string;
-}
-interface Mail {
-	ID: string;
-	To: Array<{ Address: string }>;
-	From: { Address: string; Name: string };
-	Subject: string;
-	HTML: string;
-	Text: string;
-}
-
-async function mailApi<T>(path: string): Promise<T> {
-	const response = await fetch(`${stack().mailUrl}${path}`);
-	if (!response.ok) throw new Error(`mail catcher ${path}: ${response.status}`);
-	return (await response.json()) as T;
-}
-
-async function mailsTo(address: string): Promise<Mail[]> {
-	const found = await mailApi<{ messages: MailSummary[] }>(
-		`/api/v1/search?query=${encodeURIComponent(`to:"${address}"`)}`
-	);
-	return Promise.all(
-		found.messages.map((message) => mailApi<Mail>(`/api/v1/message/${message.ID}`))
-	);
-}
-
-/** The mails to `address` once `count` have arrived (the catcher stores them just after SMTP accepts). */
-async function waitForMails(address: string, count = 1): Promise<Mail[]> {
-	const deadline = Date.now() + 5000;
-	for (;;) {
-		const mails = await mailsTo(address);
-		if (mails.length >= count || Date.now() > deadline) return mails;
-		await new Promise((resolve) => setTimeout(resolve, 100));
-	}
-}
-
-/** Lets any mail that was going to arrive arrive, then says how many did. */
-async function mailCountAfterAWhile(address: string): Promise<number> {
-	await new Promise((resolve) => setTimeout(resolve, 500));
-	return (await mailsTo(address)).length;
-}
-
-/** The recovery link of a mail, as a mail client shows it (the HTML attribute, unescaped). */
-function linkOf(mail: Mail): URL {
-	const href = /href="([^"]*\/verify\?[^"]*)"/.exec(mail.HTML)?.[1];
-	if (!href) throw new Error(`no /verify link in the mail: ${mail.HTML}`);
-	return new URL(href.replaceAll('&amp;', '&'));
-}
-
-/** Follows a mail link as a browser does: no apikey, and the redirect looked at rather than followed. */
-async function follow(
-	link: URL
-): Promise<{ status: number; location: string; fragment: URLSearchParams }> {
-	const response = await fetch(link, { redirect: 'manual' });
-	const location = response.headers.get('location') ?? '';
-	return {
-		status: response.status,
-		location,
-		fragment: new URLSearchParams(location.split('#')[1] ?? '')
-	};
-}
 
 const createUser = (attributes: AdminUserAttributes = {}) => createAuthUser('recovery', attributes);
 
@@ -122,8 +60,9 @@ describe.runIf(hasMail)('password recovery by mail', () => {
 		expect(mails).toHaveLength(1);
 		const mail = mails[0] as Mail;
 		expect(mail.To.map((to) => to.Address)).toEqual([email]);
-		expect(mail.Subject).toBe('Reset your password');
-		expect(mail.Text).toContain('Reset password');
+		// The console's template (config.toml [auth.email.template.recovery]).
+		expect(mail.Subject).toBe('Choose a new password for User Management');
+		expect(mail.Text).toContain('Choose a new password');
 
 		const link = linkOf(mail);
 		expect(`${link.origin}${link.pathname}`).toBe(`${stack().apiUrl}/auth/v1/verify`);

@@ -206,7 +206,7 @@ describe('admin: create user', () => {
 			code: 'weak_password',
 			reasons: ['length']
 		});
-		expect(weak.error?.message).toBe('Password should be at least 6 characters.');
+		expect(weak.error?.message).toBe('Password should be at least 12 characters.');
 
 		const long = await serviceClient().auth.admin.createUser({
 			email: uniqueEmail(),
@@ -639,7 +639,7 @@ describe('password sign-in', () => {
 		expect(error).toBeNull();
 		expect(data.session?.access_token).toEqual(expect.any(String));
 		expect((data as { weakPassword?: unknown }).weakPassword).toEqual({
-			message: 'Password should be at least 6 characters.',
+			message: 'Password should be at least 12 characters.',
 			reasons: ['length']
 		});
 	});
@@ -1053,14 +1053,14 @@ describe('error shapes', () => {
 		expect(current.status).toBe(422);
 		expect(current.body).toEqual({
 			code: 'weak_password',
-			message: 'Password should be at least 6 characters.',
+			message: 'Password should be at least 12 characters.',
 			weak_password: { reasons: ['length'] }
 		});
 		const initial = await authFetch('/admin/users', request);
 		expect(initial.body).toEqual({
 			code: 422,
 			error_code: 'weak_password',
-			msg: 'Password should be at least 6 characters.',
+			msg: 'Password should be at least 12 characters.',
 			weak_password: { reasons: ['length'] }
 		});
 	});

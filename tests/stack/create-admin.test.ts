@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
+import { GENERATED_PASSWORD_PATTERN } from '../../supabase/functions/_shared/password.ts';
 import { signIn } from './personas.ts';
 import { serviceClient, stack, uniqueEmail } from './stack-under-test.ts';
 
@@ -42,7 +43,7 @@ describe('create-admin', () => {
 		const password = /Password \(shown once, hand it over securely\): (\S+)/.exec(
 			first.stdout
 		)![1]!;
-		expect(password).toHaveLength(20);
+		expect(password).toMatch(GENERATED_PASSWORD_PATTERN);
 
 		const admin = await signIn(email, password);
 		const { data } = await admin.client

@@ -28,8 +28,10 @@ export function accessTokenClaims(
 	session: SessionRecord,
 	options: { issuer: string; issuedAt: number; lifetimeSeconds: number }
 ): JwtClaims {
-	// The session's one authentication method is the password sign-in that opened it.
-	const signedInAt = Math.floor(Date.parse(session.created_at) / 1000);
+	// How the session was authenticated; a session without a recorded claim was a password sign-in.
+	const amr = session.amr?.length
+		? session.amr
+		: [{ method: 'password', timestamp: Math.floor(Date.parse(session.created_at) / 1000) }];
 	return {
 		iss: options.issuer,
 		sub: user.id,
@@ -42,7 +44,7 @@ export function accessTokenClaims(
 		user_metadata: goMapOrder(user.raw_user_meta_data),
 		role: user.role ?? '',
 		aal: session.aal ?? 'aal1',
-		amr: [{ method: 'password', timestamp: signedInAt }],
+		amr,
 		session_id: session.id,
 		is_anonymous: user.is_anonymous
 	};

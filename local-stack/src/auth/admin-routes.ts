@@ -9,7 +9,12 @@ import { adminActor, recordAudit } from './audit.ts';
 import { badRequest, internalError, notFound, unprocessable } from './errors.ts';
 import type { GoStruct } from './go-json.ts';
 import { requestAudience } from './grants.ts';
-import { checkPasswordStrength, hashPassword, isBcryptHash } from './passwords.ts';
+import {
+	checkPasswordStrength,
+	hashPassword,
+	isBcryptHash,
+	loadPasswordPolicy
+} from './passwords.ts';
 import { readOptionalParams, readParams } from './request.ts';
 import { endSessions } from './sessions.ts';
 import {
@@ -136,7 +141,7 @@ export async function createAdminUser(ctx: StackContext, c: Context) {
 	if (params.password !== null && params.password_hash) {
 		throw badRequest('validation_failed', 'Only a password or a password hash should be provided');
 	}
-	if (params.password) checkPasswordStrength(params.password);
+	if (params.password) checkPasswordStrength(params.password, loadPasswordPolicy(ctx.supabaseDir));
 	// Only bcrypt hashes are accepted; GoTrue also takes Argon2 and Firebase scrypt ones.
 	if (params.password_hash && !isBcryptHash(params.password_hash))
 		throw internalError('Error creating user');
@@ -200,7 +205,8 @@ export async function updateAdminUser(ctx: StackContext, c: Context) {
 	const email = params.email ? validateEmail(params.email) : null;
 	const phone = params.phone ? validatePhone(params.phone) : null;
 	const banMicros = parseBanDuration(params.ban_duration);
-	if (params.password !== null) checkPasswordStrength(params.password);
+	if (params.password !== null)
+		checkPasswordStrength(params.password, loadPasswordPolicy(ctx.supabaseDir));
 	const newHash = params.password === null ? null : await hashPassword(params.password);
 
 	try {

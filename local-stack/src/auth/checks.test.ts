@@ -164,6 +164,16 @@ describe('access tokens', () => {
 		expect(Object.keys(claims.user_metadata as object)).toEqual(['a', 'z']);
 	});
 
+	it('names the method the session was authenticated by, as GoTrue records it', () => {
+		const recovered = { ...session, amr: [{ method: 'otp', timestamp: 1_714_557_600 }] };
+		const claims = accessTokenClaims(user, recovered, {
+			issuer: 'http://127.0.0.1:54321/auth/v1',
+			issuedAt: 1_000,
+			lifetimeSeconds: 3600
+		});
+		expect(claims.amr).toEqual([{ method: 'otp', timestamp: 1_714_557_600 }]);
+	});
+
 	it('describes refused tokens in golang-jwt’s words', () => {
 		const invalid = new JwtError('invalid', 'signature verification failed');
 		expect(describeJwtFailure('abc', invalid)).toBe(

@@ -7,7 +7,7 @@ import { issueAccessToken, isUuid } from './access-tokens.ts';
 import { recordAudit, userActor } from './audit.ts';
 import { badRequest, OAuthError, unprocessable, type AuthHttpError } from './errors.ts';
 import type { GoStruct } from './go-json.ts';
-import { passwordWeakness, verifyPassword } from './passwords.ts';
+import { loadPasswordPolicy, passwordWeakness, verifyPassword } from './passwords.ts';
 import { readParams, requestMeta } from './request.ts';
 import {
 	activeRefreshToken,
@@ -18,6 +18,7 @@ import {
 	revokeTokenFamily,
 	rotateRefreshToken,
 	startSession,
+	type AuthenticationMethod,
 	type SessionRecord,
 	type SessionStart
 } from './sessions.ts';
@@ -74,9 +75,10 @@ export async function issueSession(
 	ctx: StackContext,
 	sql: Sql,
 	userId: string,
-	start: SessionStart
+	start: SessionStart,
+	method: AuthenticationMethod = 'password'
 ) {
-	const { session, refreshToken } = await startSession(sql, userId, start);
+	const { session, refreshToken } = await startSession(sql, userId, start, method);
 	await updateUser(sql, userId, {}, ['last_sign_in_at']);
 	return tokenResponse(ctx, sql, userId, session, refreshToken);
 }
@@ -108,7 +110,7 @@ export async function passwordGrant(ctx: StackContext, c: Context) {
 		return issueSession(ctx, sql, user.id, meta);
 	});
 	// A correct but weak password still signs in; the client is told so it can ask for a new one.
-	const weakness = passwordWeakness(params.password);
+	const weakness = passwordWeakness(params.password, loadPasswordPolicy(ctx.supabaseDir));
 	return weakness ? { ...response, weak_password: weakness } : response;
 }
 

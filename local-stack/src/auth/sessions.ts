@@ -16,7 +16,21 @@ export interface SessionRecord {
 	aal: string | null;
 	/** not_after has passed. */
 	expired: boolean;
+	/**
+	 * How the session was authenticated (auth.mfa_amr_claims), newest first, as GoTrue's
+	 * CalculateAALAndAMR lists it: `password` for a sign-in, `otp` for a verified recovery link.
+	 */
+	amr?: AmrEntry[];
 }
+
+export interface AmrEntry {
+	method: string;
+	/** Unix seconds. */
+	timestamp: number;
+}
+
+/** GoTrue's AuthenticationMethod strings for what the local stack issues sessions by. */
+export type AuthenticationMethod = 'password' | 'otp';
 
 export interface RefreshTokenRecord {
 	id: string;
@@ -31,7 +45,12 @@ export interface RefreshTokenRecord {
 
 const SESSION_SELECT = `
 	select s.id, s.user_id, ${goTime('s.created_at')} as created_at, s.aal::text as aal,
-	       coalesce(s.not_after < now(), false) as expired
+	       coalesce(s.not_after < now(), false) as expired,
+	       coalesce((
+	         select json_agg(json_build_object('method', c.authentication_method,
+	                                           'timestamp', floor(extract(epoch from c.updated_at))::bigint)
+	                         order by c.updated_at desc)
+	         from auth.mfa_amr_claims c where c.session_id = s.id), '[]'::json) as amr
 	from auth.sessions s`;
 
 const REFRESH_TOKEN_SELECT = `
@@ -50,11 +69,15 @@ export interface SessionStart {
 	ip: string | null;
 }
 
-/** A new session with its first refresh token (GoTrue's GrantAuthenticatedUser). */
+/**
+ * A new session with its first refresh token (GoTrue's GrantAuthenticatedUser) and the claim of
+ * how it was authenticated (GoTrue's AddClaimToSession).
+ */
 export async function startSession(
 	sql: Sql,
 	userId: string,
-	start: SessionStart
+	start: SessionStart,
+	method: AuthenticationMethod = 'password'
 ): Promise<{ session: SessionRecord; refreshToken: string }> {
 	const { rows } = await sql.query<{ id: string }>(
 		`insert into auth.sessions (id, user_id, created_at, updated_at, aal, user_agent, ip)
@@ -63,6 +86,12 @@ export async function startSession(
 		[userId, start.userAgent, start.ip]
 	);
 	const sessionId = rows[0]?.id as string;
+	await sql.query(
+		`insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method)
+		 values (gen_random_uuid(), $1, now(), now(), $2)
+		 on conflict (session_id, authentication_method) do update set updated_at = now()`,
+		[sessionId, method]
+	);
 	const refreshToken = await insertRefreshToken(sql, { userId, sessionId, parent: null });
 	const session = await findSession(sql, sessionId);
 	if (!session) throw new Error('session vanished right after it was created');

@@ -6,7 +6,12 @@ import { authenticateUser } from './access-tokens.ts';
 import { recordAudit, userActor } from './audit.ts';
 import { badRequest, forbidden, unprocessable } from './errors.ts';
 import type { GoStruct } from './go-json.ts';
-import { checkPasswordStrength, hashPassword, verifyPassword } from './passwords.ts';
+import {
+	checkPasswordStrength,
+	hashPassword,
+	loadPasswordPolicy,
+	verifyPassword
+} from './passwords.ts';
 import { readParams } from './request.ts';
 import { endSessions } from './sessions.ts';
 import {
@@ -60,7 +65,8 @@ export async function updateOwnUser(ctx: StackContext, c: Context) {
 
 	const email = params.email ? validateEmail(params.email) : '';
 	if (params.phone) validatePhone(params.phone);
-	if (params.password !== null) checkPasswordStrength(params.password);
+	if (params.password !== null)
+		checkPasswordStrength(params.password, loadPasswordPolicy(ctx.supabaseDir));
 	if (params.app_metadata && user.role !== ADMIN_GROUP_NAME) {
 		throw forbidden('not_admin', 'Updating app_metadata requires admin privileges');
 	}

@@ -201,7 +201,8 @@ async function completeRecovery(
 	} catch (error) {
 		throw internalError('Database error updating user', error);
 	}
-	return issueSession(ctx, sql, user.id, meta);
+	// GoTrue issues the session of a verified link with the `otp` method (its amr claim).
+	return issueSession(ctx, sql, user.id, meta, 'otp');
 }
 
 export async function verifyGet(

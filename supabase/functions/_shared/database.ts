@@ -31,7 +31,7 @@ export function isPostgresWriteAfterClose(error: unknown): boolean {
 	return (
 		isConnectionFailure(error) &&
 		/postgres[@/][^\n]*connection\.js/.test(stack) &&
-		!/\/(create-user|update-user|_shared)\//.test(stack)
+		!/\/(create-user|update-user|change-password|_shared)\//.test(stack)
 	);
 }
 

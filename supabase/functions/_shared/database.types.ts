@@ -64,6 +64,8 @@ export type Database = {
           first_name: string
           id: string
           last_name: string
+          last_sign_in_at: string | null
+          must_change_password: boolean
           organization_id: string
           role: Database["public"]["Enums"]["user_role"]
           status: Database["public"]["Enums"]["user_status"]
@@ -76,6 +78,8 @@ export type Database = {
           first_name: string
           id: string
           last_name: string
+          last_sign_in_at?: string | null
+          must_change_password?: boolean
           organization_id: string
           role?: Database["public"]["Enums"]["user_role"]
           status?: Database["public"]["Enums"]["user_status"]
@@ -88,6 +92,8 @@ export type Database = {
           first_name?: string
           id?: string
           last_name?: string
+          last_sign_in_at?: string | null
+          must_change_password?: boolean
           organization_id?: string
           role?: Database["public"]["Enums"]["user_role"]
           status?: Database["public"]["Enums"]["user_status"]
@@ -125,6 +131,8 @@ export type Database = {
           first_name: string
           id: string
           last_name: string
+          last_sign_in_at: string | null
+          must_change_password: boolean
           organization_id: string
           role: Database["public"]["Enums"]["user_role"]
           status: Database["public"]["Enums"]["user_status"]

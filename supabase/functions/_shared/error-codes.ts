@@ -12,6 +12,20 @@ export const ERROR_CODES = {
 		message: 'You cannot change your own role or status. Ask another admin of your organization.'
 	},
 	unauthorized: { status: 401, message: 'Your session has ended. Sign in again.' },
+	password_change_required: {
+		status: 403,
+		message:
+			'Your password was set by an admin. Choose your own password first, then you can continue.'
+	},
+	use_forgot_password: {
+		status: 403,
+		message:
+			'To change your password, sign out and use "Forgot password?" on the sign-in page. We will mail you a link.'
+	},
+	same_password: {
+		status: 400,
+		message: 'Choose a password different from your current one.'
+	},
 	forbidden: { status: 403, message: 'Only active admins of this organization may do this.' },
 	user_not_found: { status: 404, message: 'No such user in your organization.' },
 	method_not_allowed: { status: 405, message: 'Use POST.' },
@@ -31,6 +45,11 @@ export const ERROR_CODES = {
 	internal_error: {
 		status: 500,
 		message: 'Something went wrong on our side. Nothing was saved; try again.'
+	},
+	password_change_unfinished: {
+		status: 500,
+		message:
+			'Your new password is set, but the change could not be finished. Choose a new password once more (a different one).'
 	},
 	sessions_not_ended: {
 		status: 500,
@@ -61,6 +80,8 @@ export const DATABASE_ERROR_CODES = {
 	PT403: 'cannot_change_self',
 	/** private.begin_user_action / begin_user_creation: the caller is no longer an active admin of the organization. */
 	UA403: 'forbidden',
+	/** private.begin_user_action / begin_user_creation: the caller's own password is still a temporary one. */
+	UA428: 'password_change_required',
 	/** private.begin_user_action: the target is not a user of the caller's organization. */
 	UA404: 'user_not_found'
 } as const satisfies Record<string, ErrorCode>;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createUserInput, fieldIssues, passwordWeakness, updateUserInput } from './user-input.ts';
+import { createUserInput, fieldIssues, updateUserInput } from './user-input.ts';
 
 const valid = {
 	email: '  Ada.Lovelace@Example.COM ',
@@ -200,23 +200,3 @@ Deno.test(
 		});
 	}
 );
-
-Deno.test('password strength: length, email, one class, bcrypt limit', () => {
-	assert.equal(passwordWeakness('Short1!'), 'Use at least 12 characters.');
-	assert.equal(
-		passwordWeakness('ada.lovelace-2026!', 'ada.lovelace@example.com'),
-		'Do not include the email address in the password.'
-	);
-	assert.equal(
-		passwordWeakness('abcdefghijklmnop'),
-		'Mix letters with digits, symbols or other-case letters.'
-	);
-	assert.equal(
-		passwordWeakness('123456789012345'),
-		'Mix letters with digits, symbols or other-case letters.'
-	);
-	assert.equal(passwordWeakness('ü'.repeat(40)), 'Use at most 72 bytes; longer passwords are cut.');
-	// A passphrase: its spaces count as symbols.
-	assert.equal(passwordWeakness('correct horse battery staple'), null);
-	assert.equal(passwordWeakness('Tr0ub4dor&3-horse', 'ada@example.com'), null);
-});

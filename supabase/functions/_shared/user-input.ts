@@ -16,6 +16,7 @@ export const EMAIL_MAX_LENGTH = 254;
 /** public.search_users refuses longer searches: nothing longer can match an email. */
 export const SEARCH_MAX_LENGTH = EMAIL_MAX_LENGTH;
 
+/** Typed passwords' hard limits, here for the always-loaded SPA; password-strength.ts judges the rest. */
 export const PASSWORD_MIN_LENGTH = 12;
 /** bcrypt, which Supabase Auth hashes with, ignores what comes after 72 bytes. */
 export const PASSWORD_MAX_BYTES = 72;
@@ -145,23 +146,4 @@ export function fieldIssues(error: z.core.$ZodError): FieldIssues {
 				: issue.message;
 	}
 	return fields;
-}
-
-/**
- * Why a password an admin typed is not strong enough, or null when it is. Generated passwords are
- * always strong; this guards the ones people choose.
- */
-export function passwordWeakness(password: string, email?: string): string | null {
-	if (password.length < PASSWORD_MIN_LENGTH)
-		return `Use at least ${PASSWORD_MIN_LENGTH} characters.`;
-	if (new TextEncoder().encode(password).length > PASSWORD_MAX_BYTES)
-		return `Use at most ${PASSWORD_MAX_BYTES} bytes; longer passwords are cut.`;
-	const localPart = email?.split('@')[0]?.toLowerCase() ?? '';
-	if (localPart.length >= 3 && password.toLowerCase().includes(localPart))
-		return 'Do not include the email address in the password.';
-	const classes = [/[A-Z]/, /[a-z]/, /[0-9]/, /[^A-Za-z0-9]/].filter((pattern) =>
-		pattern.test(password)
-	).length;
-	if (classes < 2) return 'Mix letters with digits, symbols or other-case letters.';
-	return null;
 }

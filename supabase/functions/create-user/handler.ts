@@ -81,7 +81,9 @@ export function createUser(deps: {
 					first_name: input.first_name,
 					last_name: input.last_name,
 					role: input.role,
-					created_by: caller.id
+					created_by: caller.id,
+					// The admin knows this password: the user must choose their own at first sign-in.
+					must_change_password: true
 				})} returning to_jsonb(users) as row`;
 			});
 			return json(201, { user: userRow(row!.row), password });

@@ -21,6 +21,8 @@ const row = (changes: Partial<UserRow> = {}): UserRow => ({
 	created_at: '2026-12-01T10:00:00+00:00',
 	updated_at: '2026-12-01T10:00:00+00:00',
 	created_by: null,
+	must_change_password: false,
+	last_sign_in_at: null,
 	...changes
 });
 
@@ -136,14 +138,22 @@ function fakeStack(
 		}
 		throw new Error(`unexpected query: ${text}`);
 	};
-	const db = {
+	// Outside a transaction only one statement is sent: marking a password temporary after the
+	// transaction that should have done it failed.
+	const outside = (strings: TemplateStringsArray, ...values: unknown[]) => {
+		if (!/must_change_password = true/.test(strings.join('$')))
+			throw new Error(`unexpected query: ${strings.join('$')}`);
+		events.push(`db: mark ${values[0]} temporary`);
+		return Promise.resolve([]);
+	};
+	const db = Object.assign(outside, {
 		begin: async (work: (tx: unknown) => Promise<unknown>) => {
 			events.push('db: begin');
 			const result = await work(tx);
 			events.push('db: commit');
 			return result;
 		}
-	} as unknown as Sql;
+	}) as unknown as Sql;
 	const service = {
 		auth: {
 			getUser: () =>
@@ -194,6 +204,8 @@ Deno.test(
 			assert.equal(result.status, 200);
 			assert.deepEqual(events, [
 				'db: begin',
+				// The password an admin sets is temporary: the row says so in the same transaction.
+				'db: update users',
 				`auth: update ${TARGET} password`,
 				`db: end_user_sessions(${TARGET})`,
 				'db: commit'
@@ -218,6 +230,7 @@ Deno.test(
 		assert.equal(result.body.error.code, 'sessions_not_ended');
 		assert.equal(result.body.error.password, undefined);
 		assert.ok(!events.includes('db: commit'));
+		assert.ok(events.includes(`db: mark ${TARGET} temporary`), 'still marked temporary');
 		assert.ok(logged.some((line) => line.includes('sessions were not ended')));
 	}
 );

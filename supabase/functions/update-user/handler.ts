@@ -21,10 +21,10 @@ import {
 import { emailTaken, fromAuthError } from '../_shared/errors.ts';
 import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
 import { generatePassword } from '../_shared/password.ts';
+import { passwordWeakness } from '../_shared/password-strength.ts';
 import {
 	PROFILE_FIELDS,
 	fieldIssues,
-	passwordWeakness,
 	updateUserInput,
 	type ProfileField,
 	type UpdateUserInput
@@ -59,17 +59,25 @@ async function setPassword(
 	const generated = input.password === undefined;
 	const password = input.password ?? generatePassword();
 	if (!generated) {
-		const weakness = passwordWeakness(password, target.email);
+		const weakness = passwordWeakness(password, {
+			email: target.email,
+			firstName: target.first_name,
+			lastName: target.last_name
+		});
 		if (weakness) throw new ApiError('weak_password', weakness, { fields: { password: weakness } });
 	}
-	// Nothing in the row changes; the lock keeps the password from being set for a user another
-	// admin is deactivating at this moment in another organization's name, and re-checks the caller.
+	// The row first: a password an admin set or saw is temporary (the user must choose their own at
+	// their next sign-in), in this transaction, so it commits exactly when the password is set.
+	// (One's own is refused before this: it goes through change-password.) The lock keeps the
+	// password from being set for a user another admin is deactivating at this moment in another
+	// organization's name, and re-checks the caller.
+	const [updated] =
+		await tx`update public.users as u set must_change_password = true where u.id = ${target.id} returning to_jsonb(u) as row`;
+	const user = userRow(updated!.row);
 	const { error } = await deps.service.auth.admin.updateUserById(target.id, { password });
 	if (error) throw fromAuthError(error, 'set the password');
 	passwordSet();
 	// Then every session of the user ends: whoever knew the old password is signed out everywhere.
-	// An admin's own reset (allowed like anyone's) ends the session they act from too; Auth already
-	// deletes it whatever we do, so the console signs them in again with the new password.
 	//
 	// Auth first, the sessions second, and why that order is the safe one:
 	// - A sign-in checks the password, then opens its session in a later transaction. This statement
@@ -88,7 +96,7 @@ async function setPassword(
 	//   opens the session.
 	await tx`select public.end_user_sessions(${target.id})`;
 	// A generated password is returned once, for the admin to hand over; a typed one never is.
-	return json(200, generated ? { user: target, password } : { user: target });
+	return json(200, generated ? { user, password } : { user });
 }
 
 /** The row's status and the Auth ban, together: deactivate (ban, then end every session) or activate. */
@@ -216,6 +224,14 @@ export function updateUser(deps: Deps): Handler {
 				`You cannot ${input.action} your own account. Ask another admin of your organization.`
 			);
 		}
+		// One's own password goes through change-password, which asks for the current one: a session
+		// left open on someone else's desk must not be enough to take over the account.
+		if (input.action === 'set_password' && input.user_id === caller.id) {
+			throw new ApiError(
+				'cannot_change_self',
+				'Change your own password under “Your password” on your settings page, with your current one.'
+			);
+		}
 
 		// Set once Auth took the new password: a failure after it (ending the sessions, the commit)
 		// cannot be undone (the old password is gone) and must not be reported as "nothing saved".
@@ -242,6 +258,16 @@ export function updateUser(deps: Deps): Handler {
 			);
 		} catch (error) {
 			if (passwordSet) {
+				// The row's change went with the transaction: mark the password temporary on its own, as the
+				// password an admin set it is (best effort; setting it again does both).
+				await Promise.resolve()
+					.then(
+						() =>
+							db`update public.users set must_change_password = true where id = ${input.user_id}`
+					)
+					.catch(() =>
+						log(`[${requestId}] user ${input.user_id}: password set but not marked temporary`)
+					);
 				log(
 					`[${requestId}] password of user ${input.user_id} set, but its sessions were not ended: ${error instanceof Error ? error.message : String(error)}`
 				);

@@ -1,7 +1,7 @@
 -- Structure: RLS everywhere, exact privileges per API role (despite Supabase's default grants),
 -- pinned search_path on definer functions, helpers out of anon's reach, comments for the dashboard.
 begin;
-select plan(41);
+select plan(43);
 
 -- The database is as the Supabase image leaves it: postgres (which runs the migrations and owns
 -- the security-definer helpers) is no superuser, but bypasses RLS; without that, auth.users' RLS
@@ -41,7 +41,15 @@ select policy_cmd_is('public', 'users', 'admins update their organization''s use
 -- everything on new public tables to anon and authenticated.
 select table_privs_are('public', 'users', 'anon', array[]::text[], 'anon has no privilege on users');
 select table_privs_are('public', 'users', 'authenticated', array['SELECT'], 'authenticated may only select users table-wide');
-select table_privs_are('public', 'users', 'service_role', array['SELECT', 'INSERT', 'UPDATE'], 'service_role may not delete or truncate users');
+select table_privs_are('public', 'users', 'service_role', array['SELECT'], 'service_role may not delete or truncate users, and writes column by column');
+select is(
+  (select array_agg(distinct privilege_type || ' ' || column_name::text order by privilege_type || ' ' || column_name::text)
+   from information_schema.column_privileges
+   where table_schema = 'public' and table_name = 'users' and grantee = 'service_role' and privilege_type in ('INSERT', 'UPDATE')
+     and column_name in ('must_change_password', 'last_sign_in_at')),
+  null,
+  'service_role writes neither must_change_password nor last_sign_in_at (only the functions'' login does)'
+);
 select table_privs_are('public', 'organizations', 'anon', array[]::text[], 'anon has no privilege on organizations');
 select table_privs_are('public', 'organizations', 'authenticated', array['SELECT'], 'authenticated may only select organizations');
 select is(
@@ -110,8 +118,10 @@ select is_definer('private', 'keep_one_active_admin', array[]::name[], 'last-adm
 
 select triggers_are('public', 'users', array[
   'forbid_own_role_or_status_change', 'keep_one_active_admin', 'touch_updated_at',
-  'forbid_user_deletion', 'forbid_user_truncation', 'count_inserted_users', 'count_updated_users'
+  'forbid_user_deletion', 'forbid_user_truncation', 'count_inserted_users', 'count_updated_users',
+  'keep_last_sign_in_at'
 ], 'users has exactly the guard triggers');
+select has_trigger('auth', 'users', 'copy_last_sign_in_at', 'auth.users copies sign-in times into public.users');
 
 -- The policies filter on these; without them every policy check scans the table.
 select has_index('public', 'users', 'users_organization_id_last_name_idx', array['organization_id', 'last_name', 'first_name', 'id'], 'users are indexed by organization then name');
