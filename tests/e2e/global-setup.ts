@@ -53,6 +53,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 		Object.assign(process.env, {
 			E2E_APP_URL: app.url,
 			E2E_RELAY_CONTROL_URL: relay.controlUrl,
+			E2E_MAIL_URL: stack.mailUrl,
 			E2E_API_URL: stack.apiUrl,
 			E2E_ANON_KEY: stack.keys.anonKey,
 			E2E_SERVICE_ROLE_KEY: stack.keys.serviceRoleKey,

@@ -242,6 +242,11 @@ test('an admin’s password reset asks first, ends the user’s sessions, and th
 	// Rosa signs in on her own device.
 	const rosa = await (await browser.newContext({ baseURL })).newPage();
 	await signIn(rosa, email, handedOver);
+	// The hand-over password is temporary: she chooses her own first.
+	const rosasOwn = 'Montgomery-Bus-Boycott-1955';
+	await rosa.getByLabel('New password', { exact: true }).fill(rosasOwn);
+	await rosa.getByLabel('Confirm new password').fill(rosasOwn);
+	await rosa.getByRole('button', { name: 'Save and continue' }).click();
 	await expect(rosa.getByRole('heading', { name: 'Your profile' })).toBeVisible();
 
 	// The admin generates a new password: asked first, then shown once.

@@ -19,8 +19,19 @@ export class AuthSession {
 	notice = $state<string | null>(null);
 
 	isAdmin = $derived(this.profile?.role === 'admin');
+	/**
+	 * Signed in with a password an admin set: until they chose their own, the server lets them read
+	 * their own row and change their password, nothing else; the app shows only that screen.
+	 */
+	mustChangePassword = $derived(this.profile?.must_change_password === true);
 	/** Where this person starts: admins manage users, everyone else sees their own profile. */
-	home = $derived<'/users' | '/profile'>(this.profile?.role === 'admin' ? '/users' : '/profile');
+	home = $derived<'/users' | '/profile' | '/choose-password'>(
+		this.mustChangePassword
+			? '/choose-password'
+			: this.profile?.role === 'admin'
+				? '/users'
+				: '/profile'
+	);
 
 	#client: AppClient | null;
 	#loadingFor: string | null = null;

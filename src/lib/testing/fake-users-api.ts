@@ -34,6 +34,8 @@ export function makeUser(overrides: Partial<UserRow> = {}): UserRow {
 		created_at: '2026-01-15T10:00:00Z',
 		updated_at: '2026-01-15T10:00:00Z',
 		created_by: null,
+		must_change_password: false,
+		last_sign_in_at: '2026-01-16T09:00:00Z',
 		...overrides
 	};
 }
@@ -195,6 +197,31 @@ export class FakeUsersApi implements UserAdminApi {
 				ok: true,
 				data: { user, ...(password ? {} : { password: this.generatedPassword }) }
 			};
+		}
+	);
+
+	/** change-password: the caller's own; the fake keeps who "is signed in" in `me`. */
+	me: UserRow | null = null;
+	ownPassword = 'Current-Pa55word-Xyz';
+	changeOwnPassword = vi.fn(
+		async (
+			password: string,
+			currentPassword?: string,
+			_options?: RequestOptions
+		): Promise<Result<{ user: UserRow }>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const me = this.users.find((row) => row.id === this.me?.id);
+			if (!me) return fail(apiError('unauthorized'));
+			if (currentPassword !== undefined && currentPassword !== this.ownPassword)
+				return fail(
+					apiError('invalid_input', {
+						fields: { current_password: 'The current password is wrong' }
+					})
+				);
+			this.ownPassword = password;
+			Object.assign(me, { must_change_password: false });
+			return { ok: true, data: { user: { ...me } } };
 		}
 	);
 

@@ -31,8 +31,7 @@ export function renderWithContext<C extends Component<any>>(
 					api,
 					me,
 					organizationName: options.organizationName ?? 'Acme Demo',
-					refreshMe: options.refreshMe ?? (async () => {}),
-					resumeSession: async () => true
+					refreshMe: options.refreshMe ?? (async () => {})
 				}
 			: undefined;
 	const harness = (next: ComponentProps<C>) => ({

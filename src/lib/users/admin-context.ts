@@ -11,11 +11,6 @@ export interface AdminContext {
 	readonly organizationName: string;
 	/** Re-reads the signed-in admin's row (after they changed their own names, say). */
 	refreshMe(): Promise<void>;
-	/**
-	 * Signs the admin in again on this device after they set their own password (a reset ends every
-	 * session of the user, theirs included). False when that did not work (they sign in by hand).
-	 */
-	resumeSession(password: string): Promise<boolean>;
 }
 
 export const [useAdmin, provideAdmin] = createContext<AdminContext>();

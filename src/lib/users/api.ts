@@ -71,6 +71,7 @@ export type UserAdminApi = Pick<
 	| 'setActive'
 	| 'updateProfile'
 	| 'updateOwnNames'
+	| 'changeOwnPassword'
 >;
 
 /** Another user's personal information and role: what `update_profile` changes in one request. */
@@ -275,6 +276,23 @@ export class UsersApi {
 		return this.invoke(
 			'update-user',
 			{ user_id: userId, action: active ? 'activate' : 'deactivate' },
+			options
+		);
+	}
+
+	/**
+	 * The signed-in person's own new password (change-password): after a recovery link, in place of
+	 * a temporary one, or an admin's own with the current one. This device stays signed in; every
+	 * other session ends.
+	 */
+	changeOwnPassword(
+		password: string,
+		currentPassword?: string,
+		options: RequestOptions = {}
+	): Promise<Result<{ user: UserRow }>> {
+		return this.invoke(
+			'change-password',
+			{ password, ...(currentPassword !== undefined ? { current_password: currentPassword } : {}) },
 			options
 		);
 	}

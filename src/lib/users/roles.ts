@@ -17,8 +17,8 @@ export const ROLE_INFO: Record<UserRole, RoleInfo> = {
 		summary: 'Full access, including managing the organization’s users.',
 		abilities: [
 			'View, create and edit every user of the organization',
-			'Change roles and passwords; activate and deactivate users',
-			'Edit their own personal information and set their own password'
+			'Change roles and set passwords (temporary until the user chooses their own); activate and deactivate users',
+			'Edit their own personal information and change their own password with the current one'
 		],
 		own: {
 			summary: 'You have full access, including managing your organization’s users.',
@@ -35,14 +35,14 @@ export const ROLE_INFO: Record<UserRole, RoleInfo> = {
 		abilities: [
 			'Edit their own first and last name',
 			'No access to other users',
-			'Cannot change passwords here; an admin sets a new one'
+			'Change their own password with “Forgot password?” on the sign-in page'
 		],
 		own: {
 			summary: 'You work in the dashboard and keep your own name up to date.',
 			abilities: [
 				'You edit your own first and last name here',
 				'You have no access to other users',
-				'For a new password, ask an admin of your organization'
+				'You change your password with “Forgot password?” on the sign-in page'
 			]
 		}
 	},
@@ -53,14 +53,14 @@ export const ROLE_INFO: Record<UserRole, RoleInfo> = {
 		abilities: [
 			'View their own profile (read-only)',
 			'No access to other users',
-			'Cannot change passwords here; an admin sets a new one'
+			'Change their own password with “Forgot password?” on the sign-in page'
 		],
 		own: {
 			summary: 'You work in the dashboard with your organization’s data.',
 			abilities: [
 				'You can view your profile; an admin of your organization keeps it up to date',
 				'You have no access to other users',
-				'For a new password, ask an admin of your organization'
+				'You change your password with “Forgot password?” on the sign-in page'
 			]
 		}
 	},
@@ -71,7 +71,7 @@ export const ROLE_INFO: Record<UserRole, RoleInfo> = {
 		abilities: [
 			'View their own profile (read-only)',
 			'Sees only the apps and data the organization shares with them',
-			'Cannot change passwords here; an admin sets a new one'
+			'Change their own password with “Forgot password?” on the sign-in page'
 		],
 		own: {
 			summary:
@@ -79,7 +79,7 @@ export const ROLE_INFO: Record<UserRole, RoleInfo> = {
 			abilities: [
 				'You can view your profile; an admin of the organization keeps it up to date',
 				'You see only the apps and data shared with you, and no other users',
-				'For a new password, ask an admin of the organization'
+				'You change your password with “Forgot password?” on the sign-in page'
 			]
 		}
 	}

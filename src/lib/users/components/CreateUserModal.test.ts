@@ -41,7 +41,9 @@ describe('Create User modal', () => {
 		expect(screen.getByText('Pick a role to see what it may do.')).toBeTruthy();
 		await user.selectOptions(screen.getByLabelText('Role'), 'admin');
 		expect(
-			screen.getByText(/Change roles and passwords; activate and deactivate users/)
+			screen.getByText(
+				/Change roles and set passwords \(temporary until the user chooses their own\)/
+			)
 		).toBeTruthy();
 		await user.selectOptions(screen.getByLabelText('Role'), 'member');
 		expect(screen.getByText('View their own profile (read-only)')).toBeTruthy();

@@ -191,4 +191,23 @@ describe('User Management page', () => {
 		expect(screen.getByTestId('total-count').textContent).toBe('2');
 		expect(toasts.items.at(-1)?.message).toBe('Zed Zulu was created as an External user');
 	});
+
+	it('tells the admin who still has a temporary password and who never signed in', async () => {
+		setup([
+			makeUser({
+				first_name: 'Temp',
+				last_name: 'Never',
+				must_change_password: true,
+				last_sign_in_at: null
+			}),
+			makeUser({ first_name: 'Temp', last_name: 'Once', must_change_password: true }),
+			makeUser({ first_name: 'Own', last_name: 'Never', last_sign_in_at: null }),
+			makeUser({ first_name: 'Own', last_name: 'Settled' })
+		]);
+		const row = async (name: string) => (await screen.findByText(name)).closest('tr')!;
+		expect((await row('Temp Never')).textContent).toContain('Temporary password · never signed in');
+		expect((await row('Temp Once')).textContent).toContain('Temporary password');
+		expect((await row('Own Never')).textContent).toContain('Never signed in');
+		expect((await row('Own Settled')).textContent).not.toMatch(/Temporary|Never signed in/);
+	});
 });

@@ -1,0 +1,96 @@
+// Choosing one's own password: after a recovery link, in place of a temporary password an admin
+// handed over, or an admin's own from their settings (with the current one). Judged as it is typed
+// by the same estimator the change-password function applies (loaded only on these screens, its
+// dictionaries are large), typed twice, then sent once; this device stays signed in.
+import type { UserAdminApi } from '$lib/users/api';
+import { isUncertain } from '$lib/users/errors';
+import type { UserRow } from '$lib/users/types';
+import { loadStrength, type Strength, type StrengthModule } from './strength.ts';
+
+export type OwnPasswordApi = Pick<UserAdminApi, 'changeOwnPassword'>;
+
+export interface NewPasswordErrors {
+	password?: string;
+	confirm?: string;
+	current_password?: string;
+}
+
+export class NewPasswordForm {
+	password = $state('');
+	confirm = $state('');
+	current = $state('');
+	errors = $state<NewPasswordErrors>({});
+	busy = $state(false);
+	error = $state<string | null>(null);
+	/** The estimator's verdict on what is typed now (null until it has loaded). */
+	strength = $derived.by<Strength | null>(() =>
+		this.#estimator && this.password
+			? this.#estimator.passwordStrength(this.password, this.#personal())
+			: null
+	);
+
+	readonly needsCurrent: boolean;
+	readonly #api: () => OwnPasswordApi;
+	readonly #personal: () => { email: string; firstName: string; lastName: string };
+	#estimator = $state<StrengthModule | null>(null);
+	#controller: AbortController | null = null;
+
+	constructor(api: () => OwnPasswordApi, person: () => UserRow, needsCurrent = false) {
+		this.#api = api;
+		this.#personal = () => {
+			const user = person();
+			return { email: user.email, firstName: user.first_name, lastName: user.last_name };
+		};
+		this.needsCurrent = needsCurrent;
+		// The meter waits for it; submit() loads it again if this first try failed.
+		loadStrength().then(
+			(module) => (this.#estimator = module),
+			() => {}
+		);
+	}
+
+	cancel(): void {
+		this.#controller?.abort();
+	}
+
+	/** True once the new password is set. */
+	async submit(): Promise<boolean> {
+		if (this.busy) return false;
+		this.error = null;
+		const estimator = this.#estimator ?? (await loadStrength());
+		const weakness = this.password
+			? estimator.passwordWeakness(this.password, this.#personal())
+			: 'Enter a new password';
+		const errors: NewPasswordErrors = {
+			password: weakness ?? undefined,
+			confirm: !weakness && this.password !== this.confirm ? 'The two passwords differ' : undefined,
+			current_password:
+				this.needsCurrent && !this.current ? 'Enter your current password' : undefined
+		};
+		this.errors = errors;
+		if (errors.password || errors.confirm || errors.current_password) return false;
+
+		this.busy = true;
+		const controller = (this.#controller = new AbortController());
+		const result = await this.#api().changeOwnPassword(
+			this.password,
+			this.needsCurrent ? this.current : undefined,
+			{ signal: controller.signal }
+		);
+		this.busy = false;
+		this.#controller = null;
+		if (result.ok) {
+			this.password = this.confirm = this.current = '';
+			return true;
+		}
+		const fields = result.error.fields ?? {};
+		if (fields.password || fields.current_password) {
+			this.errors = { password: fields.password, current_password: fields.current_password };
+			return false;
+		}
+		this.error = isUncertain(result.error)
+			? `${result.error.code === 'cancelled' ? 'Cancelled.' : result.error.message} Your password may or may not have been changed; sign in with the new one to check.`
+			: result.error.message;
+		return false;
+	}
+}
