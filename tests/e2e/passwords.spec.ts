@@ -3,7 +3,15 @@
 // link that works once; the screens work from the keyboard and pass axe.
 import type { Browser, Page } from '@playwright/test';
 import { linkIn, mailCatcher } from '../support/mail-catcher.ts';
-import { env, expect, expectAccessible, screenshot, signIn, test } from './support/fixtures.ts';
+import {
+	env,
+	expect,
+	expectAccessible,
+	screenshot,
+	signIn,
+	test,
+	VIEWPORTS
+} from './support/fixtures.ts';
 
 test.describe.configure({ mode: 'serial' });
 
@@ -57,6 +65,9 @@ test('an admin’s hand-over password is temporary: the first sign-in asks for o
 	await expect(hedy.getByTestId('password-verdict')).toContainText(/weak/i);
 	await screenshot(hedy, 'choose-password-weak');
 	await expectAccessible(hedy);
+	await hedy.setViewportSize(VIEWPORTS.phone);
+	await screenshot(hedy, 'choose-password-weak-phone');
+	await hedy.setViewportSize(VIEWPORTS.desktop);
 	await hedy.getByLabel('New password', { exact: true }).fill(handedOver);
 	await hedy.getByLabel('Confirm new password').fill(handedOver);
 	await hedy.getByRole('button', { name: 'Save and continue' }).click();
@@ -105,6 +116,9 @@ test('Forgot password?: the same answer for any address, a mail, a link that sig
 		page.getByRole('status').filter({ hasText: 'a mail with a link is on its way' })
 	).toContainText(person.email);
 	await screenshot(page, 'forgot-password-sent');
+	await page.setViewportSize(VIEWPORTS.phone);
+	await screenshot(page, 'forgot-password-sent-phone');
+	await page.setViewportSize(VIEWPORTS.desktop);
 
 	// An address without an account reads exactly the same.
 	const nobody = `nobody.${Date.now()}@demo.test`;
