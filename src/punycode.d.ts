@@ -1,5 +1,8 @@
 // punycode.js ships no types; the one function the console uses.
 declare module 'punycode.js' {
-	/** An ASCII (xn--) domain name in Unicode; anything else unchanged. */
-	export function toUnicode(domain: string): string;
+	const punycode: {
+		/** An ASCII (xn--) domain name in Unicode; anything else unchanged. */
+		toUnicode(domain: string): string;
+	};
+	export default punycode;
 }

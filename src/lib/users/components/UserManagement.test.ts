@@ -171,7 +171,7 @@ describe('User Management page', () => {
 		const { user, toasts } = setup([]);
 		await screen.findByText('Ada Admin');
 		await user.click(screen.getByRole('button', { name: 'Add User' }));
-		const dialog = screen.getByRole('dialog', { name: 'Create User' });
+		const dialog = await screen.findByRole('dialog', { name: 'Create User' });
 		await user.type(within(dialog).getByLabelText('First name'), 'Zed');
 		await user.type(within(dialog).getByLabelText('Last name'), 'Zulu');
 		await user.type(within(dialog).getByLabelText('Email'), 'zed@demo.test');
