@@ -5,48 +5,26 @@
 import type { UserAdminApi } from '$lib/users/api';
 import { isUncertain } from '$lib/users/errors';
 import type { UserRow } from '$lib/users/types';
-import { loadStrength, type Strength, type StrengthModule } from './strength.ts';
+import { TypedPassword } from './typed-password.svelte.ts';
 
 export type OwnPasswordApi = Pick<UserAdminApi, 'changeOwnPassword'>;
 
-export interface NewPasswordErrors {
-	password?: string;
-	confirm?: string;
-	current_password?: string;
-}
-
-export class NewPasswordForm {
-	password = $state('');
-	confirm = $state('');
+export class NewPasswordForm extends TypedPassword {
 	current = $state('');
-	errors = $state<NewPasswordErrors>({});
 	busy = $state(false);
 	error = $state<string | null>(null);
-	/** The estimator's verdict on what is typed now (null until it has loaded). */
-	strength = $derived.by<Strength | null>(() =>
-		this.#estimator && this.password
-			? this.#estimator.passwordStrength(this.password, this.#personal())
-			: null
-	);
 
 	readonly needsCurrent: boolean;
 	readonly #api: () => OwnPasswordApi;
-	readonly #personal: () => { email: string; firstName: string; lastName: string };
-	#estimator = $state<StrengthModule | null>(null);
 	#controller: AbortController | null = null;
 
 	constructor(api: () => OwnPasswordApi, person: () => UserRow, needsCurrent = false) {
-		this.#api = api;
-		this.#personal = () => {
+		super(() => {
 			const user = person();
 			return { email: user.email, firstName: user.first_name, lastName: user.last_name };
-		};
+		});
+		this.#api = api;
 		this.needsCurrent = needsCurrent;
-		// The meter waits for it; submit() loads it again if this first try failed.
-		loadStrength().then(
-			(module) => (this.#estimator = module),
-			() => {}
-		);
 	}
 
 	cancel(): void {
@@ -57,16 +35,8 @@ export class NewPasswordForm {
 	async submit(): Promise<boolean> {
 		if (this.busy) return false;
 		this.error = null;
-		const estimator = this.#estimator ?? (await loadStrength());
-		const weakness = this.password
-			? estimator.passwordWeakness(this.password, this.#personal())
-			: 'Enter a new password';
-		const errors: NewPasswordErrors = {
-			password: weakness ?? undefined,
-			confirm: !weakness && this.password !== this.confirm ? 'The two passwords differ' : undefined,
-			current_password:
-				this.needsCurrent && !this.current ? 'Enter your current password' : undefined
-		};
+		const errors = await this.typedProblems('Enter a new password');
+		if (this.needsCurrent && !this.current) errors.current_password = 'Enter your current password';
 		this.errors = errors;
 		if (errors.password || errors.confirm || errors.current_password) return false;
 

@@ -2,22 +2,13 @@
 // one typed twice, strong by the shared rule. Either ends the user's sessions on every device (the
 // function does it with the change), which the page says before anyone clicks. Each request can be
 // cancelled and times out; an interrupted one may have changed the password, and the page says so.
-import { loadStrength, type Strength, type StrengthModule } from '$lib/auth/strength.ts';
+import { TypedPassword, type PersonWords } from '$lib/auth/typed-password.svelte.ts';
 import type { UserAdminApi } from './api.ts';
 import { isUncertain, type ApiError } from './errors.ts';
 
 export type PasswordApi = Pick<UserAdminApi, 'setPassword'>;
-export interface PersonWords {
-	email?: string;
-	firstName?: string;
-	lastName?: string;
-}
 
-export class PasswordForm {
-	password = $state('');
-	confirm = $state('');
-	errors = $state<{ password?: string; confirm?: string }>({});
-
+export class PasswordForm extends TypedPassword {
 	/** The "generate a new password?" confirmation is open. */
 	confirmingGenerate = $state(false);
 	busy = $state(false);
@@ -25,40 +16,18 @@ export class PasswordForm {
 	/** The generated password, until the page (or the user shown) changes. */
 	generated = $state<string | null>(null);
 
-	/** The estimator's verdict on the typed password, for the meter (null until it has loaded). */
-	strength = $derived.by<Strength | null>(() =>
-		this.#estimator && this.password
-			? this.#estimator.passwordStrength(this.password, this.#person())
-			: null
-	);
-
 	readonly #api?: () => PasswordApi;
-	readonly #person: () => PersonWords;
-	#estimator = $state<StrengthModule | null>(null);
 	#controller: AbortController | null = null;
 
 	constructor(api?: () => PasswordApi, person: () => PersonWords = () => ({})) {
+		super(person);
 		this.#api = api;
-		this.#person = person;
-		loadStrength().then(
-			(module) => (this.#estimator = module),
-			() => {}
-		);
 	}
 
-	/**
-	 * The password when it may be sent, null (with the reasons set) otherwise: judged by the same
-	 * estimator the function applies, with the person's names and address as words to avoid.
-	 */
+	/** The password when it may be sent, null (with the reasons set) otherwise. */
 	async validate(): Promise<string | null> {
-		const { passwordWeakness } = await loadStrength();
-		const weakness = this.password
-			? passwordWeakness(this.password, this.#person())
-			: 'Enter a password';
-		const mismatch =
-			!weakness && this.password !== this.confirm ? 'The two passwords differ' : undefined;
-		this.errors = { password: weakness ?? undefined, confirm: mismatch };
-		return weakness || mismatch ? null : this.password;
+		this.errors = await this.typedProblems('Enter a password');
+		return this.errors.password || this.errors.confirm ? null : this.password;
 	}
 
 	askGenerate(): void {
