@@ -147,6 +147,15 @@ export async function authEmailHeldByOther(
 	return rows.length > 0;
 }
 
+/**
+ * Tells the transaction who acts and for which request. The triggers see the caller as auth.uid(),
+ * as for a Data API request (nobody changes their own role or status, whatever path the call
+ * takes), and the activity log records them as the actor with this request id.
+ */
+export async function actAs(tx: Tx, callerId: string, requestId: string): Promise<void> {
+	await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: callerId, role: 'service_role' })}, true), set_config('activity.request_id', ${requestId}, true)`;
+}
+
 /** An Auth change made inside an action, and how to take it back if the row's change does not commit. */
 export interface AuthChange {
 	/** Puts Auth back as it was before this action. */
@@ -174,6 +183,7 @@ export interface UserAction {
 export async function withUserAction<T>(
 	db: Sql,
 	callerId: string,
+	requestId: string,
 	targetId: string,
 	work: (action: UserAction) => Promise<T>,
 	log: Log,
@@ -184,9 +194,7 @@ export async function withUserAction<T>(
 	let value: T;
 	try {
 		await db.begin(async (tx) => {
-			// The triggers see who acts (auth.uid()), as for a Data API request: nobody changes their own
-			// role or status, whatever path the call takes.
-			await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: callerId, role: 'service_role' })}, true)`;
+			await actAs(tx, callerId, requestId);
 			const [started] =
 				await tx`select to_jsonb(t) as row from private.begin_user_action(${callerId}, ${targetId}) as t`;
 			value = await work({

@@ -9,6 +9,45 @@ export type Json =
 export type Database = {
   public: {
     Tables: {
+      activity_log: {
+        Row: {
+          action: Database["public"]["Enums"]["activity_action"]
+          actor_id: string | null
+          actor_type: Database["public"]["Enums"]["activity_actor_type"]
+          changes: NonNullable<Json>
+          details: NonNullable<Json>
+          id: number
+          occurred_at: string
+          organization_id: string
+          request_id: string | null
+          target_id: string
+        }
+        Insert: {
+          action: Database["public"]["Enums"]["activity_action"]
+          actor_id?: string | null
+          actor_type: Database["public"]["Enums"]["activity_actor_type"]
+          changes?: NonNullable<Json>
+          details?: NonNullable<Json>
+          id?: never
+          occurred_at?: string
+          organization_id: string
+          request_id?: string | null
+          target_id: string
+        }
+        Update: {
+          action?: Database["public"]["Enums"]["activity_action"]
+          actor_id?: string | null
+          actor_type?: Database["public"]["Enums"]["activity_actor_type"]
+          changes?: NonNullable<Json>
+          details?: NonNullable<Json>
+          id?: never
+          occurred_at?: string
+          organization_id?: string
+          request_id?: string | null
+          target_id?: string
+        }
+        Relationships: []
+      }
       organization_user_counts: {
         Row: {
           organization_id: string
@@ -145,8 +184,32 @@ export type Database = {
           isSetofReturn: true
         }
       }
+      user_sessions: {
+        Args: { user_id: string }
+        Returns: {
+          created_at: string
+          current: boolean
+          id: string
+          ip_address: string
+          refreshed_at: string
+          user_agent: string
+        }[]
+      }
     }
     Enums: {
+      activity_action:
+        | "user_created"
+        | "profile_changed"
+        | "role_changed"
+        | "deactivated"
+        | "activated"
+        | "password_set"
+        | "temporary_password_replaced"
+        | "password_recovered"
+        | "password_changed"
+        | "sessions_ended"
+        | "signed_in"
+      activity_actor_type: "user" | "service" | "operator"
       user_role: "admin" | "manager" | "member" | "external"
       user_status: "active" | "inactive"
     }
@@ -276,6 +339,20 @@ export type CompositeTypes<
 export const Constants = {
   public: {
     Enums: {
+      activity_action: [
+        "user_created",
+        "profile_changed",
+        "role_changed",
+        "deactivated",
+        "activated",
+        "password_set",
+        "temporary_password_replaced",
+        "password_recovered",
+        "password_changed",
+        "sessions_ended",
+        "signed_in",
+      ],
+      activity_actor_type: ["user", "service", "operator"],
       user_role: ["admin", "manager", "member", "external"],
       user_status: ["active", "inactive"],
     },

@@ -151,7 +151,7 @@ Deno.test('update-user actions and their fields', () => {
 	assert.ok(!unknown.success);
 	assert.equal(
 		fieldIssues(unknown.error).action,
-		'action is one of set_password, deactivate, activate, update_profile'
+		'action is one of set_password, deactivate, activate, end_sessions, update_profile'
 	);
 	const badId = updateUserInput.safeParse({ user_id: '1 or 1=1', action: 'activate' });
 	assert.ok(!badId.success);

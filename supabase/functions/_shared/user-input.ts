@@ -86,6 +86,8 @@ export const updateUserInput = z.discriminatedUnion(
 		}),
 		z.strictObject({ user_id: userId, action: z.literal('deactivate') }),
 		z.strictObject({ user_id: userId, action: z.literal('activate') }),
+		/** Sign out everywhere: every session of the user ends (one's own included). */
+		z.strictObject({ user_id: userId, action: z.literal('end_sessions') }),
 		// One save of another user's personal information and role: Auth and the row change
 		// together or not at all. Fields left out stay as they are.
 		z
@@ -124,7 +126,7 @@ export const updateUserInput = z.discriminatedUnion(
 				})
 			)
 	],
-	{ error: 'action is one of set_password, deactivate, activate, update_profile' }
+	{ error: 'action is one of set_password, deactivate, activate, end_sessions, update_profile' }
 );
 export type UpdateUserInput = z.infer<typeof updateUserInput>;
 

@@ -14,13 +14,14 @@
 // the row may still say temporary. That state is safe and nobody is stuck in it: a temporary
 // password restricts, it never opens anything; the flag alone lets the user call change-password
 // again (with this same device, still signed in, or after signing in with the new password) and
-// choose once more; and this function first tries to finish the change itself — again under the
+// choose once more; and this function first tries to finish the change itself (and its activity entry) — again under the
 // row lock, and only while Auth still holds the password just set (had an admin reset it
 // meanwhile, that reset and its temporary flag stand).
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../_shared/database.types.ts';
 import { requireSignedIn } from '../_shared/admin-caller.ts';
 import {
+	actAs,
 	fromDatabaseError,
 	readWithRetries,
 	userRow,
@@ -136,6 +137,13 @@ export function refusalOf(result: Extract<OwnPasswordResult, { ok: false }>): Ap
 	return new ApiError('auth_failed', 'Supabase Auth refused to change the password.');
 }
 
+type OwnPasswordAction = 'password_recovered' | 'password_changed';
+
+/** The activity entry of a password the user chose after a recovery link or with their current one. */
+async function recordOwnPassword(tx: Tx, userId: string, action: OwnPasswordAction) {
+	await tx`select private.record_user_activity(${userId}, ${action})`;
+}
+
 async function startChange(tx: Tx, userId: string): Promise<UserRow> {
 	try {
 		const [started] =
@@ -167,8 +175,10 @@ export function changePassword(deps: ChangePasswordDeps): Handler {
 		const recoverySession = isRecoverySession(unverifiedClaims(token), now());
 
 		let authChanged = false;
+		let recorded: OwnPasswordAction | null = null;
 		try {
 			return await db.begin(async (tx) => {
+				await actAs(tx, user.id, requestId);
 				const row = await startChange(tx, user.id);
 				const route = passwordChangeRoute({
 					mustChangePassword: row.must_change_password,
@@ -206,14 +216,25 @@ export function changePassword(deps: ChangePasswordDeps): Handler {
 				if (!result.ok && !(result.status >= 500 || result.status === 0)) throw refusalOf(result);
 				if (!result.ok && !(await authHolds(tx, user.id, input.password))) throw refusalOf(result);
 				authChanged = true;
+				// The end of a temporary password is recorded by the database when the flag clears.
+				recorded = row.must_change_password
+					? null
+					: recoverySession
+						? 'password_recovered'
+						: 'password_changed';
 
+				if (recorded) await recordOwnPassword(tx, user.id, recorded);
 				const [updated] =
 					await tx`update public.users as u set must_change_password = false where u.id = ${user.id} returning to_jsonb(u) as row`;
 				return json(200, { user: userRow(updated!.row) });
 			});
 		} catch (error) {
 			if (!authChanged) throw fromDatabaseError(error, 'change the password');
-			const finished = await finishChange(db, user.id, input.password).catch(() => undefined);
+			const finished = await finishChange(
+				db,
+				{ userId: user.id, requestId, recorded },
+				input.password
+			).catch(() => undefined);
 			if (finished) return json(200, { user: finished });
 			log(
 				`[${requestId}] password of user ${user.id} changed in Auth, but the row still says temporary: ${error instanceof Error ? error.message : String(error)}`
@@ -228,11 +249,18 @@ export function changePassword(deps: ChangePasswordDeps): Handler {
  * its own, under the row lock, only if Auth still holds that password (an admin's reset since then
  * stands). A few retries outlast a dropped connection. Null when the flag stays.
  */
-async function finishChange(db: Sql, userId: string, password: string): Promise<UserRow | null> {
+async function finishChange(
+	db: Sql,
+	change: { userId: string; requestId: string; recorded: OwnPasswordAction | null },
+	password: string
+): Promise<UserRow | null> {
+	const { userId, requestId, recorded } = change;
 	return readWithRetries(() =>
 		db.begin(async (tx) => {
+			await actAs(tx, userId, requestId);
 			await tx`select 1 from public.users as u where u.id = ${userId} for update`;
 			if (!(await authHolds(tx, userId, password))) return null;
+			if (recorded) await recordOwnPassword(tx, userId, recorded);
 			const [updated] =
 				await tx`update public.users as u set must_change_password = false where u.id = ${userId} returning to_jsonb(u) as row`;
 			return updated ? userRow(updated.row) : null;

@@ -3,6 +3,7 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin } from '../_shared/admin-caller.ts';
 import {
+	actAs,
 	authEmailHeldByOther,
 	fromDatabaseError,
 	isConnectionFailure,
@@ -73,6 +74,7 @@ export function createUser(deps: {
 		// so a demotion or deactivation waits for this insert, and every insert after it sees it.
 		try {
 			const [row] = await db.begin(async (tx) => {
+				await actAs(tx, caller.id, requestId);
 				await tx`select private.begin_user_creation(${caller.id}, ${caller.organizationId})`;
 				return tx`insert into public.users ${tx({
 					id,

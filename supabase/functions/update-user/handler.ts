@@ -1,5 +1,5 @@
 // Admin actions on an existing user of the caller's organization that need the service role:
-// set a password, deactivate, activate, and one save of their personal information and role.
+// set a password, deactivate, activate, sign out everywhere, and one save of their personal information and role.
 //
 // Each runs in one database transaction (withUserAction): the caller's and the target's rows are
 // locked, the caller is re-checked there, the row is changed, Auth is called while the locks are
@@ -11,11 +11,13 @@ import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin, type AdminCaller } from '../_shared/admin-caller.ts';
 import {
+	actAs,
 	authEmailHeldByOther,
 	fromDatabaseError,
 	userRow,
 	withUserAction,
 	type Sql,
+	type Tx,
 	type UserAction
 } from '../_shared/database.ts';
 import { emailTaken, fromAuthError } from '../_shared/errors.ts';
@@ -95,6 +97,7 @@ async function setPassword(
 	//   call). Only Auth could close that, by checking the password inside the transaction that
 	//   opens the session.
 	await tx`select public.end_user_sessions(${target.id})`;
+	await recordPasswordSet(tx, target.id, generated);
 	// A generated password is returned once, for the admin to hand over; a typed one never is.
 	return json(200, generated ? { user, password } : { user });
 }
@@ -124,6 +127,17 @@ async function changeStatus(deps: Deps, action: UserAction, status: UserRow['sta
 		await tx`select public.end_user_sessions(${target.id})`;
 	}
 	return json(200, { user });
+}
+
+/** The password_set entry of the activity log; whether it was generated, never the password. */
+async function recordPasswordSet(db: Sql | Tx, userId: string, generated: boolean) {
+	await db`select private.record_user_activity(${userId}, 'password_set', ${db.json({ generated })})`;
+}
+
+/** Sign out everywhere: every session of the user ends (the database records how many). */
+async function endSessions({ tx, target }: UserAction) {
+	const [row] = await tx`select public.end_user_sessions(${target.id}) as ended`;
+	return json(200, { user: target, ended: row!.ended as number });
 }
 
 type ProfileInput = Extract<UpdateUserInput, { action: 'update_profile' }>;
@@ -240,6 +254,7 @@ export function updateUser(deps: Deps): Handler {
 			return await withUserAction(
 				db,
 				caller.id,
+				requestId,
 				input.user_id,
 				(action) => {
 					switch (input.action) {
@@ -249,6 +264,8 @@ export function updateUser(deps: Deps): Handler {
 							return changeStatus(deps, action, 'inactive');
 						case 'activate':
 							return changeStatus(deps, action, 'active');
+						case 'end_sessions':
+							return endSessions(action);
 						case 'update_profile':
 							return updateProfile(deps, caller, action, input);
 					}
@@ -261,9 +278,16 @@ export function updateUser(deps: Deps): Handler {
 				// The row's change went with the transaction: mark the password temporary on its own, as the
 				// password an admin set it is (best effort; setting it again does both).
 				await Promise.resolve()
-					.then(
-						() =>
-							db`update public.users set must_change_password = true where id = ${input.user_id}`
+					.then(() =>
+						db.begin(async (tx) => {
+							await actAs(tx, caller.id, requestId);
+							await tx`update public.users set must_change_password = true where id = ${input.user_id}`;
+							await recordPasswordSet(
+								tx,
+								input.user_id,
+								!('password' in input) || input.password === undefined
+							);
+						})
 					)
 					.catch(() =>
 						log(`[${requestId}] user ${input.user_id}: password set but not marked temporary`)
