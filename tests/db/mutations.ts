@@ -424,5 +424,111 @@ export const mutations: Mutation[] = [
 			  update public.users as u set last_sign_in_at = new.last_sign_in_at where u.id = new.id;
 			  return null;
 			end $$`
+	},
+	{
+		name: 'drop the activity log read policy',
+		caughtBy: 'pgtap',
+		sql: `drop policy "active admins read their organization's activity" on public.activity_log`
+	},
+	{
+		name: 'activity read policy forgets the organization (every admin reads every log)',
+		caughtBy: 'pgtap',
+		sql: `alter policy "active admins read their organization's activity" on public.activity_log
+			using ((select private.caller_is_active_admin()))`
+	},
+	{
+		name: 'activity read policy lets every active user read their organization log',
+		caughtBy: 'pgtap',
+		sql: `alter policy "active admins read their organization's activity" on public.activity_log
+			using (organization_id = (select private.active_user_organization_id()))`
+	},
+	{
+		name: 'let signed-in users write activity entries',
+		caughtBy: 'pgtap',
+		sql: `grant insert on public.activity_log to authenticated`
+	},
+	{
+		name: 'let the service role change and delete activity entries',
+		caughtBy: 'pgtap',
+		sql: `grant update, delete, truncate on public.activity_log to service_role`
+	},
+	{
+		name: 'drop the append-only trigger (the owner rewrites history)',
+		caughtBy: 'pgtap',
+		sql: `drop trigger refuse_activity_change on public.activity_log`
+	},
+	{
+		name: 'drop the truncate guard of the activity log',
+		caughtBy: 'pgtap',
+		sql: `drop trigger refuse_activity_truncate on public.activity_log`
+	},
+	{
+		name: 'stop recording changes of users',
+		caughtBy: 'pgtap',
+		sql: `drop trigger record_user_change on public.users`
+	},
+	{
+		name: 'stop recording sign-ins',
+		caughtBy: 'pgtap',
+		sql: `drop trigger record_sign_in on auth.sessions`
+	},
+	{
+		name: 'record every named field, changed or not',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.field_changes(old_row public.users, new_row public.users, fields text[]) returns jsonb language sql immutable set search_path = '' as $$
+			select coalesce(jsonb_object_agg(f, jsonb_build_object('from', to_jsonb(old_row) -> f, 'to', to_jsonb(new_row) -> f)), '{}')
+			from unnest(fields) as f $$`
+	},
+	{
+		name: 'take the actor from a claim the caller chooses (a forged actor)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.record_activity(target public.users, action public.activity_action, changes jsonb default '{}', details jsonb default '{}') returns void language plpgsql security definer set search_path = '' as $$
+			declare actor uuid := coalesce((nullif(current_setting('request.jwt.claims', true), '')::jsonb ->> 'actor_id')::uuid, (select auth.uid()));
+			begin
+			  insert into public.activity_log (organization_id, actor_type, actor_id, target_id, action, changes, details, request_id)
+			  values (target.organization_id, case when actor is not null then 'user' when (select auth.role()) = 'service_role' then 'service' else 'operator' end::public.activity_actor_type,
+			          actor, target.id, action, changes, details, nullif(current_setting('activity.request_id', true), ''));
+			end $$`
+	},
+	{
+		name: 'end_user_sessions stops recording',
+		caughtBy: 'pgtap',
+		sql: `create or replace function public.end_user_sessions(target_user_id uuid) returns integer language plpgsql security definer set search_path = '' as $$
+			declare ended integer;
+			begin
+			  with deleted as (delete from auth.sessions as s where s.user_id = target_user_id returning 1)
+			  select count(*)::integer into ended from deleted;
+			  return ended;
+			end $$`
+	},
+	{
+		name: 'the functions may record any action (a role change that never happened)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.record_user_activity(target_id uuid, action public.activity_action, details jsonb default '{}') returns void language plpgsql security definer set search_path = '' as $$
+			declare target public.users;
+			begin
+			  select * into target from public.users as u where u.id = target_id;
+			  if target.id is null then raise exception 'user % does not exist', target_id using errcode = 'UA404'; end if;
+			  perform private.record_activity(target, action, details => details);
+			end $$`
+	},
+	{
+		name: 'let the service role record password actions through /rpc',
+		caughtBy: 'pgtap',
+		sql: `grant usage on schema private to service_role; grant execute on function private.record_user_activity(uuid, public.activity_action, jsonb) to service_role`
+	},
+	{
+		name: 'user_sessions forgets the organization (any admin reads any user sessions)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function public.user_sessions(user_id uuid) returns table (id uuid, created_at timestamptz, refreshed_at timestamptz, user_agent text, ip_address text, current boolean) language sql stable security definer set search_path = '' as $$
+			select s.id, s.created_at, coalesce(s.refreshed_at at time zone 'UTC', s.updated_at, s.created_at), s.user_agent, host(s.ip), false
+			from auth.sessions as s join public.users as u on u.id = s.user_id
+			where s.user_id = user_sessions.user_id and ((select private.caller_is_active_admin()) or u.id = (select auth.uid()))
+			order by 3 desc, s.id $$`
+	},
+	{
+		name: 'let anon list sessions',
+		caughtBy: 'pgtap',
+		sql: `grant execute on function public.user_sessions(uuid) to anon`
 	}
 ];

@@ -1,7 +1,7 @@
 -- Structure: RLS everywhere, exact privileges per API role (despite Supabase's default grants),
 -- pinned search_path on definer functions, helpers out of anon's reach, comments for the dashboard.
 begin;
-select plan(43);
+select plan(45);
 
 -- The database is as the Supabase image leaves it: postgres (which runs the migrations and owns
 -- the security-definer helpers) is no superuser, but bypasses RLS; without that, auth.users' RLS
@@ -17,7 +17,7 @@ select is(
   null,
   'every table in public has row-level security enabled'
 );
-select tables_are('public', array['organization_user_counts', 'organizations', 'users'], 'public holds exactly the tables the policies cover');
+select tables_are('public', array['activity_log', 'organization_user_counts', 'organizations', 'users'], 'public holds exactly the tables the policies cover');
 
 select policies_are('public', 'users', array[
   'active users read their organization''s users as their role allows',
@@ -95,8 +95,8 @@ select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)
    from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'public'),
-  array['end_user_sessions(uuid)', 'search_users(text)'],
-  'public exposes exactly two functions through /rest/v1/rpc'
+  array['end_user_sessions(uuid)', 'search_users(text)', 'user_sessions(uuid)'],
+  'public exposes exactly three functions through /rest/v1/rpc'
 );
 select is(
   (select array_agg(p.oid::regprocedure::text)
@@ -119,8 +119,12 @@ select is_definer('private', 'keep_one_active_admin', array[]::name[], 'last-adm
 select triggers_are('public', 'users', array[
   'forbid_own_role_or_status_change', 'keep_one_active_admin', 'touch_updated_at',
   'forbid_user_deletion', 'forbid_user_truncation', 'count_inserted_users', 'count_updated_users',
-  'keep_last_sign_in_at'
+  'keep_last_sign_in_at', 'record_user_change'
 ], 'users has exactly the guard triggers');
+select policies_are('public', 'activity_log', array['active admins read their organization''s activity'],
+  'activity_log has exactly the reviewed policy');
+select triggers_are('public', 'activity_log', array['refuse_activity_change', 'refuse_activity_truncate'],
+  'activity_log has exactly its append-only triggers');
 select has_trigger('auth', 'users', 'copy_last_sign_in_at', 'auth.users copies sign-in times into public.users');
 
 -- The policies filter on these; without them every policy check scans the table.
