@@ -2,28 +2,47 @@
 // (plain HTTP, as an attacker would) and says how it must be refused:
 //   - `error`: an error status (and code) from whichever API answered;
 //   - `own-rows`: a read that RLS answers with the caller's own rows at most (ids and counts checked);
-//   - `no-rows`: a write or read that RLS reduces to nothing (200/204 with no row).
+//   - `no-rows`: a write or read that RLS reduces to nothing (200/204 with no row);
+//   - `own-activity`: a read of the activity log that RLS answers with the caller's organization's
+//     entries only (each row's organization_id, and the count, checked against the database);
+//   - `recorded`: a change the caller may make, let through — what must not happen is that it goes
+//     unrecorded, or recorded as someone else: the entries it wrote must be exactly the expected ones.
 // catalogue.test.ts runs each one between two snapshots of public.users, public.organizations,
-// auth.users and auth.sessions, which must be identical.
+// auth.users, auth.sessions and public.activity_log, which must be identical (for `recorded`: but
+// for the tables it names and the entries it appended).
+import { expect } from 'vitest';
 import { recoveryTokenHash, waitForMails } from '../stack/mail-catcher.ts';
+import { callFunction } from '../stack/personas.ts';
 import { stack } from '../stack/stack-under-test.ts';
 import {
 	ageRefreshTokens,
+	errorCode,
 	fn,
 	http,
+	persona,
 	rememberSecret,
 	sessionIdOf,
 	signJwt,
 	tamperedJwt,
 	unsignedJwt,
+	type LoggedEntry,
 	type Outcome,
+	type Snapshot,
 	type World
 } from './support.ts';
 
 export type Refusal =
 	| { kind: 'error'; status: number | number[]; code?: string | RegExp }
 	| { kind: 'own-rows'; ids: (w: World) => string[] }
-	| { kind: 'no-rows' };
+	| { kind: 'no-rows' }
+	| { kind: 'own-activity'; organization: (w: World) => string }
+	| {
+			kind: 'recorded';
+			/** The tables the change may touch besides the log. */
+			tables: Array<keyof Snapshot>;
+			/** The entries it must have written, oldest first (matched as toMatchObject matches). */
+			entries: (w: World, outcome: Outcome) => Array<Partial<Record<keyof LoggedEntry, unknown>>>;
+	  };
 
 export interface Attempt {
 	name: string;
@@ -40,6 +59,14 @@ const err = (status: number | number[], code?: string | RegExp): Refusal => ({
 });
 const ownRows = (pick: (w: World) => string[]): Refusal => ({ kind: 'own-rows', ids: pick });
 const noRows: Refusal = { kind: 'no-rows' };
+const ownActivity = (organization: (w: World) => string): Refusal => ({
+	kind: 'own-activity',
+	organization
+});
+const recorded = (
+	tables: Array<keyof Snapshot>,
+	entries: (w: World, outcome: Outcome) => Array<Partial<Record<keyof LoggedEntry, unknown>>>
+): Refusal => ({ kind: 'recorded', tables, entries });
 
 const rest = (
 	path: string,
@@ -72,6 +99,103 @@ async function refresh(refreshToken: string): Promise<Outcome> {
 
 // Tokens and refresh tokens that `prepare` steps leave for their attack.
 const scratch: Record<string, string> = {};
+
+// ── for the activity log's attempts ─────────────────────────────────────────────────────────────
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The Data API with the service-role key as both apikey and bearer, as a server script sends it. */
+const asService = (
+	path: string,
+	init: { method?: string; headers?: Record<string, string>; body?: unknown } = {}
+) =>
+	http(`/rest/v1/${path}`, {
+		token: stack().serviceRoleKey,
+		apikey: stack().serviceRoleKey,
+		...init
+	});
+
+/** An Edge Function call with extra headers. */
+async function fnWith(
+	name: string,
+	token: string,
+	body: unknown,
+	headers: Record<string, string>
+): Promise<Outcome> {
+	const result = await callFunction(name, token, body, { headers });
+	return { ...result, code: errorCode(result.body) };
+}
+
+/** An entry that would make the second admin the one who promoted the member. */
+const forgedEntry = (w: World) => ({
+	organization_id: w.orgA,
+	actor_type: 'user',
+	actor_id: w.admin2.id,
+	target_id: w.member.id,
+	action: 'role_changed',
+	changes: { role: { from: 'member', to: 'admin' } }
+});
+
+/**
+ * A new user of A for an attempt let through, so that it changes nobody the other attempts rely
+ * on: their id under `key`, their access token under `${key}Token`.
+ */
+async function fresh(w: World, key: string, role: 'member' | 'manager' = 'member') {
+	const created = await persona(w.orgA, role, key);
+	scratch[key] = created.id;
+	scratch[`${key}Token`] = created.accessToken;
+}
+
+/** An entry as the log must hold it: by this user (the service role when null), no request id. */
+const entry = (
+	action: string,
+	target: string | undefined,
+	actor: string | null,
+	extra: Partial<Record<keyof LoggedEntry, unknown>> = {}
+) => ({
+	action,
+	target_id: target,
+	actor_type: actor === null ? 'service' : 'user',
+	actor_id: actor,
+	request_id: null,
+	...extra
+});
+
+/** What the let-through renames send, and the entry each must leave (personas are "… Persona"). */
+const rename = { last_name: 'Renamed' };
+const renamed = (
+	target: string | undefined,
+	actor: string | null,
+	extra: Partial<Record<keyof LoggedEntry, unknown>> = {}
+) =>
+	entry('profile_changed', target, actor, {
+		changes: { last_name: { from: 'Persona', to: 'Renamed' } },
+		...extra
+	});
+
+/** create-user with both names set to `name`, the password it shows remembered for secrets.test.ts. */
+async function createNamed(w: World, name: string): Promise<Outcome> {
+	const outcome = await fn(
+		'create-user',
+		w.admin.accessToken,
+		newUser({ first_name: name, last_name: name })
+	);
+	if (typeof outcome.body?.password === 'string') rememberSecret(outcome.body.password);
+	return outcome;
+}
+
+/** The user_created entry of a createNamed call, with the names as the database must keep them. */
+const created = (w: World, outcome: Outcome, firstName: string, lastName: string) =>
+	entry('user_created', outcome.body?.user?.id, w.admin.id, {
+		organization_id: w.orgA,
+		request_id: expect.stringMatching(UUID),
+		changes: {
+			email: { to: outcome.body?.user?.email },
+			first_name: { to: firstName },
+			last_name: { to: lastName },
+			role: { to: 'member' }
+		}
+	});
 
 export const catalogue: Attempt[] = [
 	// ── reading others ───────────────────────────────────────────────────────────────────────────
@@ -1117,6 +1241,616 @@ export const catalogue: Attempt[] = [
 				body: { type: 'recovery', token: scratch.managerRecoveryHash ?? '', email: w.admin.email }
 			}),
 		refused: err(403, 'otp_expired')
+	},
+
+	// ── the activity log (issue 15): nobody writes, changes or removes an entry ──────────────────
+	{
+		name: "admin writes an activity entry in another admin's name",
+		attack: (w) =>
+			rest('activity_log', w.admin.accessToken, { method: 'POST', body: forgedEntry(w) }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'member writes an activity entry',
+		attack: (w) =>
+			rest('activity_log', w.member.accessToken, { method: 'POST', body: forgedEntry(w) }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'anon writes an activity entry',
+		attack: (w) => rest('activity_log', null, { method: 'POST', body: forgedEntry(w) }),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'service role writes an activity entry through the Data API',
+		attack: (w) => asService('activity_log', { method: 'POST', body: forgedEntry(w) }),
+		refused: err(403, '42501')
+	},
+	// Without the id, which is `generated always`: 428C9 would answer before any privilege is asked.
+	{
+		name: 'service role upserts entries (on_conflict=id, merge-duplicates)',
+		attack: (w) =>
+			asService('activity_log?on_conflict=id', {
+				method: 'POST',
+				headers: { prefer: 'resolution=merge-duplicates' },
+				body: forgedEntry(w)
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: "admin rewrites who acted in their organization's entries",
+		attack: (w) =>
+			patch(`activity_log?organization_id=eq.${w.orgA}`, w.admin.accessToken, {
+				actor_id: w.admin2.id
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'member rewrites entries',
+		attack: (w) => patch('activity_log?id=gt.0', w.member.accessToken, { action: 'activated' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'anon rewrites entries',
+		attack: () =>
+			rest('activity_log?id=gt.0', null, { method: 'PATCH', body: { action: 'activated' } }),
+		refused: err(401, '42501')
+	},
+	{
+		name: "service role turns a deactivation's entry into an activation",
+		attack: (w) =>
+			asService(`activity_log?target_id=eq.${w.inactiveAdmin.id}&action=eq.deactivated`, {
+				method: 'PATCH',
+				headers: { prefer: 'return=representation' },
+				body: { action: 'activated' }
+			}),
+		refused: err(403, '42501')
+	},
+	// No filter: an update with one needs select on its columns, which the service role lacks too.
+	{
+		name: 'service role rewrites every entry as its own (PATCH without a filter)',
+		attack: () =>
+			asService('activity_log', {
+				method: 'PATCH',
+				body: { actor_type: 'service', actor_id: null, request_id: null }
+			}),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'admin deletes the entry of a deactivation they made',
+		attack: (w) =>
+			rest(
+				`activity_log?target_id=eq.${w.inactiveAdmin.id}&action=eq.deactivated`,
+				w.admin.accessToken,
+				{
+					method: 'DELETE'
+				}
+			),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'member deletes entries',
+		attack: (w) => rest('activity_log?id=gt.0', w.member.accessToken, { method: 'DELETE' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'anon deletes entries',
+		attack: () => rest('activity_log?id=gt.0', null, { method: 'DELETE' }),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'service role empties the log (DELETE without a filter, the nearest to truncate)',
+		attack: () => asService('activity_log', { method: 'DELETE' }),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'service role calls private.record_user_activity through rpc',
+		attack: (w) =>
+			asService('rpc/record_user_activity', {
+				method: 'POST',
+				body: { target_id: w.member.id, action: 'password_set' }
+			}),
+		refused: err(404, 'PGRST202')
+	},
+	{
+		name: 'admin calls private.record_activity through rpc',
+		attack: (w) =>
+			rest('rpc/record_activity', w.admin.accessToken, {
+				method: 'POST',
+				body: { action: 'activated', changes: {}, details: {}, target: { id: w.member.id } }
+			}),
+		refused: err(404, 'PGRST202')
+	},
+	{
+		name: 'service role calls the append-only trigger function through rpc',
+		attack: () => asService('rpc/refuse_activity_change', { method: 'POST', body: {} }),
+		refused: err(404, 'PGRST202')
+	},
+	{
+		name: "admin turns the log's triggers off through rpc/set_config (session_replication_role)",
+		attack: (w) =>
+			rest('rpc/set_config', w.admin.accessToken, {
+				method: 'POST',
+				body: { setting_name: 'session_replication_role', new_value: 'replica', is_local: false }
+			}),
+		refused: err(404, 'PGRST202')
+	},
+	{
+		name: 'service role records a password action with Content-Profile: private',
+		attack: (w) =>
+			asService('rpc/record_user_activity', {
+				method: 'POST',
+				headers: { 'content-profile': 'private' },
+				body: { target_id: w.member.id, action: 'password_set' }
+			}),
+		refused: err(406, 'PGRST106')
+	},
+
+	// ── the activity log: forging the actor or the request ───────────────────────────────────────
+	{
+		name: 'admin renames a user with request.jwt.claims headers naming another admin',
+		prepare: (w) => fresh(w, 'claims-header'),
+		attack: (w) =>
+			rest(`users?id=eq.${scratch['claims-header']}`, w.admin.accessToken, {
+				method: 'PATCH',
+				body: rename,
+				headers: {
+					prefer: 'return=representation',
+					'request.jwt.claims': JSON.stringify({ sub: w.admin2.id, role: 'service_role' }),
+					'x-jwt-claims': JSON.stringify({ sub: w.admin2.id }),
+					'x-actor-id': w.admin2.id
+				}
+			}),
+		refused: recorded(['public.users'], (w) => [renamed(scratch['claims-header'], w.admin.id)])
+	},
+	{
+		name: 'admin renames a user with activity.request_id in headers and in Prefer',
+		prepare: (w) => fresh(w, 'request-header'),
+		attack: (w) =>
+			rest(`users?id=eq.${scratch['request-header']}`, w.admin.accessToken, {
+				method: 'PATCH',
+				body: rename,
+				headers: {
+					prefer: 'return=representation, activity.request_id=forged-request',
+					'activity.request_id': 'forged-request',
+					'x-request-id': 'forged-request'
+				}
+			}),
+		refused: recorded(['public.users'], (w) => [renamed(scratch['request-header'], w.admin.id)])
+	},
+	{
+		name: 'admin sends activity.request_id in Prefer with handling=strict',
+		attack: (w) =>
+			rest(`users?id=eq.${w.member.id}`, w.admin.accessToken, {
+				method: 'PATCH',
+				body: rename,
+				headers: { prefer: 'handling=strict, activity.request_id=forged-request' }
+			}),
+		refused: err(400, 'PGRST122')
+	},
+	{
+		name: 'admin with another actor in user_metadata renames a user',
+		prepare: async (w) => {
+			await fresh(w, 'metadata-target');
+			const forger = await persona(w.orgA, 'admin', 'metadata-forger');
+			scratch.metadataForger = forger.id;
+			const put = await http('/auth/v1/user', {
+				method: 'PUT',
+				token: forger.accessToken,
+				body: {
+					data: {
+						sub: w.admin2.id,
+						actor_id: w.admin2.id,
+						request_id: 'forged',
+						role: 'service_role'
+					}
+				}
+			});
+			if (put.status !== 200) throw new Error(`user_metadata update: ${put.status}`);
+			const refreshed = await refresh(forger.refreshToken);
+			if (refreshed.status !== 200) throw new Error(`refresh: ${refreshed.status}`);
+			scratch.metadataForgerToken = refreshed.body.access_token;
+		},
+		attack: () =>
+			patch(`users?id=eq.${scratch['metadata-target']}`, scratch.metadataForgerToken ?? '', rename),
+		refused: recorded(['public.users'], () => [
+			renamed(scratch['metadata-target'], scratch.metadataForger ?? '')
+		])
+	},
+	{
+		name: 'service role renames a user with headers naming the admin: recorded as the service',
+		prepare: (w) => fresh(w, 'service-rename'),
+		attack: (w) =>
+			asService(`users?id=eq.${scratch['service-rename']}`, {
+				method: 'PATCH',
+				body: rename,
+				headers: {
+					prefer: 'return=representation',
+					'request.jwt.claims': JSON.stringify({ sub: w.admin.id, role: 'authenticated' }),
+					'activity.request_id': 'forged-request'
+				}
+			}),
+		refused: recorded(['public.users'], () => [renamed(scratch['service-rename'], null)])
+	},
+	{
+		name: 'manager renames themselves with headers naming the admin',
+		prepare: (w) => fresh(w, 'self-manager', 'manager'),
+		attack: (w) =>
+			rest(`users?id=eq.${scratch['self-manager']}`, scratch['self-managerToken'] ?? '', {
+				method: 'PATCH',
+				body: rename,
+				headers: {
+					prefer: 'return=representation',
+					'request.jwt.claims': JSON.stringify({ sub: w.admin.id, role: 'service_role' })
+				}
+			}),
+		refused: recorded(['public.users'], () => [
+			renamed(scratch['self-manager'], scratch['self-manager'] ?? '')
+		])
+	},
+	{
+		name: "admin calls update-user with a forged x-request-id: the function's own id is recorded",
+		prepare: (w) => fresh(w, 'function-request'),
+		attack: (w) =>
+			fnWith(
+				'update-user',
+				w.admin.accessToken,
+				{ user_id: scratch['function-request'], action: 'update_profile', ...rename },
+				{ 'x-request-id': 'forged-request', 'activity.request_id': 'forged-request' }
+			),
+		refused: recorded(['public.users'], (w) => [
+			renamed(scratch['function-request'], w.admin.id, {
+				request_id: expect.stringMatching(UUID)
+			})
+		])
+	},
+	{
+		name: 'update-user with an actor and a request id in the body',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.member.id,
+				action: 'update_profile',
+				last_name: 'Forged',
+				actor_id: w.admin2.id,
+				request_id: 'forged-request'
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'change-password with an actor in the body',
+		attack: (w) =>
+			fn('change-password', w.admin2.accessToken, {
+				password: `Pw-${crypto.randomUUID()}`,
+				current_password: w.admin2.password,
+				actor_id: w.admin.id
+			}),
+		refused: err(400, 'invalid_input')
+	},
+
+	// ── the activity log: hiding an action ───────────────────────────────────────────────────────
+	{
+		name: 'admin renames a user with Prefer: tx=rollback (it commits, so it is recorded)',
+		prepare: (w) => fresh(w, 'rollback-rename'),
+		attack: (w) =>
+			rest(`users?id=eq.${scratch['rollback-rename']}`, w.admin.accessToken, {
+				method: 'PATCH',
+				body: rename,
+				headers: { prefer: 'return=representation, tx=rollback' }
+			}),
+		refused: recorded(['public.users'], (w) => [renamed(scratch['rollback-rename'], w.admin.id)])
+	},
+	{
+		name: 'admin renames a user and back at once: both recorded',
+		prepare: (w) => fresh(w, 'and-back'),
+		attack: async (w) => {
+			await patch(`users?id=eq.${scratch['and-back']}`, w.admin.accessToken, rename);
+			return patch(`users?id=eq.${scratch['and-back']}`, w.admin.accessToken, {
+				last_name: 'Persona'
+			});
+		},
+		refused: recorded(['public.users'], (w) => [
+			renamed(scratch['and-back'], w.admin.id),
+			entry('profile_changed', scratch['and-back'], w.admin.id, {
+				changes: { last_name: { from: 'Renamed', to: 'Persona' } }
+			})
+		])
+	},
+	{
+		name: 'admin renames two users in one PATCH (id=in.(…)): one entry each',
+		prepare: async (w) => {
+			await fresh(w, 'bulk-one');
+			await fresh(w, 'bulk-two');
+		},
+		attack: (w) =>
+			patch(
+				`users?id=in.(${scratch['bulk-one']},${scratch['bulk-two']})`,
+				w.admin.accessToken,
+				rename
+			),
+		// Recorded in the order the statement updated the rows, which is the order it returns them.
+		refused: recorded(['public.users'], (w, outcome) => {
+			const both = [scratch['bulk-one'], scratch['bulk-two']];
+			const returned: Array<string | undefined> = Array.isArray(outcome.body)
+				? outcome.body.map((row: { id: string }) => row.id)
+				: [];
+			const order =
+				returned.length === 2 && both.every((id) => returned.includes(id)) ? returned : both;
+			return order.map((id) => renamed(id, w.admin.id));
+		})
+	},
+	{
+		name: 'admin changes a name and the role in one PATCH: both recorded, apart',
+		prepare: (w) => fresh(w, 'name-and-role'),
+		attack: (w) =>
+			patch(`users?id=eq.${scratch['name-and-role']}`, w.admin.accessToken, {
+				...rename,
+				role: 'external'
+			}),
+		refused: recorded(['public.users'], (w) => [
+			renamed(scratch['name-and-role'], w.admin.id),
+			entry('role_changed', scratch['name-and-role'], w.admin.id, {
+				changes: { role: { from: 'member', to: 'external' } }
+			})
+		])
+	},
+	{
+		name: 'admin sends a rename that changes nothing: nothing happened, nothing recorded',
+		prepare: (w) => fresh(w, 'no-change'),
+		attack: (w) =>
+			patch(`users?id=eq.${scratch['no-change']}`, w.admin.accessToken, { last_name: 'Persona' }),
+		refused: recorded(['public.users'], () => [])
+	},
+	{
+		name: 'a sign-in with a 10 KB user agent: recorded, the agent cut to 512 characters',
+		prepare: async (w) => {
+			const user = await persona(w.orgA, 'member', 'long-agent');
+			scratch['long-agent'] = user.id;
+			scratch['long-agentEmail'] = user.email;
+			scratch['long-agentPassword'] = user.password;
+		},
+		attack: () =>
+			http('/auth/v1/token?grant_type=password', {
+				headers: { 'user-agent': 'A'.repeat(10 * 1024) },
+				body: {
+					email: scratch['long-agentEmail'] ?? '',
+					password: scratch['long-agentPassword'] ?? ''
+				}
+			}),
+		refused: recorded(['auth.sessions', 'auth.users', 'public.users'], (_w, outcome) => [
+			entry('signed_in', scratch['long-agent'], scratch['long-agent'] ?? '', {
+				details: {
+					session_id: sessionIdOf(String(outcome.body?.access_token ?? '')),
+					user_agent: 'A'.repeat(512),
+					ip_address: expect.any(String)
+				}
+			})
+		])
+	},
+
+	// ── the activity log: reading another organization's, or without the right ──────────────────
+	{
+		name: 'admin of A reads the log of B by organization_id',
+		attack: (w) => rest(`activity_log?organization_id=eq.${w.orgB}`, w.admin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'admin of A reads the entries about a user of B (target_id)',
+		attack: (w) => rest(`activity_log?target_id=eq.${w.strangerMember.id}`, w.admin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'admin of A reads what the admin of B did (actor_id)',
+		attack: (w) => rest(`activity_log?actor_id=eq.${w.strangerAdmin.id}`, w.admin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'admin of A counts the log of B with HEAD',
+		attack: (w) =>
+			rest(`activity_log?select=id&organization_id=eq.${w.orgB}`, w.admin.accessToken, {
+				method: 'HEAD',
+				headers: { prefer: 'count=exact' }
+			}),
+		refused: noRows
+	},
+	{
+		name: 'admin of A widens the log filter with or=(…)',
+		attack: (w) =>
+			rest(
+				`activity_log?select=id,organization_id&or=(organization_id.eq.${w.orgB},target_id.eq.${w.strangerMember.id},actor_id.eq.${w.strangerAdmin.id})`,
+				w.admin.accessToken,
+				{ headers: { prefer: 'count=exact' } }
+			),
+		refused: noRows
+	},
+	{
+		name: "admin of A searches B's entries by an email they recorded (changes->email->>to)",
+		attack: (w) =>
+			rest(
+				`activity_log?changes->email->>to=eq.${encodeURIComponent(w.strangerMember.email)}`,
+				w.admin.accessToken
+			),
+		refused: noRows
+	},
+	{
+		name: "admin of B reads the whole log with a count: B's entries only",
+		attack: (w) =>
+			rest('activity_log?select=id,organization_id,action,target_id', w.strangerAdmin.accessToken, {
+				headers: { prefer: 'count=exact' }
+			}),
+		refused: ownActivity((w) => w.orgB)
+	},
+	{
+		name: "admin of A reads a page of the log with a count: A's entries only",
+		attack: (w) =>
+			rest(
+				'activity_log?select=organization_id&order=occurred_at.desc,id.desc',
+				w.admin.accessToken,
+				{
+					headers: { prefer: 'count=exact', range: '0-9' }
+				}
+			),
+		refused: ownActivity((w) => w.orgA)
+	},
+	{
+		name: 'admin of A embeds the log in users',
+		attack: (w) => rest('users?select=id,activity_log(*)', w.admin.accessToken),
+		refused: err(400, 'PGRST200')
+	},
+	{
+		name: "admin of B embeds A's log through organizations",
+		attack: (w) =>
+			rest(`organizations?select=id,activity_log(*)&id=eq.${w.orgA}`, w.strangerAdmin.accessToken),
+		refused: err(400, 'PGRST200')
+	},
+	{
+		name: 'member reads the log',
+		attack: (w) =>
+			rest('activity_log?select=*', w.member.accessToken, { headers: { prefer: 'count=exact' } }),
+		refused: noRows
+	},
+	{
+		name: 'manager reads the entries about themselves',
+		attack: (w) => rest(`activity_log?target_id=eq.${w.manager.id}`, w.manager.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'external counts the log with HEAD',
+		attack: (w) =>
+			rest('activity_log?select=id', w.external.accessToken, {
+				method: 'HEAD',
+				headers: { prefer: 'count=exact' }
+			}),
+		refused: noRows
+	},
+	{
+		name: 'temporary admin reads the log',
+		attack: (w) =>
+			rest('activity_log?select=*', w.temporaryAdmin.accessToken, {
+				headers: { prefer: 'count=exact' }
+			}),
+		refused: noRows
+	},
+	{
+		name: 'deactivated admin reads the log with a still-valid token',
+		attack: (w) =>
+			rest('activity_log?select=*', w.inactiveAdmin.accessToken, {
+				headers: { prefer: 'count=exact' }
+			}),
+		refused: noRows
+	},
+	{
+		name: "member's token with sub forged to the admin reads the log",
+		attack: (w) =>
+			rest('activity_log?select=*', tamperedJwt(w.member.accessToken, { sub: w.admin.id })),
+		refused: err(401, 'PGRST301')
+	},
+	{
+		name: 'anon reads the log',
+		attack: () => rest('activity_log?select=*', null),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'anon counts the log with HEAD',
+		attack: () =>
+			rest('activity_log?select=id', null, { method: 'HEAD', headers: { prefer: 'count=exact' } }),
+		refused: err(401)
+	},
+	{
+		name: 'service role reads the log through the Data API (it has no privilege on it)',
+		attack: () => asService('activity_log?select=*'),
+		refused: err(403, '42501')
+	},
+	{
+		name: 'admin of A reads the sessions of a user of B (rpc/user_sessions)',
+		attack: (w) => rest(`rpc/user_sessions?user_id=${w.strangerMember.id}`, w.admin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'admin of A reads the sessions of the admin of B with POST rpc/user_sessions',
+		attack: (w) =>
+			rest('rpc/user_sessions', w.admin.accessToken, {
+				method: 'POST',
+				body: { user_id: w.strangerAdmin.id }
+			}),
+		refused: noRows
+	},
+	{
+		name: "member reads the admin's sessions",
+		attack: (w) => rest(`rpc/user_sessions?user_id=${w.admin.id}`, w.member.accessToken),
+		refused: noRows
+	},
+	{
+		name: "manager reads a member's sessions",
+		attack: (w) => rest(`rpc/user_sessions?user_id=${w.member.id}`, w.manager.accessToken),
+		refused: noRows
+	},
+	{
+		name: "deactivated admin reads a member's sessions with a still-valid token",
+		attack: (w) => rest(`rpc/user_sessions?user_id=${w.member.id}`, w.inactiveAdmin.accessToken),
+		refused: noRows
+	},
+	{
+		name: "temporary admin reads a member's sessions",
+		attack: (w) => rest(`rpc/user_sessions?user_id=${w.member.id}`, w.temporaryAdmin.accessToken),
+		refused: noRows
+	},
+	{
+		name: 'anon calls rpc/user_sessions',
+		attack: (w) => rest(`rpc/user_sessions?user_id=${w.member.id}`, null),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'admin of A ends the sessions of a user of B',
+		attack: (w) =>
+			fn('update-user', w.admin.accessToken, {
+				user_id: w.strangerMember.id,
+				action: 'end_sessions'
+			}),
+		refused: err(404, 'user_not_found')
+	},
+	{
+		name: "member ends the admin's sessions through update-user",
+		attack: (w) =>
+			fn('update-user', w.member.accessToken, { user_id: w.admin.id, action: 'end_sessions' }),
+		refused: err(403, 'forbidden')
+	},
+
+	// ── the activity log: spreadsheet formulas in names (CSV injection) ──────────────────────────
+	// Names may start with = + - @: the rules refuse only control and invisible characters. The log
+	// keeps them verbatim; the console's CSV export neutralises them (src/, tested there).
+	...['=HYPERLINK("http://evil","x")', "+cmd|' /C calc'!A0", '@SUM(1)', '-2+3'].map(
+		(formula): Attempt => ({
+			name: `create-user named ${formula}: recorded verbatim`,
+			attack: (w) => createNamed(w, formula),
+			refused: recorded(['public.users', 'auth.users'], (w, outcome) => [
+				created(w, outcome, formula, formula)
+			])
+		})
+	),
+	{
+		name: 'create-user named \\t=1+1: trimmed like any name, recorded as =1+1',
+		attack: (w) => createNamed(w, '\t=1+1'),
+		refused: recorded(['public.users', 'auth.users'], (w, outcome) => [
+			created(w, outcome, '=1+1', '=1+1')
+		])
+	},
+	{
+		name: 'create-user with a carriage return inside a name (x\\r=1+1): refused',
+		attack: (w) => createNamed(w, 'x\r=1+1'),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'admin renames a user to =1+1 through the Data API: recorded verbatim',
+		prepare: (w) => fresh(w, 'formula-rename'),
+		attack: (w) =>
+			patch(`users?id=eq.${scratch['formula-rename']}`, w.admin.accessToken, {
+				first_name: '=1+1'
+			}),
+		refused: recorded(['public.users'], (w) => [
+			entry('profile_changed', scratch['formula-rename'], w.admin.id, {
+				changes: { first_name: { from: 'formularename', to: '=1+1' } }
+			})
+		])
 	}
 ];
 

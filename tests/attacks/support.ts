@@ -1,5 +1,6 @@
 // The attacker's tools (plain HTTP, forged JWTs), the cast (personas of two organizations) and the
-// evidence (snapshots of the tables an attack must not change, passwords to look for in logs).
+// evidence (snapshots of the tables an attack must not change, the activity entries one wrote,
+// passwords to look for in logs).
 import { appendFileSync } from 'node:fs';
 import { SignJWT } from 'jose';
 import { inject } from 'vitest';
@@ -122,25 +123,83 @@ export function tamperedJwt(token: string, change: Record<string, unknown>): str
 // ── evidence ────────────────────────────────────────────────────────────────────────────────────
 
 export type Snapshot = Record<
-	'public.users' | 'public.organizations' | 'auth.users' | 'auth.sessions',
+	'public.users' | 'public.organizations' | 'auth.users' | 'auth.sessions' | 'public.activity_log',
 	string
 >;
 
-/** A digest of every row of the four tables an attack could change. */
+/** The digest of the activity log's entries up to `lastId` (all of them without it). */
+const ACTIVITY_DIGEST = `(select md5(coalesce(string_agg(l::text, '|' order by l.id), '')) from public.activity_log l
+	where $1::bigint is null or l.id <= $1::bigint)`;
+
+/** A digest of every row of the five tables an attack could change. */
 export function snapshot(): Promise<Snapshot> {
 	return withDb(async (db) => {
-		const { rows } = await db.query(`
+		const { rows } = await db.query(
+			`
 			select
+				${ACTIVITY_DIGEST} as "public.activity_log",
 				(select md5(coalesce(string_agg(u::text, '|' order by u.id), '')) from public.users u) as "public.users",
 				(select md5(coalesce(string_agg(o::text, '|' order by o.id), '')) from public.organizations o) as "public.organizations",
 				(select md5(coalesce(string_agg(concat_ws(',', a.id, a.email, a.encrypted_password, a.raw_app_meta_data::text,
 					a.raw_user_meta_data::text, a.banned_until, a.deleted_at, a.role, a.email_confirmed_at, a.updated_at), '|' order by a.id), ''))
 					from auth.users a) as "auth.users",
 				(select md5(coalesce(string_agg(concat_ws(',', s.id, s.user_id, s.not_after, s.aal), '|' order by s.id), '')) from auth.sessions s)
-					as "auth.sessions"`);
+					as "auth.sessions"`,
+			[null]
+		);
 		return rows[0] as Snapshot;
 	});
 }
+
+/** The id of the newest activity entry (0 when there is none). */
+export const lastEntryId = (): Promise<number> =>
+	withDb(async (db) =>
+		Number(
+			(await db.query('select coalesce(max(id), 0) as id from public.activity_log')).rows[0].id
+		)
+	);
+
+/** The digest of the entries up to `lastId` as they are now: equal to the snapshot's if none changed. */
+export const activityDigestUpTo = (lastId: number): Promise<string> =>
+	withDb(
+		async (db) => (await db.query(`select ${ACTIVITY_DIGEST} as digest`, [lastId])).rows[0].digest
+	);
+
+export interface LoggedEntry {
+	action: string;
+	organization_id: string;
+	actor_type: string;
+	actor_id: string | null;
+	target_id: string;
+	changes: Record<string, unknown>;
+	details: Record<string, unknown>;
+	request_id: string | null;
+}
+
+/** Every activity entry written after `lastId`, oldest first, as the database holds it. */
+export const entriesAfter = (lastId: number): Promise<LoggedEntry[]> =>
+	withDb(
+		async (db) =>
+			(
+				await db.query(
+					`select action, organization_id, actor_type, actor_id, target_id, changes, details, request_id
+					from public.activity_log where id > $1 order by id`,
+					[lastId]
+				)
+			).rows
+	);
+
+/** The number of entries of an organization, as the database holds them. */
+export const entriesOf = (organizationId: string): Promise<number> =>
+	withDb(
+		async (db) =>
+			(
+				await db.query(
+					'select count(*)::int as n from public.activity_log where organization_id = $1',
+					[organizationId]
+				)
+			).rows[0].n
+	);
 
 export function changedTables(before: Snapshot, after: Snapshot): string[] {
 	return (Object.keys(before) as Array<keyof Snapshot>).filter(
