@@ -12,6 +12,8 @@ if (!url) throw new Error('TEST_DATABASE_URL is not set: run this through `npm r
 const ORG = 'd0000000-0000-4000-8000-000000000000';
 const ADMIN_A = 'd0000000-0000-4000-8000-00000000000a';
 const ADMIN_B = 'd0000000-0000-4000-8000-00000000000b';
+/** Each admin is signed in once: the policies serve only tokens whose session still exists. */
+const sessionOf = (admin: string) => admin.replace(/^d/, 'e');
 const ROUNDS = 100;
 
 type Outcome = { rows: number } | { code: string; message: string };
@@ -30,7 +32,12 @@ const sideB = new pg.Client({ connectionString: url });
 async function attempt(client: pg.Client, a: Attempt): Promise<Outcome> {
 	const claims =
 		a.as === 'authenticated'
-			? { sub: a.actor, role: 'authenticated', aud: 'authenticated' }
+			? {
+					sub: a.actor,
+					role: 'authenticated',
+					aud: 'authenticated',
+					session_id: sessionOf(a.actor)
+				}
 			: { role: 'service_role' };
 	const set = a.change === 'demote' ? `role = 'member'` : `status = 'inactive'`;
 	try {
@@ -92,10 +99,14 @@ beforeAll(async () => {
 		 insert into auth.users (id, aud, role, email) values ($2, 'authenticated', 'authenticated', 'a@race.test'),
 		                                                     ($3, 'authenticated', 'authenticated', 'b@race.test');
 		 insert into public.users (id, organization_id, email, first_name, last_name, role)
-		 values ($2, $1, 'a@race.test', 'Ann', 'Race', 'admin'), ($3, $1, 'b@race.test', 'Bob', 'Race', 'admin');`
+		 values ($2, $1, 'a@race.test', 'Ann', 'Race', 'admin'), ($3, $1, 'b@race.test', 'Bob', 'Race', 'admin');
+		 insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+		 values ($4, $2, now(), now(), 'aal1'), ($5, $3, now(), now(), 'aal1');`
 			.replaceAll('$1', `'${ORG}'`)
 			.replaceAll('$2', `'${ADMIN_A}'`)
 			.replaceAll('$3', `'${ADMIN_B}'`)
+			.replaceAll('$4', `'${sessionOf(ADMIN_A)}'`)
+			.replaceAll('$5', `'${sessionOf(ADMIN_B)}'`)
 	);
 });
 

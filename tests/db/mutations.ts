@@ -530,5 +530,16 @@ export const mutations: Mutation[] = [
 		name: 'let anon list sessions',
 		caughtBy: 'pgtap',
 		sql: `grant execute on function public.user_sessions(uuid) to anon`
+	},
+	{
+		name: 'a token outlives its session (ended sessions keep reading for up to an hour)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.session_is_live() returns boolean language sql stable security definer set search_path = '' as $$ select true $$`
+	},
+	{
+		name: 'any session of anyone keeps a token alive',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.session_is_live() returns boolean language sql stable security definer set search_path = '' as $$
+			select exists (select 1 from auth.sessions as s where s.id = nullif((select auth.jwt()) ->> 'session_id', '')::uuid) $$`
 	}
 ];

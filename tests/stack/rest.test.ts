@@ -49,12 +49,20 @@ async function mint(
 		.sign(key);
 }
 
-function userToken(persona: { id: string; email: string }): Promise<string> {
+/** A token of a session Auth has (the policies serve only tokens whose session still exists). */
+async function userToken(persona: { id: string; email: string }): Promise<string> {
+	const sessionId = randomUUID();
+	await withDb((db) =>
+		db.query(
+			`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), 'aal1')`,
+			[sessionId, persona.id]
+		)
+	);
 	return mint({
 		sub: persona.id,
 		email: persona.email,
 		role: 'authenticated',
-		session_id: randomUUID(),
+		session_id: sessionId,
 		is_anonymous: false
 	});
 }

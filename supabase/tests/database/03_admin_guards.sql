@@ -2,7 +2,7 @@
 -- and claims that try to grant more than the database says.
 begin;
 \ir _personas.psql
-select plan(22);
+select plan(24);
 
 -- Own role and status ---------------------------------------------------------------------------------
 select tests.act_as('admin');
@@ -60,7 +60,7 @@ select throws_ok(format($$update public.users set status = 'inactive' where id =
 -- Forged claims grant nothing --------------------------------------------------------------------------
 -- The member writes metadata claiming admin rights (user_metadata is writable by any user).
 select tests.act_as_claims('authenticated', jsonb_build_object(
-  'sub', tests.id('member'), 'role', 'authenticated', 'aud', 'authenticated',
+  'sub', tests.id('member'), 'role', 'authenticated', 'aud', 'authenticated', 'session_id', tests.session_id('member'),
   'user_metadata', jsonb_build_object('role', 'admin', 'organization_id', 'a0000000-0000-4000-8000-000000000000'),
   'app_metadata', jsonb_build_object('role', 'admin', 'organization_id', 'a0000000-0000-4000-8000-000000000000')));
 select results_eq($$select id from public.users$$, array[tests.id('member')], 'admin claims in metadata read nothing more');
@@ -70,12 +70,18 @@ select is(tests.rows_affected($$update public.users set first_name = 'Pwned'$$),
   'admin claims in metadata change nothing even without a filter');
 
 -- A token that says service_role in its claims while the request runs as authenticated.
-select tests.act_as_claims('authenticated', jsonb_build_object('sub', tests.id('member'), 'role', 'service_role'));
+select tests.act_as_claims('authenticated', jsonb_build_object('sub', tests.id('member'), 'role', 'service_role', 'session_id', tests.session_id('member')));
 select results_eq($$select id from public.users$$, array[tests.id('member')], 'a role claim does not widen what the database role reads');
 
 -- An admin's subject id presented without a signed-in role.
 select tests.act_as_claims('anon', jsonb_build_object('sub', tests.id('admin'), 'role', 'anon'));
 select throws_ok($$select 1 from public.users$$, '42501', 'permission denied for table users', 'a subject id does not turn anon into its user');
+
+-- A token of the admin whose session is another user's, or gone.
+select tests.act_as_claims('authenticated', jsonb_build_object('sub', tests.id('admin'), 'role', 'authenticated', 'session_id', tests.session_id('member')));
+select is_empty($$select 1 from public.users$$, 'a token naming another user''s session reads nothing');
+select tests.act_as_claims('authenticated', jsonb_build_object('sub', tests.id('admin'), 'role', 'authenticated'));
+select is_empty($$select 1 from public.users$$, 'a token without a session reads nothing');
 
 select * from finish();
 rollback;

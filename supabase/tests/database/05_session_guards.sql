@@ -29,7 +29,7 @@ insert into auth.refresh_tokens (token, user_id, revoked, session_id, created_at
   ('guard-one', tests.id('member')::text, false, 'f0000000-0000-4000-8000-000000000001', now(), now());
 
 select tests.act_as('service_role');
-select is(public.end_user_sessions(tests.id('member')), 1, 'end_user_sessions ends the member''s session');
+select is(public.end_user_sessions(tests.id('member')), 2, 'end_user_sessions ends the member''s sessions (the new one and the persona''s)');
 select tests.act_as_claims('postgres', '{}');
 select is((select count(*)::int from auth.refresh_tokens where token = 'guard-one'), 0, 'and its refresh token');
 select is((select count(*)::int from auth.sessions where id = 'f0000000-0000-4000-8000-000000000003'), 1, 'other users keep their sessions');
