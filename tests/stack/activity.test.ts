@@ -256,17 +256,20 @@ describe('what the console does is recorded once, by the admin, with the request
 
 	it('set_password, generated: password_set with generated true, and the password nowhere', async () => {
 		const target = await createPersona(org, 'member', 'generated');
+		await signIn(target.email, target.password, org);
+		const open = await sessionCount(target.id);
+		expect(open).toBeGreaterThan(0);
 		const from = await mark();
 		const result = await updateUser({ user_id: target.id, action: 'set_password' });
 		expect(result.status).toBe(200);
 		const password = result.body.password as string;
 		expect(password.length).toBeGreaterThanOrEqual(16);
 		// Auth itself ends the user's sessions as it stores the password (GoTrue's UpdatePassword),
-		// so the sweep after it finds none left to record.
+		// so the sweep after it finds none left: the one entry says how many ended.
 		expect(await sessionCount(target.id)).toBe(0);
 		const entries = await entriesSince(from);
 		expect(entries.map(said)).toEqual([
-			byAdmin(target.id, 'password_set', { details: { generated: true } })
+			byAdmin(target.id, 'password_set', { details: { generated: true, sessions_ended: open } })
 		]);
 		expect(requestIdOf(entries)).toMatch(UUID);
 		expect(JSON.stringify(entries)).not.toContain(password);
@@ -282,7 +285,7 @@ describe('what the console does is recorded once, by the admin, with the request
 		expect(result.body.password).toBeUndefined();
 		const entries = await entriesSince(from);
 		expect(entries.map(said)).toEqual([
-			byAdmin(user.id, 'password_set', { details: { generated: false } })
+			byAdmin(user.id, 'password_set', { details: { generated: false, sessions_ended: 0 } })
 		]);
 		expect(JSON.stringify(entries)).not.toContain(password);
 		expect(await logHolds(password)).toBe(0);

@@ -76,6 +76,9 @@ async function setPassword(
 	const [updated] =
 		await tx`update public.users as u set must_change_password = true where u.id = ${target.id} returning to_jsonb(u) as row`;
 	const user = userRow(updated!.row);
+	// Auth ends the user's sessions as it stores the password: counted now, for the activity log.
+	const [open] =
+		await tx`select count(*)::int as sessions from auth.sessions as s where s.user_id = ${target.id}`;
 	const { error } = await deps.service.auth.admin.updateUserById(target.id, { password });
 	if (error) throw fromAuthError(error, 'set the password');
 	passwordSet();
@@ -96,8 +99,10 @@ async function setPassword(
 	//   commits its session after this statement (its bcrypt check in flight across the whole
 	//   call). Only Auth could close that, by checking the password inside the transaction that
 	//   opens the session.
-	await tx`select public.end_user_sessions(${target.id})`;
-	await recordPasswordSet(tx, target.id, generated);
+	const [swept] = await tx`select public.end_user_sessions(${target.id}) as ended`;
+	// What the sweep ended it records itself; the rest Auth ended.
+	const endedByAuth = Math.max(Number(open!.sessions) - Number(swept!.ended), 0);
+	await recordPasswordSet(tx, target.id, { generated, sessions_ended: endedByAuth });
 	// A generated password is returned once, for the admin to hand over; a typed one never is.
 	return json(200, generated ? { user, password } : { user });
 }
@@ -129,9 +134,16 @@ async function changeStatus(deps: Deps, action: UserAction, status: UserRow['sta
 	return json(200, { user });
 }
 
-/** The password_set entry of the activity log; whether it was generated, never the password. */
-async function recordPasswordSet(db: Sql | Tx, userId: string, generated: boolean) {
-	await db`select private.record_user_activity(${userId}, 'password_set', ${db.json({ generated })})`;
+/**
+ * The password_set entry of the activity log: whether it was generated and how many sessions ended
+ * with it, never the password.
+ */
+async function recordPasswordSet(
+	db: Sql | Tx,
+	userId: string,
+	details: { generated: boolean; sessions_ended?: number }
+) {
+	await db`select private.record_user_activity(${userId}, 'password_set', ${db.json(details)})`;
 }
 
 /** Sign out everywhere: every session of the user ends (the database records how many). */
@@ -282,11 +294,9 @@ export function updateUser(deps: Deps): Handler {
 						db.begin(async (tx) => {
 							await actAs(tx, caller.id, requestId);
 							await tx`update public.users set must_change_password = true where id = ${input.user_id}`;
-							await recordPasswordSet(
-								tx,
-								input.user_id,
-								!('password' in input) || input.password === undefined
-							);
+							await recordPasswordSet(tx, input.user_id, {
+								generated: !('password' in input) || input.password === undefined
+							});
 						})
 					)
 					.catch(() =>
