@@ -6,8 +6,10 @@
 --   end of a temporary password (must_change_password true → false: the user chose their own).
 --   Whatever path made the change — the Data API, an Edge Function, the dashboard — it is recorded.
 -- * Sign-ins: Auth opens a session (auth.sessions) for each sign-in, by password or by an emailed
---   link; a trigger records it with the device (user agent) and address Auth noted. Auth keeps no
---   row of a failed sign-in, so none is recorded.
+--   link; a trigger records it when Auth's transaction commits, with how it was authenticated
+--   (GoTrue's method names: "password", "otp" for a recovery or magic link or an emailed code,
+--   "oauth", …) and the device (user agent) and address Auth noted. Auth keeps no row of a failed
+--   sign-in, so none is recorded.
 -- * public.end_user_sessions records how many sessions it ended.
 -- * What leaves no row change — an admin setting a password, a user recovering or changing theirs —
 --   the Edge Functions record through private.record_user_activity, in the transaction that holds
@@ -137,6 +139,13 @@ begin
     'signed_in',
     jsonb_strip_nulls(jsonb_build_object(
       'session_id', new.id,
+      'method', (
+        select c.authentication_method::text
+        from auth.mfa_amr_claims as c
+        where c.session_id = new.id
+        order by c.created_at, c.id
+        limit 1
+      ),
       'user_agent', nullif(left(new.user_agent, 512), ''),
       'ip_address', host(new.ip)
     ))
@@ -146,10 +155,13 @@ end;
 $$;
 
 comment on function private.record_sign_in() is
-  'Trigger on auth.sessions: records each new session as a sign-in of its user, with the user agent and address Auth noted.';
+  'Trigger on auth.sessions, at commit: records each new session as a sign-in of its user, with how it was authenticated and the user agent and address Auth noted.';
 
-create trigger record_sign_in
+-- At commit (deferred): Auth writes how the session was authenticated (auth.mfa_amr_claims) right
+-- after the session, in the same transaction.
+create constraint trigger record_sign_in
   after insert on auth.sessions
+  deferrable initially deferred
   for each row execute function private.record_sign_in();
 
 create or replace function public.end_user_sessions(target_user_id uuid)

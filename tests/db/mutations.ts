@@ -541,5 +541,10 @@ export const mutations: Mutation[] = [
 		caughtBy: 'pgtap',
 		sql: `create or replace function private.session_is_live() returns boolean language sql stable security definer set search_path = '' as $$
 			select exists (select 1 from auth.sessions as s where s.id = nullif((select auth.jwt()) ->> 'session_id', '')::uuid) $$`
+	},
+	{
+		name: 'record a sign-in at its first statement (before Auth wrote how it was authenticated)',
+		caughtBy: 'pgtap',
+		sql: `drop trigger record_sign_in on auth.sessions; create trigger record_sign_in after insert on auth.sessions for each row execute function private.record_sign_in()`
 	}
 ];

@@ -427,7 +427,11 @@ describe('passwords people choose themselves', () => {
 			const entries = await entriesSince(from);
 			const own = { ...byAdmin(member.id, 'signed_in'), actor_id: member.id };
 			expect(entries.map(said)).toEqual([
-				{ ...own, details: expect.objectContaining({ session_id: sessionIdOf(session) }) },
+				{
+					...own,
+					// An emailed link: GoTrue's amr method for it is otp.
+					details: expect.objectContaining({ session_id: sessionIdOf(session), method: 'otp' })
+				},
 				{ ...own, action: 'password_recovered' }
 			]);
 			expect(entries[0]!.request_id).toBeNull();
@@ -478,6 +482,7 @@ describe('sign-ins', () => {
 				actor_id: member.id,
 				details: {
 					session_id: sessionIdOf(data.session!),
+					method: 'password',
 					user_agent: userAgent,
 					ip_address: expect.any(String)
 				}

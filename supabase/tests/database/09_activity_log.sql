@@ -3,7 +3,7 @@
 -- (never one the caller names), and the sessions of a user for their admins and themselves.
 begin;
 \ir _personas.psql
-select plan(62);
+select plan(64);
 
 create function tests.entries(target uuid)
 returns table (action public.activity_action, actor_type public.activity_actor_type, actor_id uuid, changes jsonb, details jsonb, request_id text)
@@ -128,6 +128,19 @@ select results_eq(
      '{"session_id": "f1000000-0000-4000-8000-000000000001", "user_agent": "Mozilla/5.0 (X11; Linux x86_64) Chrome/131.0", "ip_address": "192.0.2.7"}'::jsonb),
     ('signed_in', 'user', tests.id('member'), '{"session_id": "f1000000-0000-4000-8000-000000000002"}')$$,
   'each new session is a sign-in of its user, with what Auth noted of the device');
+
+-- how they signed in: Auth writes the method right after the session, so it is read at commit
+set constraints auth.record_sign_in deferred;
+insert into auth.sessions (id, user_id, created_at, updated_at, aal) values
+  ('f1000000-0000-4000-8000-000000000003', tests.id('manager'), now(), now(), 'aal1');
+insert into auth.mfa_amr_claims (id, session_id, created_at, updated_at, authentication_method) values
+  (gen_random_uuid(), 'f1000000-0000-4000-8000-000000000003', now(), now(), 'otp');
+select is_empty($$select 1 from public.activity_log where details ->> 'session_id' = 'f1000000-0000-4000-8000-000000000003'$$,
+  'a sign-in is recorded when Auth''s transaction commits, not at its first statement');
+set constraints auth.record_sign_in immediate;
+select results_eq($$select actor_id, details from public.activity_log where details ->> 'session_id' = 'f1000000-0000-4000-8000-000000000003'$$,
+  $$values (tests.id('manager'), '{"session_id": "f1000000-0000-4000-8000-000000000003", "method": "otp"}'::jsonb)$$,
+  'the sign-in says how it was authenticated (an emailed link: otp)');
 
 -- sessions: their admins and the user read them; nobody else --------------------------------------
 select tests.act_as('admin');
