@@ -184,7 +184,7 @@ test('the admin changes the role and the user’s view follows; deactivation loc
 	expect(writes[0]).toMatch(/^POST \/functions\/v1\/update-user .*"action":"update_profile"/);
 	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Maria Skłodowska-Curie');
 
-	await person.getByRole('button', { name: 'Sign out' }).click();
+	await person.getByRole('button', { name: 'Sign out', exact: true }).click();
 	await signIn(person, newUser.email, password);
 	await expect(person.getByRole('alert')).toHaveText(
 		'Wrong email or password. Check both and try again.'

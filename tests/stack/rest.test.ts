@@ -374,6 +374,18 @@ describe('filters, order and ranges', () => {
 		expect(embedded.data?.users.map((user) => user.first_name).sort()).toEqual(['Max', 'Mia']);
 	});
 
+	it('ands several or trees with each other and the other filters, as PostgREST does', async () => {
+		// What the users table sends for "not signed in lately" on a page continued by keyset.
+		const admin = asPersona('adminA');
+		const { data } = await admin
+			.from('users')
+			.select('id')
+			.or('role.eq.manager,role.eq.member')
+			.or('first_name.eq.Mia,created_by.is.null')
+			.neq('status', 'inactive');
+		expect(idsOf(data)).toEqual([people.memberA.id]);
+	});
+
 	it('orders by several columns, in both directions, with nulls placed as asked', async () => {
 		const admin = asPersona('adminA');
 		const byName = await admin

@@ -13,7 +13,8 @@ import type {
 	ProfileChanges,
 	RequestOptions,
 	Result,
-	UserAdminApi
+	UserAdminApi,
+	UserSession
 } from '$lib/users/api';
 import { apiError } from '$lib/users/errors';
 import type { UserRow } from '$lib/users/types';
@@ -78,6 +79,10 @@ export class FakeUsersApi implements UserAdminApi {
 				user.organization_id === params.organizationId &&
 				(!params.role || user.role === params.role) &&
 				(!params.status || user.status === params.status) &&
+				(!params.signedIn ||
+					user.last_sign_in_at === null ||
+					(params.signedIn === 'not_in_90_days' &&
+						user.last_sign_in_at < (params.signedInBefore ?? ''))) &&
 				words.every((word) =>
 					[user.first_name, user.last_name, user.email].some((value) =>
 						value.toLowerCase().includes(word)
@@ -222,6 +227,33 @@ export class FakeUsersApi implements UserAdminApi {
 			this.ownPassword = password;
 			Object.assign(me, { must_change_password: false });
 			return { ok: true, data: { user: { ...me } } };
+		}
+	);
+
+	/** Each user's sessions, by user id (none unless a test gives some). */
+	userSessions: Record<string, UserSession[]> = {};
+
+	sessions = vi.fn(
+		async (id: string, _options?: RequestOptions): Promise<Result<UserSession[]>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			return { ok: true, data: (this.userSessions[id] ?? []).map((session) => ({ ...session })) };
+		}
+	);
+
+	/** update-user's `end_sessions`: every session of the user ends. */
+	endSessions = vi.fn(
+		async (
+			id: string,
+			_options?: RequestOptions
+		): Promise<Result<{ user: UserRow; ended: number }>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const user = this.users.find((row) => row.id === id);
+			if (!user) return fail(apiError('user_not_found', { status: 404 }));
+			const ended = this.userSessions[id]?.length ?? 0;
+			this.userSessions[id] = [];
+			return { ok: true, data: { user: { ...user }, ended } };
 		}
 	);
 

@@ -3,9 +3,9 @@ import { describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '$shared/error-codes.ts';
 import type { AppClient } from '$lib/supabase/client';
 import { fakeFrom, type RecordedQuery } from '$lib/testing/fake-query';
-import { ORG_ID } from '$lib/testing/fake-users-api';
+import { makeUser as user, ORG_ID } from '$lib/testing/fake-users-api';
 import { REQUEST_TIMEOUT_MS } from '$lib/supabase/deadline';
-import { UsersApi, type ListParams } from './api';
+import { cursorRow, staleSignInBefore, UsersApi, type ListParams } from './api';
 import { CLIENT_ERRORS } from './errors';
 
 const params: ListParams = {
@@ -53,7 +53,8 @@ describe('UsersApi.list', () => {
 		const result = await api.list({ ...params, page: 3 });
 		expect(result).toEqual({ ok: true, data: { rows: [], total: 4321 } });
 		const page = log.find((q) => q.table === 'users')!.calls;
-		expect(page[0]).toEqual(['select', [expect.stringContaining('email')]]);
+		// No count asked of the page: the total comes from the counters.
+		expect(page[0]).toEqual(['select', [expect.stringContaining('email'), undefined]]);
 		expect(page).toContainEqual(['eq', ['organization_id', ORG_ID]]);
 		// The order matches the (organization_id, last_name, first_name, id) index.
 		expect(page.filter(([name]) => name === 'order').map(([, args]) => args[0])).toEqual([
@@ -154,6 +155,167 @@ describe('UsersApi.list', () => {
 			['first_name', { ascending: false }],
 			['id', { ascending: false }]
 		]);
+	});
+});
+
+const orders = (calls: RecordedQuery['calls']) =>
+	calls.filter(([name]) => name === 'order').map(([, args]) => args);
+const T = '2026-11-30T08:15:42.123456+00:00';
+const ID = '00000000-0000-4000-8000-000000000007';
+
+describe('UsersApi.list by last sign-in', () => {
+	it('sorts as the index reads: never first ascending, last descending, then by id', async () => {
+		const { api, log } = apiWith();
+		await api.list({ ...params, sort: 'last_sign_in_at', withCount: false });
+		expect(orders(log[0]!.calls)).toEqual([
+			['last_sign_in_at', { ascending: true, nullsFirst: true }],
+			['id', { ascending: true }]
+		]);
+		await api.list({ ...params, sort: 'last_sign_in_at', ascending: false, withCount: false });
+		expect(orders(log[1]!.calls)).toEqual([
+			['last_sign_in_at', { ascending: false, nullsFirst: false }],
+			['id', { ascending: false }]
+		]);
+	});
+
+	it('pages after a sign-in time by keyset, with the time as the database wrote it', async () => {
+		const { api, log } = apiWith();
+		const row = cursorRow('last_sign_in_at', { ...user(), last_sign_in_at: T, id: ID })!;
+		expect(row).toEqual({ last_sign_in_at: T, id: ID });
+		await api.list({
+			...params,
+			sort: 'last_sign_in_at',
+			page: 3,
+			withCount: false,
+			cursor: { direction: 'after', row }
+		});
+		const calls = log[0]!.calls;
+		expect(calls).toContainEqual(['gte', ['last_sign_in_at', T]]);
+		expect(calls).toContainEqual([
+			'or',
+			[`last_sign_in_at.gt."${T}",and(last_sign_in_at.eq."${T}",id.gt.${ID})`]
+		]);
+		expect(calls).toContainEqual(['limit', [50]]);
+		expect(calls.some(([name]) => name === 'range')).toBe(false);
+	});
+
+	it('pages before a sign-in time backwards: earlier times and every never come before it', async () => {
+		const { api, log } = apiWith(() => ({ data: [{ id: 'b' }, { id: 'a' }], error: null }));
+		const result = await api.list({
+			...params,
+			sort: 'last_sign_in_at',
+			withCount: false,
+			cursor: { direction: 'before', row: { last_sign_in_at: T, id: ID } }
+		});
+		expect(result.ok && result.data.rows.map((r) => r.id)).toEqual(['a', 'b']);
+		const calls = log[0]!.calls;
+		expect(calls).toContainEqual([
+			'or',
+			[
+				`last_sign_in_at.lt."${T}",last_sign_in_at.is.null,and(last_sign_in_at.eq."${T}",id.lt.${ID})`
+			]
+		]);
+		expect(orders(calls)[0]).toEqual(['last_sign_in_at', { ascending: false, nullsFirst: false }]);
+	});
+
+	it('pages around a user who never signed in: the other nevers by id, then every time', async () => {
+		const { api, log } = apiWith();
+		const row = { last_sign_in_at: null, id: ID };
+		await api.list({
+			...params,
+			sort: 'last_sign_in_at',
+			withCount: false,
+			cursor: { direction: 'after', row }
+		});
+		expect(log[0]!.calls).toContainEqual([
+			'or',
+			[`and(last_sign_in_at.is.null,id.gt.${ID}),last_sign_in_at.not.is.null`]
+		]);
+		await api.list({
+			...params,
+			sort: 'last_sign_in_at',
+			withCount: false,
+			cursor: { direction: 'before', row }
+		});
+		expect(log[1]!.calls).toContainEqual(['is', ['last_sign_in_at', null]]);
+		expect(log[1]!.calls).toContainEqual(['lt', ['id', ID]]);
+		// Descending, "after" walks towards the nevers: the same filter as ascending "before".
+		await api.list({
+			...params,
+			sort: 'last_sign_in_at',
+			ascending: false,
+			withCount: false,
+			cursor: { direction: 'after', row }
+		});
+		expect(log[2]!.calls).toContainEqual(['lt', ['id', ID]]);
+	});
+
+	it('keys pages only in the orders an index serves that way', () => {
+		const row = { ...user(), last_name: 'L', first_name: 'F', id: ID };
+		expect(cursorRow('name', row)).toEqual({ last_name: 'L', first_name: 'F', id: ID });
+		expect(cursorRow('email', row)).toBeUndefined();
+		expect(cursorRow('created_at', row)).toBeUndefined();
+	});
+
+	it('filters those who never signed in, counting them exactly with the page (no counters)', async () => {
+		const { api, log } = apiWith(() => ({ data: [], error: null, count: 17 }));
+		const result = await api.list({ ...params, signedIn: 'never', role: 'member' });
+		expect(result).toEqual({ ok: true, data: { rows: [], total: 17 } });
+		expect(log.map((q) => q.table)).toEqual(['users']);
+		const calls = log[0]!.calls;
+		expect(calls[0]).toEqual(['select', [expect.any(String), { count: 'exact' }]]);
+		expect(calls).toContainEqual(['is', ['last_sign_in_at', null]]);
+		expect(calls).toContainEqual(['eq', ['role', 'member']]);
+	});
+
+	it('filters those not signed in for 90 days: never, or before the moment the view fixed', async () => {
+		const { api, log } = apiWith(() => ({ data: [], error: null, count: 3 }));
+		const before = '2026-09-02T10:00:00.000Z';
+		await api.list({ ...params, signedIn: 'not_in_90_days', signedInBefore: before });
+		expect(log[0]!.calls).toContainEqual([
+			'or',
+			[`last_sign_in_at.is.null,last_sign_in_at.lt."${before}"`]
+		]);
+		// Without one given: 90 days before now.
+		await api.list({ ...params, signedIn: 'not_in_90_days' });
+		const sent = String(log.at(-1)!.calls.find(([name]) => name === 'or')?.[1][0]);
+		const cutoff = Date.parse(/lt\."(.+)"$/.exec(sent)![1]!);
+		expect(Math.abs(cutoff - (Date.now() - 90 * 86_400_000))).toBeLessThan(60_000);
+		expect(staleSignInBefore(Date.parse('2026-12-01T00:00:00Z'))).toBe('2026-09-02T00:00:00.000Z');
+	});
+
+	it('combines a sign-in filter with a search, both counted together', async () => {
+		const { api, log } = apiWith(() => ({ data: [], error: null, count: 2 }));
+		await api.list({ ...params, search: 'ada', signedIn: 'never' });
+		expect(log.map((q) => q.table)).toEqual(['rpc/search_users']);
+		expect(log[0]!.calls[0]).toEqual(['rpc', [{ search: 'ada' }, { get: true, count: 'exact' }]]);
+		expect(log[0]!.calls).toContainEqual(['is', ['last_sign_in_at', null]]);
+	});
+});
+
+describe('UsersApi sessions', () => {
+	it('reads a user’s sessions from public.user_sessions with a GET', async () => {
+		const session = { id: 's1', current: true };
+		const { api, log } = apiWith(() => ({ data: [session], error: null }));
+		expect(await api.sessions('u1')).toEqual({ ok: true, data: [session] });
+		expect(log[0]!.table).toBe('rpc/user_sessions');
+		expect(log[0]!.calls[0]).toEqual(['rpc', [{ user_id: 'u1' }, { get: true }]]);
+		expect(log[0]!.calls.at(-1)).toEqual(['abortSignal', [expect.any(AbortSignal)]]);
+	});
+
+	it('ends every session of a user through update-user end_sessions', async () => {
+		const { api, invoke } = apiWith(undefined, {
+			data: { user: { id: 'u1' }, ended: 2 },
+			error: null
+		});
+		expect(await api.endSessions('u1')).toEqual({
+			ok: true,
+			data: { user: { id: 'u1' }, ended: 2 }
+		});
+		expect(invoke).toHaveBeenCalledWith('update-user', {
+			body: { user_id: 'u1', action: 'end_sessions' },
+			signal: expect.any(AbortSignal)
+		});
 	});
 });
 

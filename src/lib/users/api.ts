@@ -15,7 +15,31 @@ import { USER_COLUMNS, type UserRow } from './types.ts';
 
 export type { ApiError, Result } from './errors.ts';
 
-export type SortKey = 'name' | 'email' | 'role' | 'status' | 'created_at';
+export type SortKey = 'name' | 'email' | 'role' | 'status' | 'created_at' | 'last_sign_in_at';
+
+/** Who to list by their last sign-in: anyone, those who never signed in, or not in the last 90 days. */
+export type SignInFilter = '' | 'never' | 'not_in_90_days';
+export const SIGN_IN_FILTERS: readonly Exclude<SignInFilter, ''>[] = ['never', 'not_in_90_days'];
+export const STALE_SIGN_IN_DAYS = 90;
+
+/** The moment a sign-in must be older than to count as "not in the last 90 days". */
+export const staleSignInBefore = (now = Date.now()): string =>
+	new Date(now - STALE_SIGN_IN_DAYS * 24 * 60 * 60 * 1000).toISOString();
+
+/** The columns a keyset page continues from, with the id: only the orders that page by keyset. */
+export type CursorRow = Pick<UserRow, 'id'> &
+	Partial<Pick<UserRow, 'last_name' | 'first_name' | 'last_sign_in_at'>>;
+
+/** A user's usable Auth session, as public.user_sessions reports it. */
+export interface UserSession {
+	id: string;
+	created_at: string;
+	refreshed_at: string;
+	user_agent: string | null;
+	ip_address: string | null;
+	/** The session the caller is using right now. */
+	current: boolean;
+}
 
 export interface ListParams {
 	/** Always sent: the policies allow it anyway, but the planner needs it to use the index. */
@@ -23,6 +47,13 @@ export interface ListParams {
 	search: string;
 	role: UserRole | '';
 	status: UserStatus | '';
+	/** Absent: anyone. Counted exactly: the counters know roles and statuses, not sign-ins. */
+	signedIn?: SignInFilter;
+	/**
+	 * With `not_in_90_days`: sign-ins before this moment count as not recent. The list fixes it when
+	 * the view is asked for, so its pages and its total agree; absent, it is 90 days before now.
+	 */
+	signedInBefore?: string;
 	sort: SortKey;
 	ascending: boolean;
 	/** Zero-based. */
@@ -31,11 +62,11 @@ export interface ListParams {
 	/** Ask for the total only when the filters changed; paging through keeps the known total. */
 	withCount: boolean;
 	/**
-	 * Keyset pagination for the name order: the page right after (or before) this row, found
-	 * through the index instead of counting past `page * pageSize` rows; a page deep in a
-	 * 100,000-user organization then costs what the first one does.
+	 * Keyset pagination for the name and last sign-in orders: the page right after (or before)
+	 * this row, found through the index instead of counting past `page * pageSize` rows; a page
+	 * deep in a 100,000-user organization then costs what the first one does.
 	 */
-	cursor?: { direction: 'after' | 'before'; row: Pick<UserRow, 'last_name' | 'first_name' | 'id'> };
+	cursor?: { direction: 'after' | 'before'; row: CursorRow };
 }
 
 /** Every call takes the person's Cancel (an AbortSignal); each also times out on its own. */
@@ -54,11 +85,29 @@ const SORT_COLUMNS: Record<SortKey, string[]> = {
 	email: ['email'],
 	role: ['role', 'last_name', 'first_name'],
 	status: ['status', 'last_name', 'first_name'],
-	created_at: ['created_at']
+	created_at: ['created_at'],
+	// Matches (organization_id, last_sign_in_at nulls first, id): never signed in first ascending.
+	last_sign_in_at: ['last_sign_in_at']
 };
 
+/** The orders that page by keyset, and the columns of the row each continues from (besides id). */
+const KEYSET_COLUMNS: Partial<Record<SortKey, ReadonlyArray<keyof CursorRow>>> = {
+	name: ['last_name', 'first_name'],
+	last_sign_in_at: ['last_sign_in_at']
+};
+
+/** What a keyset page continues from in this order, or undefined for the orders paged by offset. */
+export function cursorRow(sort: SortKey, row: UserRow): CursorRow | undefined {
+	const columns = KEYSET_COLUMNS[sort];
+	if (!columns) return undefined;
+	const key: CursorRow = { id: row.id };
+	for (const column of columns) Object.assign(key, { [column]: row[column] });
+	return key;
+}
+
 /** A value inside a PostgREST logic tree (`or=(…)`), where commas and parentheses are syntax. */
-const quoted = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+export const quoted = (value: string): string =>
+	`"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /** What the components need; UsersApi implements it, component tests pass a fake. */
 export type UserAdminApi = Pick<
@@ -72,6 +121,8 @@ export type UserAdminApi = Pick<
 	| 'updateProfile'
 	| 'updateOwnNames'
 	| 'changeOwnPassword'
+	| 'sessions'
+	| 'endSessions'
 >;
 
 /** Another user's personal information and role: what `update_profile` changes in one request. */
@@ -92,7 +143,7 @@ interface DataAnswer {
 }
 
 /** A failed Data API call in the console's words: cut short by us, no answer, or a refusal. */
-function dataFailure(answer: DataAnswer, deadline: Deadline): ApiError {
+export function dataFailure(answer: DataAnswer, deadline: Deadline): ApiError {
 	const interruption = deadline.interruption;
 	if (interruption) return apiError(interruption);
 	if (answer.status === 0 || !answer.error) return apiError('network');
@@ -109,12 +160,14 @@ export class UsersApi {
 	async list(params: ListParams, options: RequestOptions = {}): Promise<Result<ListResult>> {
 		const search = params.search.trim();
 		const deadline = new Deadline(options.signal, this.timeoutMs);
+		const counted = params.withCount && !search && !params.signedIn;
 		const [page, total] = await Promise.all([
 			this.#page(params, search, deadline),
 			// A search is counted with its page (its matches are few and already gathered); the
 			// organization's totals come from the counters the database keeps, as counting
 			// 100,000 rows through the policies on every load would cost tens of milliseconds.
-			params.withCount && !search
+			// The counters know roles and statuses only: a sign-in filter is counted with its page.
+			counted
 				? this.#countFromCounters(params, deadline)
 				: Promise.resolve<Result<number | null>>({ ok: true, data: null })
 		]);
@@ -125,29 +178,56 @@ export class UsersApi {
 
 	async #page(params: ListParams, search: string, deadline: Deadline): Promise<Result<ListResult>> {
 		const from = params.page * params.pageSize;
-		const count = params.withCount && search ? ({ count: 'exact' } as const) : undefined;
+		const count =
+			params.withCount && (search || params.signedIn) ? ({ count: 'exact' } as const) : undefined;
 		// Searching goes through public.search_users: `ilike` is not leakproof, so through the
 		// policies no index could serve a fragment search; the function applies the same rule
 		// (an active admin, their organization) and uses the trigram indexes.
 		let query = search
 			? this.client.rpc('search_users', { search }, { get: true, ...count }).select(USER_COLUMNS)
-			: this.client.from('users').select(USER_COLUMNS).eq('organization_id', params.organizationId);
+			: this.client
+					.from('users')
+					.select(USER_COLUMNS, count)
+					.eq('organization_id', params.organizationId);
 		if (params.role) query = query.eq('role', params.role);
 		if (params.status) query = query.eq('status', params.status);
-		const cursor = params.sort === 'name' ? params.cursor : undefined;
+		if (params.signedIn === 'never') query = query.is('last_sign_in_at', null);
+		else if (params.signedIn === 'not_in_90_days')
+			query = query.or(
+				`last_sign_in_at.is.null,last_sign_in_at.lt.${quoted(params.signedInBefore ?? staleSignInBefore())}`
+			);
+		const cursor = KEYSET_COLUMNS[params.sort] ? params.cursor : undefined;
 		// Walking towards larger values (next page ascending, previous page descending) or smaller.
 		const forward = cursor ? (cursor.direction === 'after') === params.ascending : params.ascending;
-		if (cursor) {
-			const { last_name: last, first_name: first, id } = cursor.row;
-			const op = forward ? 'gt' : 'lt';
+		const op = forward ? 'gt' : 'lt';
+		if (cursor && params.sort === 'name') {
+			const { last_name: last = '', first_name: first = '', id } = cursor.row;
 			// (last_name, first_name, id) beyond the cursor row. The plain bound on last_name lets
 			// the planner start the index scan there; the `or` settles ties.
 			query = query[forward ? 'gte' : 'lte']('last_name', last).or(
 				`last_name.${op}.${quoted(last)},and(last_name.eq.${quoted(last)},first_name.${op}.${quoted(first)}),and(last_name.eq.${quoted(last)},first_name.eq.${quoted(first)},id.${op}.${id})`
 			);
+		} else if (cursor) {
+			// (last_sign_in_at, id) beyond the cursor row, in the index's order: never (null) before
+			// any time. The time is the database's own text, to the microsecond (a Date would round).
+			const { last_sign_in_at: at, id } = cursor.row;
+			if (!at)
+				query = forward
+					? query.or(`and(last_sign_in_at.is.null,id.gt.${id}),last_sign_in_at.not.is.null`)
+					: query.is('last_sign_in_at', null).lt('id', id);
+			else {
+				const tie = `and(last_sign_in_at.eq.${quoted(at)},id.${op}.${id})`;
+				query = forward
+					? query.gte('last_sign_in_at', at).or(`last_sign_in_at.gt.${quoted(at)},${tie}`)
+					: query.or(`last_sign_in_at.lt.${quoted(at)},last_sign_in_at.is.null,${tie}`);
+			}
 		}
 		for (const column of SORT_COLUMNS[params.sort])
-			query = query.order(column, { ascending: forward });
+			query =
+				column === 'last_sign_in_at'
+					? // Nulls first ascending and last descending: the index read either way round.
+						query.order(column, { ascending: forward, nullsFirst: forward })
+					: query.order(column, { ascending: forward });
 		// A unique tie-breaker keeps pages stable when names repeat.
 		query = query.order('id', { ascending: forward });
 		const answer = await (
@@ -278,6 +358,31 @@ export class UsersApi {
 			{ user_id: userId, action: active ? 'activate' : 'deactivate' },
 			options
 		);
+	}
+
+	/**
+	 * A user's usable sessions (started, last refreshed, device, address, whether it is the caller's):
+	 * the database answers an active admin of the user's organization, or the user themselves, and
+	 * anyone else with none.
+	 */
+	async sessions(userId: string, options: RequestOptions = {}): Promise<Result<UserSession[]>> {
+		const deadline = new Deadline(options.signal, this.timeoutMs);
+		const answer = await this.client
+			.rpc('user_sessions', { user_id: userId }, { get: true })
+			.abortSignal(deadline.signal);
+		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
+		return { ok: true, data: (answer.data ?? []) as UserSession[] };
+	}
+
+	/**
+	 * Signs the user out everywhere: every session ends (their refresh tokens stop working), and the
+	 * activity log records how many. On oneself it ends this device's session too.
+	 */
+	endSessions(
+		userId: string,
+		options: RequestOptions = {}
+	): Promise<Result<{ user: UserRow; ended: number }>> {
+		return this.invoke('update-user', { user_id: userId, action: 'end_sessions' }, options);
 	}
 
 	/**

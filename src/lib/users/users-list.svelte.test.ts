@@ -82,6 +82,53 @@ describe('UsersList', () => {
 		expect(api.listCalls.at(-1)?.cursor).toBeUndefined();
 	});
 
+	it('continues from the rows on screen by last sign-in too, and by offset in other orders', async () => {
+		const api = new FakeUsersApi(
+			Array.from({ length: 25 }, (_, n) =>
+				makeUser({
+					last_sign_in_at: n % 3 ? `2026-11-${String(n + 1).padStart(2, '0')}T08:00:00Z` : null
+				})
+			)
+		);
+		const list = await loaded(api, 10);
+		await list.sortBy('last_sign_in_at');
+		const last = list.rows.at(-1)!;
+		await list.goTo(1);
+		expect(api.listCalls.at(-1)?.cursor).toEqual({
+			direction: 'after',
+			row: { last_sign_in_at: last.last_sign_in_at, id: last.id }
+		});
+		await list.sortBy('email');
+		await list.goTo(1);
+		expect(api.listCalls.at(-1)).toMatchObject({ sort: 'email', page: 1 });
+		expect(api.listCalls.at(-1)?.cursor).toBeUndefined();
+	});
+
+	it('filters by sign-in from the first page, counted afresh, the 90 days fixed while paging', async () => {
+		const old = '2025-01-01T00:00:00Z';
+		const api = new FakeUsersApi([
+			...Array.from({ length: 7 }, () => makeUser({ last_sign_in_at: null })),
+			...Array.from({ length: 5 }, () => makeUser({ last_sign_in_at: old })),
+			...Array.from({ length: 4 }, () => makeUser({ last_sign_in_at: new Date().toISOString() }))
+		]);
+		const list = await loaded(api, 5);
+		await list.goTo(1);
+		await list.setSignedIn('never');
+		expect([list.page, list.total, list.hasFilters]).toEqual([0, 7, true]);
+		expect(api.listCalls.at(-1)).toMatchObject({ signedIn: 'never', page: 0, withCount: true });
+		await list.setSignedIn('not_in_90_days');
+		expect(list.total).toBe(12);
+		const first = api.listCalls.at(-1)!;
+		const cutoff = Date.parse(first.signedInBefore!);
+		expect(Math.abs(cutoff - (Date.now() - 90 * 86_400_000))).toBeLessThan(60_000);
+		await list.goTo(2);
+		expect(api.listCalls.at(-1)?.signedInBefore).toBe(first.signedInBefore);
+		expect(list.query.signedIn).toBe('not_in_90_days');
+		await list.clearFilters();
+		expect([list.signedIn, list.total]).toEqual(['', 16]);
+		expect(api.listCalls.at(-1)?.signedInBefore).toBeUndefined();
+	});
+
 	it('restarts at the first page with a fresh count when a filter changes', async () => {
 		const api = new FakeUsersApi([
 			makeUser({ role: 'admin' }),

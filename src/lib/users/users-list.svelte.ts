@@ -4,14 +4,17 @@
 // changes (not when the signed-in admin's row is merely re-read, as after a token refresh).
 import { untrack } from 'svelte';
 import { SEARCH_MAX_LENGTH, type UserRole, type UserStatus } from '$shared/user-input.ts';
-import type {
-	ApiError,
-	ListParams,
-	ListResult,
-	PersonName,
-	RequestOptions,
-	Result,
-	SortKey
+import {
+	cursorRow,
+	staleSignInBefore,
+	type ApiError,
+	type ListParams,
+	type ListResult,
+	type PersonName,
+	type RequestOptions,
+	type Result,
+	type SignInFilter,
+	type SortKey
 } from './api.ts';
 import { DEFAULT_QUERY, type ListQuery } from './list-query.ts';
 import type { UserRow } from './types.ts';
@@ -36,6 +39,7 @@ export class UsersList {
 	search = $state('');
 	role = $state<UserRole | ''>('');
 	status = $state<UserStatus | ''>('');
+	signedIn = $state<SignInFilter>('');
 	sort = $state<SortKey>('name');
 	ascending = $state(true);
 	page = $state(0);
@@ -56,7 +60,7 @@ export class UsersList {
 		this.total === null ? 1 : Math.max(1, Math.ceil(this.total / this.pageSize))
 	);
 	firstIndex = $derived(this.page * this.pageSize);
-	hasFilters = $derived(Boolean(this.search.trim() || this.role || this.status));
+	hasFilters = $derived(Boolean(this.search.trim() || this.role || this.status || this.signedIn));
 	organizationId = $derived.by(() => this.#organizationId());
 	/** The rows to show: the ones just created first, then the page without them. */
 	visibleRows = $derived.by(() => {
@@ -68,6 +72,8 @@ export class UsersList {
 	#inFlight: AbortController | null = null;
 	/** How the current page was reached (keyset cursor), so a reload asks for the same page. */
 	#cursor: ListParams['cursor'];
+	/** "Not in the last 90 days" counts from when the view was asked for: its pages and total agree. */
+	#signedInBefore = staleSignInBefore();
 	#searchTimer: ReturnType<typeof setTimeout> | undefined;
 
 	readonly #source: () => ListSource;
@@ -88,6 +94,7 @@ export class UsersList {
 		this.search = initial.search;
 		this.role = initial.role;
 		this.status = initial.status;
+		this.signedIn = initial.signedIn;
 		this.sort = initial.sort;
 		this.ascending = initial.ascending;
 		let first = true;
@@ -114,6 +121,7 @@ export class UsersList {
 			search: this.search,
 			role: this.role,
 			status: this.status,
+			signedIn: this.signedIn,
 			sort: this.sort,
 			ascending: this.ascending,
 			page: this.page
@@ -134,6 +142,8 @@ export class UsersList {
 				search: this.search,
 				role: this.role,
 				status: this.status,
+				signedIn: this.signedIn,
+				...(this.signedIn === 'not_in_90_days' ? { signedInBefore: this.#signedInBefore } : {}),
 				sort: this.sort,
 				ascending: this.ascending,
 				page: this.page,
@@ -206,6 +216,11 @@ export class UsersList {
 		return this.#restart();
 	}
 
+	setSignedIn(signedIn: SignInFilter): Promise<void> {
+		this.signedIn = signedIn;
+		return this.#restart();
+	}
+
 	/** Clicking the sorted column flips the direction; another column sorts ascending. */
 	sortBy(key: SortKey): Promise<void> {
 		if (this.sort === key) this.ascending = !this.ascending;
@@ -219,7 +234,10 @@ export class UsersList {
 		return this.load(false);
 	}
 
-	/** Next and previous pages continue from the rows on screen (keyset); other jumps use offsets. */
+	/**
+	 * Next and previous pages continue from the rows on screen (keyset, in the orders an index
+	 * serves that way: name and last sign-in); other jumps and orders use offsets.
+	 */
 	goTo(page: number): Promise<void> {
 		const target = Math.min(Math.max(0, page), this.pageCount - 1);
 		if (target === this.page && this.loaded) return Promise.resolve();
@@ -229,13 +247,8 @@ export class UsersList {
 				: target === this.page - 1
 					? this.rows[0]
 					: undefined;
-		this.#cursor =
-			target > 0 && edge
-				? {
-						direction: target > this.page ? 'after' : 'before',
-						row: { last_name: edge.last_name, first_name: edge.first_name, id: edge.id }
-					}
-				: undefined;
+		const row = target > 0 && edge ? cursorRow(this.sort, edge) : undefined;
+		this.#cursor = row ? { direction: target > this.page ? 'after' : 'before', row } : undefined;
 		this.page = target;
 		this.created = [];
 		return this.load(false);
@@ -245,6 +258,7 @@ export class UsersList {
 		this.search = '';
 		this.role = '';
 		this.status = '';
+		this.signedIn = '';
 		return this.#restart();
 	}
 
@@ -256,6 +270,7 @@ export class UsersList {
 
 	#restart(): Promise<void> {
 		clearTimeout(this.#searchTimer);
+		this.#signedInBefore = staleSignInBefore();
 		this.page = 0;
 		this.#cursor = undefined;
 		this.created = [];

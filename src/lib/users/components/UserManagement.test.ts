@@ -123,6 +123,41 @@ describe('User Management page', () => {
 		expect(api.listCalls.at(-1)).toMatchObject({ sort: 'email', ascending: false });
 	});
 
+	it('shows the last sign-in (Never for none), sorts by it and filters who has not signed in', async () => {
+		const { api, user } = setup([
+			makeUser({
+				first_name: 'Grace',
+				last_name: 'Hopper',
+				last_sign_in_at: '2026-02-03T14:05:00Z'
+			}),
+			makeUser({ first_name: 'Nora', last_name: 'Never', last_sign_in_at: null })
+		]);
+		const grace = (await screen.findByText('Grace Hopper')).closest('tr')!;
+		const signedIn = within(grace).getByText(/^Feb 3, 2026, \d{2}:\d{2}$/);
+		expect(signedIn.getAttribute('datetime')).toBe('2026-02-03T14:05:00Z');
+		expect(signedIn.getAttribute('title')).toMatch(/^Tuesday, February 3, 2026/);
+		const nora = screen.getByText('Nora Never').closest('tr')!;
+		expect(within(nora).getByText('Never')).toBeTruthy();
+
+		await user.click(screen.getByRole('button', { name: /Last sign-in/ }));
+		expect(api.listCalls.at(-1)).toMatchObject({ sort: 'last_sign_in_at', ascending: true });
+		expect(
+			screen.getByRole('columnheader', { name: /Last sign-in/ }).getAttribute('aria-sort')
+		).toBe('ascending');
+
+		const filter = screen.getByLabelText('Filter by sign-in') as HTMLSelectElement;
+		expect([...filter.options].map((option) => option.text)).toEqual([
+			'Any sign-in',
+			'Never signed in',
+			'Not in the last 90 days'
+		]);
+		await user.selectOptions(filter, 'never');
+		await waitFor(() => expect(bodyRows()).toHaveLength(1));
+		expect(screen.getByText('Nora Never')).toBeTruthy();
+		expect(api.listCalls.at(-1)).toMatchObject({ signedIn: 'never', page: 0, withCount: true });
+		expect(screen.getByTestId('total-count').textContent).toBe('1');
+	});
+
 	it('shows an error state with a retry', async () => {
 		const api = new FakeUsersApi([me]);
 		api.nextError = apiError('network');
@@ -207,7 +242,10 @@ describe('User Management page', () => {
 		const row = async (name: string) => (await screen.findByText(name)).closest('tr')!;
 		expect((await row('Temp Never')).textContent).toContain('Temporary password · never signed in');
 		expect((await row('Temp Once')).textContent).toContain('Temporary password');
-		expect((await row('Own Never')).textContent).toContain('Never signed in');
-		expect((await row('Own Settled')).textContent).not.toMatch(/Temporary|Never signed in/);
+		// Never having signed in shows as the Last sign-in, not as a note under the name.
+		const ownNever = await row('Own Never');
+		expect(within(ownNever).getByText('Never')).toBeTruthy();
+		expect(ownNever.textContent).not.toMatch(/Temporary|never signed in/i);
+		expect((await row('Own Settled')).textContent).not.toMatch(/Temporary|Never/);
 	});
 });
