@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { deviceName } from '$lib/ui/device';
 import { ACTIVITY_ACTIONS } from './api';
-import { deviceName } from './device';
 import {
 	ACTION_LABELS,
 	changesText,

@@ -5,10 +5,10 @@
 // No gendered pronouns: what a person did to themselves reads "their" ("changed their password").
 import type { Json } from '$shared/database.types.ts';
 import type { UserRole } from '$shared/user-input.ts';
+import { deviceName } from '$lib/ui/device.ts';
 import { ROLE_INFO, roleArticle } from '$lib/users/roles.ts';
 import { displayEmail } from '$lib/users/types.ts';
 import type { ActivityAction, ActivityEntry } from './api.ts';
-import { deviceName } from './device.ts';
 
 /** How each action reads in the action filter and the export. */
 export const ACTION_LABELS: Record<ActivityAction, string> = {

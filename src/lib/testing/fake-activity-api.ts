@@ -13,7 +13,7 @@ import type {
 	Result
 } from '$lib/activity/api';
 import type { UserRow } from '$lib/users/types';
-import { ORG_ID } from './fake-users-api.ts';
+import { fail, matchesSearch, namesOf, ORG_ID } from './fake-users-api.ts';
 
 let counter = 0;
 
@@ -40,7 +40,12 @@ export function makeEntry(
 	};
 }
 
-const fail = (error: ApiError): Result<never> => ({ ok: false, error });
+const person = ({ id, first_name, last_name, email }: UserRow): Person => ({
+	id,
+	first_name,
+	last_name,
+	email
+});
 
 /** Newest first: (occurred_at, id) descending, as the log's indexes are. */
 const newestFirst = (a: ActivityEntry, b: ActivityEntry) =>
@@ -99,42 +104,22 @@ export class FakeActivityApi implements ActivitySource {
 	names = vi.fn(async (ids: readonly string[]): Promise<Result<PersonName[]>> => {
 		const error = this.#takeError();
 		if (error) return fail(error);
-		return {
-			ok: true,
-			data: this.users
-				.filter((user) => ids.includes(user.id))
-				.map(({ id, first_name, last_name }) => ({ id, first_name, last_name }))
-		};
+		return { ok: true, data: namesOf(this.users, ids) };
 	});
 
 	people = vi.fn(async (ids: readonly string[]): Promise<Result<Person[]>> => {
 		const error = this.#takeError();
 		if (error) return fail(error);
-		return {
-			ok: true,
-			data: this.users
-				.filter((user) => ids.includes(user.id))
-				.map(({ id, first_name, last_name, email }) => ({ id, first_name, last_name, email }))
-		};
+		return { ok: true, data: this.users.filter((user) => ids.includes(user.id)).map(person) };
 	});
 
 	searchUsers = vi.fn(
 		async (_organizationId: string, search: string): Promise<Result<Person[]>> => {
 			const error = this.#takeError();
 			if (error) return fail(error);
-			const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
 			return {
 				ok: true,
-				data: this.users
-					.filter((user) =>
-						words.every((word) =>
-							[user.first_name, user.last_name, user.email].some((value) =>
-								value.toLowerCase().includes(word)
-							)
-						)
-					)
-					.slice(0, 8)
-					.map(({ id, first_name, last_name, email }) => ({ id, first_name, last_name, email }))
+				data: this.users.filter(matchesSearch(search)).slice(0, 8).map(person)
 			};
 		}
 	);

@@ -41,7 +41,27 @@ export function makeUser(overrides: Partial<UserRow> = {}): UserRow {
 	};
 }
 
-const fail = (error: ApiError): Result<never> => ({ ok: false, error });
+export const fail = (error: ApiError): Result<never> => ({ ok: false, error });
+
+/**
+ * Who a search finds, as public.search_users does: every word of it in a name or the email (the
+ * activity fake's user search goes through the same list, as ActivityApi's does).
+ */
+export function matchesSearch(search: string): (user: UserRow) => boolean {
+	const words = search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+	return (user) =>
+		words.every((word) =>
+			[user.first_name, user.last_name, user.email].some((value) =>
+				value.toLowerCase().includes(word)
+			)
+		);
+}
+
+/** The names of those of `users` whose ids are asked for (the ids not among them are left out). */
+export const namesOf = (users: readonly UserRow[], ids: readonly string[]): PersonName[] =>
+	users
+		.filter((user) => ids.includes(user.id))
+		.map(({ id, first_name, last_name }) => ({ id, first_name, last_name }));
 
 /**
  * An answer that never comes until the request is cancelled, as a hung server's: for
@@ -73,7 +93,7 @@ export class FakeUsersApi implements UserAdminApi {
 		this.listCalls.push(params);
 		const error = this.#takeError();
 		if (error) return fail(error);
-		const words = params.search.trim().toLowerCase().split(/\s+/).filter(Boolean);
+		const found = matchesSearch(params.search);
 		const matching = this.users.filter(
 			(user) =>
 				user.organization_id === params.organizationId &&
@@ -83,11 +103,7 @@ export class FakeUsersApi implements UserAdminApi {
 					user.last_sign_in_at === null ||
 					(params.signedIn === 'not_in_90_days' &&
 						user.last_sign_in_at < (params.signedInBefore ?? ''))) &&
-				words.every((word) =>
-					[user.first_name, user.last_name, user.email].some((value) =>
-						value.toLowerCase().includes(word)
-					)
-				)
+				found(user)
 		);
 		const from = params.page * params.pageSize;
 		return {
@@ -109,12 +125,7 @@ export class FakeUsersApi implements UserAdminApi {
 	names = vi.fn(async (ids: readonly string[]): Promise<Result<PersonName[]>> => {
 		const error = this.#takeError();
 		if (error) return fail(error);
-		return {
-			ok: true,
-			data: this.users
-				.filter((row) => ids.includes(row.id))
-				.map(({ id, first_name, last_name }) => ({ id, first_name, last_name }))
-		};
+		return { ok: true, data: namesOf(this.users, ids) };
 	});
 
 	/** The Data API path for one's own names. */

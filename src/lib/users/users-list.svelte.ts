@@ -17,7 +17,7 @@ import {
 	type SortKey
 } from './api.ts';
 import { DEFAULT_QUERY, type ListQuery } from './list-query.ts';
-import type { UserRow } from './types.ts';
+import { fullName, type UserRow } from './types.ts';
 
 export interface ListSource {
 	list(params: ListParams, options?: RequestOptions): Promise<Result<ListResult>>;
@@ -194,7 +194,7 @@ export class UsersList {
 		// Names are an addition to the table; without them the dates still show.
 		if (!result.ok) return;
 		const names = { ...this.creators };
-		for (const person of result.data) names[person.id] = `${person.first_name} ${person.last_name}`;
+		for (const person of result.data) names[person.id] = fullName(person);
 		this.creators = names;
 	}
 

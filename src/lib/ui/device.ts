@@ -1,4 +1,5 @@
-// A device as people name it ("Chrome on Linux"), from the user agent Auth noted for a session.
+// A device as people name it ("Chrome on Linux"), from the user agent Auth noted for a session: the
+// same words in the activity log's sign-ins and in the sessions lists.
 // A handful of patterns instead of a user-agent library: the console only needs the browser's
 // family and the system, and the libraries that know every device weigh 10–20 KB gzipped.
 // Order matters: Edge and Opera also say "Chrome", Chrome also says "Safari", every browser on an

@@ -1,7 +1,7 @@
-// The device names the sessions list shows, from the user agents Auth notes (the parser is the
-// activity log's, shared: a session's device reads the same in both places).
+// The device names the sessions lists and the activity log's sign-ins show, from the user agents
+// Auth notes (one parser: a session's device reads the same in both places).
 import { describe, expect, it } from 'vitest';
-import { deviceName } from '$lib/activity/device.ts';
+import { deviceName } from './device.ts';
 
 describe('deviceName', () => {
 	it.each([
