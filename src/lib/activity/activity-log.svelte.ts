@@ -25,6 +25,7 @@ class NameBook {
 
 	async learn(
 		source: ActivitySource,
+		organizationId: string,
 		entries: readonly ActivityEntry[],
 		also: readonly string[] = []
 	): Promise<void> {
@@ -37,7 +38,7 @@ class NameBook {
 		];
 		if (missing.length === 0) return;
 		for (const id of missing) this.#asked.add(id);
-		const result = await source.names(missing);
+		const result = await source.names(missing, { organizationId });
 		// Names are an addition to the sentences; without them they read "a user" and still say what
 		// happened. Asked again on the next page.
 		if (!result.ok) {
@@ -202,7 +203,12 @@ export class ActivityLog {
 		this.error = null;
 		this.loading = false;
 		this.loaded = true;
-		void this.#names.learn(this.#source(), this.entries, this.userId ? [this.userId] : []);
+		void this.#names.learn(
+			this.#source(),
+			this.organizationId,
+			this.entries,
+			this.userId ? [this.userId] : []
+		);
 	}
 
 	/** The name of the user the filter is set to, once known. */
@@ -361,6 +367,6 @@ export class UserHistory {
 		const rows = result.data.slice(0, this.pageSize);
 		this.entries = cursor ? [...this.entries, ...rows] : rows;
 		this.hasOlder = result.data.length > this.pageSize;
-		void this.#names.learn(this.#source(), rows);
+		void this.#names.learn(this.#source(), this.organizationId, rows);
 	}
 }

@@ -8,6 +8,7 @@ import {
 	dataFailure,
 	quoted,
 	type PersonName,
+	type LookupOptions,
 	type RequestOptions,
 	type Result,
 	type UserAdminApi
@@ -68,8 +69,8 @@ export type Person = Pick<UserRow, 'id' | 'first_name' | 'last_name' | 'email'>;
 export interface ActivitySource {
 	/** Entries newest first, whichever way the page was walked. */
 	page(params: PageParams, options?: RequestOptions): Promise<Result<ActivityEntry[]>>;
-	names(ids: readonly string[], options?: RequestOptions): Promise<Result<PersonName[]>>;
-	people(ids: readonly string[], options?: RequestOptions): Promise<Result<Person[]>>;
+	names(ids: readonly string[], options?: LookupOptions): Promise<Result<PersonName[]>>;
+	people(ids: readonly string[], options?: LookupOptions): Promise<Result<Person[]>>;
 	/** A few of the organization's users matching a part of a name or email (the user filter). */
 	searchUsers(
 		organizationId: string,
@@ -124,7 +125,7 @@ export class ActivityApi implements ActivitySource {
 		return { ok: true, data: rows };
 	}
 
-	names(ids: readonly string[], options: RequestOptions = {}): Promise<Result<PersonName[]>> {
+	names(ids: readonly string[], options: LookupOptions = {}): Promise<Result<PersonName[]>> {
 		return this.users.names(ids, options);
 	}
 
@@ -132,15 +133,16 @@ export class ActivityApi implements ActivitySource {
 	 * Names with addresses, for the export (the screens need only names). Ids RLS hides are
 	 * missing from the answer, as with names().
 	 */
-	async people(ids: readonly string[], options: RequestOptions = {}): Promise<Result<Person[]>> {
+	async people(ids: readonly string[], options: LookupOptions = {}): Promise<Result<Person[]>> {
 		const found: Person[] = [];
 		for (let start = 0; start < ids.length; start += IDS_PER_REQUEST) {
 			const deadline = new Deadline(options.signal, this.timeoutMs);
-			const answer = await this.client
+			let query = this.client
 				.from('users')
 				.select('id, first_name, last_name, email')
-				.in('id', ids.slice(start, start + IDS_PER_REQUEST))
-				.abortSignal(deadline.signal);
+				.in('id', ids.slice(start, start + IDS_PER_REQUEST));
+			if (options.organizationId) query = query.eq('organization_id', options.organizationId);
+			const answer = await query.abortSignal(deadline.signal);
 			if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
 			found.push(...(answer.data ?? []));
 		}

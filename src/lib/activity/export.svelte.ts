@@ -53,7 +53,7 @@ export class ActivityExport {
 				if (!page.ok) return this.#fail(page.error, controller);
 				const missing = idsOf(page.data).filter((id) => !asked.has(id));
 				if (missing.length > 0) {
-					const found = await this.#source().people(missing, options);
+					const found = await this.#source().people(missing, { ...options, organizationId });
 					if (!found.ok) return this.#fail(found.error, controller);
 					for (const id of missing) asked.add(id);
 					for (const person of found.data) people[person.id] = person;

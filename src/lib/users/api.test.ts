@@ -509,6 +509,9 @@ describe('UsersApi writes', () => {
 		expect(log).toEqual([]);
 		expect(await api.names(['a', 'b'])).toMatchObject({ ok: true, data: [{ id: 'a' }] });
 		expect(log[0]?.calls).toContainEqual(['in', ['id', ['a', 'b']]]);
+		// With the organization, the ids are read within it (the planner's guess otherwise reads all).
+		await api.names(['a'], { organizationId: 'org-1' });
+		expect(log[1]?.calls).toContainEqual(['eq', ['organization_id', 'org-1']]);
 	});
 
 	it.each([

@@ -74,6 +74,16 @@ export interface RequestOptions {
 	signal?: AbortSignal;
 }
 
+/** Options of a lookup of users by id. */
+export interface LookupOptions extends RequestOptions {
+	/**
+	 * The organization the ids belong to. Sent, the rows are read by id within it; without it the
+	 * planner guesses the policy's organization to be one in a thousand and reads the whole of it
+	 * by name (22 ms instead of 1 ms for a page of names at a million users: npm run bench).
+	 */
+	organizationId?: string;
+}
+
 export interface ListResult {
 	rows: UserRow[];
 	total: number | null;
@@ -271,14 +281,15 @@ export class UsersApi {
 	 * The names of some users of the organization (the creators shown in the table), in one request;
 	 * ids RLS hides are simply missing from the answer.
 	 */
-	async names(ids: readonly string[], options: RequestOptions = {}): Promise<Result<PersonName[]>> {
+	async names(ids: readonly string[], options: LookupOptions = {}): Promise<Result<PersonName[]>> {
 		if (ids.length === 0) return { ok: true, data: [] };
 		const deadline = new Deadline(options.signal, this.timeoutMs);
-		const answer = await this.client
+		let query = this.client
 			.from('users')
 			.select('id, first_name, last_name')
-			.in('id', [...ids])
-			.abortSignal(deadline.signal);
+			.in('id', [...ids]);
+		if (options.organizationId) query = query.eq('organization_id', options.organizationId);
+		const answer = await query.abortSignal(deadline.signal);
 		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
 		return { ok: true, data: answer.data ?? [] };
 	}

@@ -11,6 +11,7 @@ import {
 	type ListParams,
 	type ListResult,
 	type PersonName,
+	type LookupOptions,
 	type RequestOptions,
 	type Result,
 	type SignInFilter,
@@ -21,7 +22,7 @@ import { fullName, type UserRow } from './types.ts';
 
 export interface ListSource {
 	list(params: ListParams, options?: RequestOptions): Promise<Result<ListResult>>;
-	names(ids: readonly string[], options?: RequestOptions): Promise<Result<PersonName[]>>;
+	names(ids: readonly string[], options?: LookupOptions): Promise<Result<PersonName[]>>;
 }
 
 export interface UsersListOptions {
@@ -190,7 +191,7 @@ export class UsersList {
 				(id, index, ids): id is string => !!id && !(id in known) && ids.indexOf(id) === index
 			);
 		if (missing.length === 0) return;
-		const result = await this.#source().names(missing);
+		const result = await this.#source().names(missing, { organizationId: this.organizationId });
 		// Names are an addition to the table; without them the dates still show.
 		if (!result.ok) return;
 		const names = { ...this.creators };
