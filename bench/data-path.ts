@@ -2,80 +2,36 @@
 // (src/lib/users/api.ts builds them with supabase-js), sent through the local stack's Data API
 // in-process so the exact SQL it runs is recorded; then that SQL is replayed as the Data API runs
 // it (one transaction, `set local role authenticated` and the admin's claims) and, as the floor,
-// the same statement as a superuser without RLS.
+// the same statement as a superuser without RLS. The activity log's part (activity.ts) runs on the
+// same database after it.
 import { Hono } from 'hono';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import type { StackContext } from '../local-stack/src/context.ts';
-import { Database, type Sql, type TransactionOptions } from '../local-stack/src/database.ts';
 import { Jwt } from '../local-stack/src/jwt.ts';
+import { createAuthApp } from '../local-stack/src/auth/index.ts';
 import { createRestApp } from '../local-stack/src/rest/index.ts';
 import { prepareDatabase, supabaseDir } from '../scripts/lib/database.ts';
 import { configuredMajor, startPostgres } from '../local-stack/src/postgres.ts';
 import { createNodeClient } from '../scripts/lib/supabase-node.ts';
 import { UsersApi, type ListParams } from '../src/lib/users/api.ts';
-import { interleave, time, type Timing } from './measure.ts';
+import { benchActivity, type ActivityResult } from './activity.ts';
+import { time } from './measure.ts';
+import {
+	measureQuery,
+	RecordingDatabase,
+	splitRequests,
+	type QueryFigure,
+	type Replay
+} from './replay.ts';
 import { BIG_ORGANIZATION_ID, benchAdminId, seedUsers, type SeedShape } from './seed.ts';
-
-interface Statement {
-	text: string;
-	params: unknown[];
-}
-
-/** The Data API's database, recording the statements of every request (one transaction each). */
-class RecordingDatabase extends Database {
-	requests: Statement[][] = [];
-
-	override transaction<T>(
-		work: (sql: Sql) => Promise<T>,
-		options?: TransactionOptions
-	): Promise<T> {
-		const statements: Statement[] = [];
-		this.requests.push(statements);
-		return super.transaction(
-			(sql) =>
-				work({
-					query: (text, params) => {
-						statements.push({ text, params: params ?? [] });
-						return sql.query(text, params);
-					}
-				}),
-			options
-		);
-	}
-}
-
-/** Statements that set up the request (role, claims, settings), as opposed to the query itself. */
-const isSetup = (statement: Statement) =>
-	/set_config\(|^\s*set\s|^\s*reset\s/i.test(statement.text);
-
-export interface QueryFigure {
-	name: string;
-	rls: Timing;
-	floor: Timing;
-	ratio: number;
-	seqScanOnUsers: boolean;
-	plan: string;
-}
 
 export interface DataPathResult {
 	shape: SeedShape;
 	postgresMajor: number;
 	seedSeconds: number;
 	queries: QueryFigure[];
-}
-
-function planNodes(plan: Record<string, unknown>): Array<Record<string, unknown>> {
-	const children = (plan.Plans as Array<Record<string, unknown>> | undefined) ?? [];
-	return [plan, ...children.flatMap(planNodes)];
-}
-
-function planSummary(plan: Record<string, unknown>, depth = 0): string {
-	const relation = plan['Relation Name'] ? ` on ${plan['Relation Name']}` : '';
-	const index = plan['Index Name'] ? ` using ${plan['Index Name']}` : '';
-	const line = `${'  '.repeat(depth)}${plan['Node Type']}${index}${relation}`;
-	const children = (plan.Plans as Array<Record<string, unknown>> | undefined) ?? [];
-	return [line, ...children.map((child) => planSummary(child, depth + 1))].join('\n');
+	activity: ActivityResult;
 }
 
 export async function benchDataPath(options: {
@@ -121,13 +77,21 @@ export async function benchDataPath(options: {
 			smtp: { host: '127.0.0.1', port: 0 },
 			log: () => {}
 		};
-		const app = new Hono().route('/rest/v1', createRestApp(ctx));
+		const app = new Hono()
+			.route('/rest/v1', createRestApp(ctx))
+			.route('/auth/v1', createAuthApp(ctx));
+		// Signed in once, as Auth would record it: the policies serve only tokens of a live session.
+		const sessionId = crypto.randomUUID();
+		await owner.query(
+			`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), 'aal1')`,
+			[sessionId, adminId]
+		);
 		const adminToken = await jwt.sign({
 			sub: adminId,
 			role: 'authenticated',
 			aud: 'authenticated',
 			exp,
-			session_id: crypto.randomUUID()
+			session_id: sessionId
 		});
 		const client = createNodeClient(ctx.apiUrl, ctx.keys.anonKey, {
 			global: {
@@ -172,8 +136,20 @@ export async function benchDataPath(options: {
 		];
 
 		const queries: QueryFigure[] = [];
-		const replay = new pg.Client({ connectionString: cluster.adminUrl });
-		await replay.connect();
+		const replayClient = new pg.Client({ connectionString: cluster.adminUrl });
+		await replayClient.connect();
+		const replay: Replay = {
+			client: replayClient,
+			claims: JSON.stringify({
+				sub: adminId,
+				role: 'authenticated',
+				aud: 'authenticated',
+				session_id: sessionId
+			}),
+			runs,
+			log: options.log
+		};
+		let activity: ActivityResult;
 		try {
 			for (const [name, params] of scenarios) {
 				db.requests = [];
@@ -183,88 +159,32 @@ export async function benchDataPath(options: {
 				if (result.data.rows.length === 0)
 					throw new Error(`${name}: no rows — the scenario measures nothing`);
 				// What the page sends for this view: the page of rows, and the total when it is shown.
-				const requests = db.requests.map((statements) => ({
-					setup: statements.filter(isSetup),
-					main: statements.filter((s) => !isSetup(s))
-				}));
-				if (process.env.BENCH_SQL)
-					options.log(
-						requests
-							.flatMap((r) => [...r.setup, ...r.main])
-							.map((s) => `${s.text}  -- ${JSON.stringify(s.params)}`)
-							.join('\n')
-					);
-				const claims = JSON.stringify({
-					sub: adminId,
-					role: 'authenticated',
-					aud: 'authenticated'
-				});
-
-				// RLS cost is the queries' own time: each request's setup (role, claims) runs untimed
-				// first. The floor runs the same queries as the superuser, who bypasses RLS, with the
-				// admin's claims still set (search_users checks the caller itself).
-				const run = async (asDataApi: boolean) => {
-					let elapsed = 0;
-					for (const request of requests) {
-						await replay.query('begin read only');
-						if (asDataApi) for (const s of request.setup) await replay.query(s.text, s.params);
-						else await replay.query(`select set_config('request.jwt.claims', $1, true)`, [claims]);
-						elapsed += (
-							await time(async () => {
-								for (const s of request.main) await replay.query(s.text, s.params);
-							})
-						)[0];
-						await replay.query('commit');
-					}
-					return elapsed;
-				};
-				// Alternate the two so that caching and noise from the rest of the machine hit both alike.
-				const { rls, floor } = await interleave(
-					() => run(true),
-					() => run(false),
-					runs
-				);
-
-				// The plan that matters is the page of rows (the first request).
-				const page = requests[0]!;
-				const statement = page.main[page.main.length - 1]!;
-				await replay.query('begin read only');
-				for (const s of page.setup) await replay.query(s.text, s.params);
-				const explained = await replay.query(
-					`explain (format json) ${statement.text}`,
-					statement.params
-				);
-				await replay.query('rollback');
-				const plan = explained.rows[0]['QUERY PLAN'][0].Plan as Record<string, unknown>;
-				const seqScanOnUsers = planNodes(plan).some(
-					(node) => node['Node Type'] === 'Seq Scan' && node['Relation Name'] === 'users'
-				);
-				if (process.env.BENCH_EXPLAIN) {
-					await replay.query('begin read only');
-					for (const s of page.setup) await replay.query(s.text, s.params);
-					const analyzed = await replay.query(
-						`explain (analyze, costs off) ${statement.text}`,
-						statement.params
-					);
-					await replay.query('rollback');
-					options.log(`--- ${name}\n${analyzed.rows.map((r) => r['QUERY PLAN']).join('\n')}`);
-				}
-				queries.push({
-					name,
-					rls,
-					floor,
-					ratio: rls.median / floor.median,
-					seqScanOnUsers,
-					plan: planSummary(plan)
-				});
-				options.log(
-					`  ${name}: ${rls.median.toFixed(2)} ms under RLS, ${floor.median.toFixed(2)} ms floor`
-				);
+				queries.push(await measureQuery(replay, name, splitRequests(db.requests), 'users'));
 			}
+			activity = await benchActivity({
+				quick: options.quick,
+				users: shape,
+				cluster,
+				owner,
+				db,
+				client,
+				usersApi: api,
+				app,
+				anonKey: ctx.keys.anonKey,
+				apiUrl: ctx.apiUrl,
+				adminId,
+				replay
+			});
 		} finally {
-			await replay.end();
+			await replayClient.end();
 		}
-		return { shape, postgresMajor: cluster.major, seedSeconds: seedMs / 1000, queries };
+		return {
+			shape,
+			postgresMajor: cluster.major,
+			seedSeconds: seedMs / 1000,
+			queries,
+			activity
+		};
 	} finally {
 		await owner.end().catch(() => {});
 		await db.close();

@@ -1,10 +1,12 @@
 // `npm run bench [-- --quick]`: measures, compares with a floor measured in the same run, checks
 // budgets, writes bench/results.json and prints a table. A missed budget fails the run.
 import { writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchApiPath, type ApiPathResult } from './api-path.ts';
+import type { ActivityResult } from './activity.ts';
 import { benchDataPath, type DataPathResult } from './data-path.ts';
+import type { QueryFigure } from './replay.ts';
 import { benchSpa, type SpaResult } from './spa.ts';
 import { ms } from './measure.ts';
 
@@ -24,9 +26,10 @@ interface Budget {
 	ok: boolean;
 }
 
-function dataPathBudgets(result: DataPathResult): Budget[] {
+/** Each query: RLS within the tolerance of its floor, 10 ms, and its plan; a deep page ≤ 2× the first. */
+function queryBudgets(queries: QueryFigure[], options: { noSort?: boolean } = {}): Budget[] {
 	const budgets: Budget[] = [];
-	for (const q of result.queries) {
+	for (const q of queries) {
 		const allowed = Math.max(q.floor.median * 1.3, q.floor.median + 0.5);
 		budgets.push({
 			what: `${q.name}: RLS cost`,
@@ -40,24 +43,48 @@ function dataPathBudgets(result: DataPathResult): Budget[] {
 			budget: '≤ 10 ms',
 			ok: q.rls.median <= 10
 		});
+		const scan = `sequential scan of ${q.relation}`;
 		budgets.push({
 			what: `${q.name}: plan`,
-			figure: q.seqScanOnUsers ? 'sequential scan of users' : 'no sequential scan of users',
-			budget: 'no sequential scan of users',
-			ok: !q.seqScanOnUsers
+			figure: q.seqScan ? scan : `no ${scan}`,
+			budget: `no ${scan}`,
+			ok: !q.seqScan
 		});
+		// The activity log's pages come in the order of its indexes: a sort would mean reading all
+		// of the organization's (or the filter's) entries first.
+		if (options.noSort)
+			budgets.push({
+				what: `${q.name}: order`,
+				figure: q.sorted ? `${q.relation} rows sorted` : 'read in index order',
+				budget: 'no sort of its rows',
+				ok: !q.sorted
+			});
 	}
-	const first = result.queries.find((q) => q.name.startsWith('first page'));
-	const deep = result.queries.find((q) => q.name.startsWith('page deep'));
+	const first = queries.find((q) => q.name.startsWith('first page'));
+	const deep = queries.find((q) => q.name.startsWith('page deep'));
 	if (first && deep) {
 		budgets.push({
-			what: 'deep page vs first page',
+			what: `${deep.name} vs ${first.name}`,
 			figure: `${(deep.rls.median / first.rls.median).toFixed(2)}×`,
 			budget: '≤ 2×',
 			ok: deep.rls.median <= 2 * first.rls.median
 		});
 	}
 	return budgets;
+}
+
+const dataPathBudgets = (result: DataPathResult) => queryBudgets(result.queries);
+
+function activityBudgets(result: ActivityResult): Budget[] {
+	return [
+		...queryBudgets(result.queries, { noSort: true }),
+		...result.writes.map((w) => ({
+			what: `${w.name}: writing the entry`,
+			figure: `+${ms(w.difference)} ms (${ms(w.before.median)} → ${ms(w.after.median)} ms)`,
+			budget: '≤ +1 ms (median)',
+			ok: w.difference <= 1
+		}))
+	];
 }
 
 function table(headers: string[], rows: string[][]): string {
@@ -74,10 +101,14 @@ const machine = {
 	cpus: `${cpus().length} × ${cpus()[0]?.model ?? 'unknown'}`,
 	memoryGiB: Math.round(totalmem() / 2 ** 30),
 	node: process.version,
-	date: new Date().toISOString()
+	date: new Date().toISOString(),
+	// Others' work on the same cores moves every figure: the 1, 5 and 15 minute load averages at
+	// the start and (below) at the end of the run.
+	loadAverage: loadavg().map((l) => Number(l.toFixed(2))),
+	loadAverageAtEnd: [] as number[]
 };
 console.log(
-	`Benchmarks${quick ? ' (quick)' : ''} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}\n`
+	`Benchmarks${quick ? ' (quick)' : ''} on ${machine.cpus}, ${machine.memoryGiB} GiB, Node ${machine.node}, load average ${machine.loadAverage.join(' ')}\n`
 );
 
 function apiPathBudgets(result: ApiPathResult): Budget[] {
@@ -115,7 +146,13 @@ log('## API path');
 const apiPath = await benchApiPath({ quick, log });
 log('## SPA');
 const spa = await benchSpa({ quick, log });
-const budgets = [...dataPathBudgets(dataPath), ...apiPathBudgets(apiPath), ...spaBudgets(spa)];
+const { activity } = dataPath;
+const budgets = [
+	...dataPathBudgets(dataPath),
+	...activityBudgets(activity),
+	...apiPathBudgets(apiPath),
+	...spaBudgets(spa)
+];
 
 console.log(
 	`\n## Data path — PostgreSQL ${dataPath.postgresMajor}, ${dataPath.shape.users.toLocaleString('en')} users in ${dataPath.shape.organizations} organizations, the admin's organization has ${dataPath.shape.bigOrganizationUsers.toLocaleString('en')} (seeded in ${dataPath.seedSeconds.toFixed(1)} s)\n`
@@ -130,6 +167,44 @@ console.log(
 			`${ms(q.floor.median)} ms`,
 			`${ms(q.floor.p95)} ms`,
 			`${q.ratio.toFixed(2)}×`
+		])
+	)
+);
+
+console.log(
+	`\n## Activity log — ${activity.shape.entries.toLocaleString('en')} entries over ${activity.shape.days} days, the admin's organization ${activity.shape.bigOrganizationEntries.toLocaleString('en')} (seeded in ${activity.seedSeconds.toFixed(1)} s: insert ${activity.seedPhases.insertSeconds.toFixed(1)} s, indexes ${activity.seedPhases.indexSeconds.toFixed(1)} s, vacuum ${activity.seedPhases.vacuumSeconds.toFixed(1)} s)\n`
+);
+console.log(
+	table(
+		[
+			'request (as the SPA sends it)',
+			'RLS median',
+			'RLS p95',
+			'floor median',
+			'floor p95',
+			'ratio'
+		],
+		activity.queries.map((q) => [
+			q.name,
+			`${ms(q.rls.median)} ms`,
+			`${ms(q.rls.p95)} ms`,
+			`${ms(q.floor.median)} ms`,
+			`${ms(q.floor.p95)} ms`,
+			`${q.ratio.toFixed(2)}×`
+		])
+	)
+);
+console.log('\nWriting the entry, the same change without → with its recording trigger:\n');
+console.log(
+	table(
+		['change', 'before median', 'after median', 'difference', 'before p95', 'after p95'],
+		activity.writes.map((w) => [
+			w.name,
+			`${ms(w.before.median)} ms`,
+			`${ms(w.after.median)} ms`,
+			`${w.difference >= 0 ? '+' : ''}${ms(w.difference)} ms`,
+			`${ms(w.before.p95)} ms`,
+			`${ms(w.after.p95)} ms`
 		])
 	)
 );
@@ -202,6 +277,7 @@ console.log(
 	)
 );
 
+machine.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
 writeFileSync(
 	join(import.meta.dirname, quick ? 'results-quick.json' : 'results.json'),
 	JSON.stringify({ quick, machine, dataPath, apiPath, spa, budgets }, null, 2) + '\n'
@@ -211,7 +287,8 @@ if (missed.length) {
 	console.error(
 		`\n${missed.length} budget(s) missed:\n${missed.map((b) => `- ${b.what}: ${b.figure}, budget ${b.budget}`).join('\n')}`
 	);
-	for (const q of dataPath.queries.filter((q) => missed.some((b) => b.what.startsWith(q.name))))
+	const queries = [...dataPath.queries, ...activity.queries];
+	for (const q of queries.filter((q) => missed.some((b) => b.what.startsWith(q.name))))
 		console.error(`\nplan of "${q.name}":\n${q.plan}`);
 	if (!reportOnly) process.exit(1);
 } else {

@@ -11,7 +11,7 @@ export interface SeedShape {
 
 export const BIG_ORGANIZATION_ID = 'b1000000-0000-4000-8000-000000000001';
 
-const FIRST_NAMES = [
+export const FIRST_NAMES = [
 	'Ada',
 	'Alan',
 	'Grace',
@@ -61,7 +61,7 @@ const FIRST_NAMES = [
 	'Omar',
 	'Chloé'
 ];
-const SURNAME_STARTS = [
+export const SURNAME_STARTS = [
 	'Al',
 	'Bar',
 	'Cor',
@@ -88,7 +88,7 @@ const SURNAME_STARTS = [
 	'Yor',
 	'Zel'
 ];
-const SURNAME_ENDS = [
+export const SURNAME_ENDS = [
 	'berg',
 	'ton',
 	'son',
@@ -115,26 +115,44 @@ const SURNAME_ENDS = [
  *  (k numbers the users of one organization). */
 const ROLE_SQL = `case when k % 500 = 0 then 'admin' when k % 10 = 0 then 'manager' when k % 7 = 0 then 'external' else 'member' end::public.user_role`;
 
+export const sqlArray = (values: string[]) =>
+	`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]`;
+
+/** The id of the g-th seeded user (g an SQL expression): the number is readable in the uuid. */
+export const userIdSql = (g: string) =>
+	`('c' || lpad(to_hex(${g}), 7, '0') || '-0000-4000-8000-' || lpad(to_hex(${g}), 12, '0'))::uuid`;
+
+/** The id of the o-th organization (o an SQL expression, 2 or more; the first is the big one). */
+export const organizationIdSql = (o: string) =>
+	`('b1000000-0000-4000-8000-' || lpad(to_hex(${o}), 12, '0'))::uuid`;
+
+/**
+ * Every n-th user belongs to the big organization, the others are spread over the rest: users of
+ * many organizations sign up over the same months, so an organization's rows are scattered over
+ * the table rather than stored together (which would flatter every plan). User g is in the big
+ * organization when g % every = 1, otherwise in organization 2 + g % (organizations - 1).
+ */
+export const bigOrganizationEvery = (shape: SeedShape) =>
+	Math.round(shape.users / shape.bigOrganizationUsers);
+
 export async function seedUsers(db: pg.Client, shape: SeedShape): Promise<void> {
-	const sqlArray = (values: string[]) =>
-		`array[${values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',')}]`;
-	// Every n-th user belongs to the big organization, the others are spread over the rest: users
-	// of many organizations sign up over the same months, so an organization's rows are scattered
-	// over the table rather than stored together (which would flatter every plan).
-	const every = Math.round(shape.users / shape.bigOrganizationUsers);
+	const every = bigOrganizationEvery(shape);
 	const organizationOf = `case when g % ${every} = 1 then '${BIG_ORGANIZATION_ID}'::uuid
-		else ('b1000000-0000-4000-8000-' || lpad(to_hex(2 + (g % ${shape.organizations - 1})), 12, '0'))::uuid end`;
+		else ${organizationIdSql(`2 + (g % ${shape.organizations - 1})`)} end`;
 	await db.query('begin');
+	// The activity log is seeded on its own, spread over two years in time order (activity-seed.ts):
+	// a million user_created entries stamped with the moment of seeding would be no organization's
+	// history, and would make this seed several times slower.
+	await db.query('alter table public.users disable trigger record_user_change');
 	await db.query(`
 		insert into public.organizations (id, name)
-		select case when o = 1 then '${BIG_ORGANIZATION_ID}'::uuid
-		            else ('b1000000-0000-4000-8000-' || lpad(to_hex(o), 12, '0'))::uuid end,
+		select case when o = 1 then '${BIG_ORGANIZATION_ID}'::uuid else ${organizationIdSql('o')} end,
 		       'Organization ' || o
 		from generate_series(1, ${shape.organizations}) as o`);
 	await db.query(`
 		create temporary table bench_people on commit drop as
 		select g,
-		       ('c' || lpad(to_hex(g), 7, '0') || '-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid as id,
+		       ${userIdSql('g')} as id,
 		       ${organizationOf} as organization_id,
 		       (${sqlArray(FIRST_NAMES)})[1 + g % ${FIRST_NAMES.length}] as first_name,
 		       (${sqlArray(SURNAME_STARTS)})[1 + (g / 7) % ${SURNAME_STARTS.length}]
@@ -160,6 +178,7 @@ export async function seedUsers(db: pg.Client, shape: SeedShape): Promise<void> 
 	await db.query(
 		`update public.users set role = 'admin', status = 'active' where id = (select id from bench_people where g = 1)`
 	);
+	await db.query('alter table public.users enable trigger record_user_change');
 	await db.query('commit');
 	await db.query('vacuum analyze public.users, public.organizations, auth.users');
 }
