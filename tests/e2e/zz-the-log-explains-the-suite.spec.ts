@@ -18,13 +18,14 @@ async function rows<T extends pg.QueryResultRow>(sql: string): Promise<T[]> {
 }
 
 test('every change and sign-in of the whole suite is in the activity log, once', async () => {
-	const [{ users, entries, sign_ins }] = await rows<{
+	const [totals] = await rows<{
 		users: number;
 		entries: number;
 		sign_ins: number;
 	}>(`select (select count(*)::int from public.users) as users,
 	           (select count(*)::int from public.activity_log) as entries,
 	           (select count(*)::int from public.activity_log where action = 'signed_in') as sign_ins`);
+	const { users, entries, sign_ins } = totals!;
 	console.log(
 		`activity log after the suite: ${entries} entries (${sign_ins} sign-ins) for ${users} users`
 	);
