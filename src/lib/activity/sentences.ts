@@ -5,6 +5,7 @@
 // No gendered pronouns: what a person did to themselves reads "their" ("changed their password").
 import type { Json } from '$shared/database.types.ts';
 import type { UserRole } from '$shared/user-input.ts';
+import { counted } from '$lib/ui/count.ts';
 import { deviceName } from '$lib/ui/device.ts';
 import { ROLE_INFO, roleArticle } from '$lib/users/roles.ts';
 import { displayEmail } from '$lib/users/types.ts';
@@ -69,9 +70,6 @@ function list(items: string[]): string {
 		? (items[0] ?? '')
 		: `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
-
-const plural = (count: number, noun: string) =>
-	`${new Intl.NumberFormat('en').format(count)} ${noun}${count === 1 ? '' : 's'}`;
 
 /** The acting user, the service role or an operator. */
 function actorPart(entry: Describable, names: Names): Part {
@@ -141,7 +139,7 @@ export function describe(entry: Describable, names: Names): Part[] {
 							: '';
 				const ended =
 					typeof details.sessions_ended === 'number' && details.sessions_ended > 0
-						? `, ending ${plural(details.sessions_ended, 'session')}`
+						? `, ending ${counted(details.sessions_ended, 'session')}`
 						: '';
 				return [actor, ' set a new temporary password for ', target, how, ended];
 			}
@@ -163,10 +161,10 @@ export function describe(entry: Describable, names: Names): Part[] {
 					return [
 						target,
 						' signed out everywhere',
-						count ? `, ending ${plural(count, 'session')}` : ''
+						count ? `, ending ${counted(count, 'session')}` : ''
 					];
 				return count
-					? [actor, ` ended ${plural(count, 'session')} of `, target]
+					? [actor, ` ended ${counted(count, 'session')} of `, target]
 					: [actor, ' signed ', target, ' out everywhere'];
 			}
 			case 'signed_in': {

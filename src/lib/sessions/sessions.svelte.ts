@@ -7,6 +7,7 @@
 // it expires, so the page signs out here at once instead of waiting for the refresh to fail.
 import { untrack } from 'svelte';
 import type { PersonName, RequestOptions, Result, UserSession } from '$lib/users/api.ts';
+import { counted } from '$lib/ui/count.ts';
 import { isUncertain } from '$lib/users/errors.ts';
 import { fullName } from '$lib/users/types.ts';
 
@@ -36,7 +37,7 @@ export interface SessionsOutcome {
 	message: string;
 }
 
-export const sessionCount = (count: number): string => `${count} session${count === 1 ? '' : 's'}`;
+export const sessionCount = (count: number): string => counted(count, 'session');
 
 export class SessionsState {
 	sessions = $state<UserSession[]>([]);
