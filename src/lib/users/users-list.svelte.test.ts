@@ -218,6 +218,34 @@ describe('UsersList', () => {
 		expect(list.rows[0]?.status).toBe('inactive');
 	});
 
+	it('keeps a change made while a page was loading (a search typed just before a deactivation)', async () => {
+		let resolveSlow: (value: Result<ListResult>) => void = () => {};
+		const user = makeUser({ status: 'active', updated_at: '2026-12-01T10:00:00.000000+00:00' });
+		const source = {
+			names: async () => ({ ok: true as const, data: [] }),
+			list: vi.fn(() => new Promise<Result<ListResult>>((resolve) => (resolveSlow = resolve)))
+		};
+		const list = build(source);
+		resolveSlow({ ok: true, data: { rows: [user], total: 1 } });
+		await vi.waitFor(() => expect(list.loaded).toBe(true));
+		void list.load(true);
+		const deactivated = {
+			...user,
+			status: 'inactive' as const,
+			updated_at: '2026-12-01T10:00:05.000000+00:00'
+		};
+		list.replace(deactivated);
+		// The page was read before the deactivation committed.
+		resolveSlow({ ok: true, data: { rows: [user], total: 1 } });
+		await vi.waitFor(() => expect(list.loading).toBe(false));
+		expect(list.rows[0]?.status).toBe('inactive');
+		// A page read after it is the truth again, even if it is older than a local guess.
+		void list.load(true);
+		resolveSlow({ ok: true, data: { rows: [{ ...user, first_name: 'Later' }], total: 1 } });
+		await vi.waitFor(() => expect(list.loading).toBe(false));
+		expect(list.rows[0]).toMatchObject({ first_name: 'Later', status: 'active' });
+	});
+
 	it('follows its organization getter: a new organization starts over at its first page', async () => {
 		const api = new FakeUsersApi([makeUser(), makeUser({ organization_id: 'other-org' })]);
 		let organizationId = $state(ORG_ID);

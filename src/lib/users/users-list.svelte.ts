@@ -34,6 +34,10 @@ export interface UsersListOptions {
 }
 
 export const PAGE_SIZE = 50;
+
+/** The later of two versions of a row (a page read before a change, the change's own answer). */
+const newer = (read: UserRow, changed: UserRow | undefined): UserRow =>
+	changed && Date.parse(changed.updated_at) > Date.parse(read.updated_at) ? changed : read;
 const SEARCH_DELAY_MS = 250;
 
 export class UsersList {
@@ -76,6 +80,9 @@ export class UsersList {
 	/** "Not in the last 90 days" counts from when the view was asked for: its pages and total agree. */
 	#signedInBefore = staleSignInBefore();
 	#searchTimer: ReturnType<typeof setTimeout> | undefined;
+	/** Rows changed here since the current load was asked for: its answer may predate the change. */
+	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
+	#changedSinceLoad = new Map<string, UserRow>();
 
 	readonly #source: () => ListSource;
 	readonly #organizationId: () => string;
@@ -135,6 +142,7 @@ export class UsersList {
 		// Only the newest view matters: the request it replaces is not left to run on.
 		this.#inFlight?.abort();
 		const controller = (this.#inFlight = new AbortController());
+		this.#changedSinceLoad.clear();
 		this.loading = true;
 		this.#onquery?.(this.query);
 		const result = await this.#source().list(
@@ -164,7 +172,7 @@ export class UsersList {
 			return;
 		}
 		this.error = null;
-		this.rows = result.data.rows;
+		this.rows = result.data.rows.map((row) => newer(row, this.#changedSinceLoad.get(row.id)));
 		if (result.data.total !== null) this.total = result.data.total;
 		// Past the end (users deactivated meanwhile, an old link): the last page that exists.
 		if (this.rows.length === 0 && this.page > 0 && this.total !== null) {
@@ -265,6 +273,7 @@ export class UsersList {
 
 	/** Puts a changed row in place without reloading (e.g. after activation). */
 	replace(user: UserRow): void {
+		this.#changedSinceLoad.set(user.id, user);
 		this.rows = this.rows.map((row) => (row.id === user.id ? user : row));
 		this.created = this.created.map((row) => (row.id === user.id ? user : row));
 	}
