@@ -195,6 +195,43 @@ export const mutations: Mutation[] = [
 		sql: `grant execute on function public.search_users(text) to anon`
 	},
 	{
+		name: 'list_users forgets the organization (every organization in one list)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.users_view_condition(organization uuid, role public.user_role, status public.user_status) returns text language sql immutable set search_path = '' as $$
+			select 'true' || case when role is not null then format(' and u.role = %L::public.user_role', role) else '' end
+			|| case when status is not null then format(' and u.status = %L::public.user_status', status) else '' end $$`
+	},
+	{
+		name: "list_users starts a page at another organization's user (revealing their place)",
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('public.list_users(text,public.user_role,public.user_status,boolean,timestamptz,text,boolean,uuid,uuid,boolean,integer)'::regprocedure), $o$and a.organization_id = organization$o$, $n$$n$); end $m$`
+	},
+	{
+		name: 'list_users answers any active user, not only admins',
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('public.list_users(text,public.user_role,public.user_status,boolean,timestamptz,text,boolean,uuid,uuid,boolean,integer)'::regprocedure), $o$private.admin_organization_id()$o$, $n$private.active_user_organization_id()$n$); end $m$`
+	},
+	{
+		name: 'count_users counts every organization',
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('public.count_users(text,public.user_role,public.user_status,boolean,timestamptz)'::regprocedure), $o$where c.organization_id = organization$o$, $n$where true$n$); end $m$`
+	},
+	{
+		name: 'anon may call list_users',
+		caughtBy: 'pgtap',
+		sql: `grant execute on function public.list_users(text,public.user_role,public.user_status,boolean,timestamptz,text,boolean,uuid,uuid,boolean,integer) to anon`
+	},
+	{
+		name: 'a short search is a pattern (% finds everyone)',
+		caughtBy: 'pgtap',
+		sql: `create or replace function private.prefix_pattern(fragment text) returns text language sql immutable set search_path = '' as $$ select lower(btrim(fragment)) || '%' $$`
+	},
+	{
+		name: 'one or two letters find any part of a name (as three do)',
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('private.search_parts(text,text)'::regprocedure), $o$char_length(fragment) <= 2$o$, $n$false$n$); end $m$`
+	},
+	{
 		name: 'drop the counter of updated users',
 		caughtBy: 'pgtap',
 		sql: `drop trigger count_updated_users on public.users`

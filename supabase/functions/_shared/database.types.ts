@@ -160,7 +160,55 @@ export type Database = {
       [_ in never]: never
     }
     Functions: {
+      count_users: {
+        Args: {
+          never_signed_in?: boolean
+          role?: Database["public"]["Enums"]["user_role"]
+          search?: string
+          signed_in_before?: string
+          status?: Database["public"]["Enums"]["user_status"]
+        }
+        Returns: {
+          accuracy: string
+          users: number
+        }[]
+      }
       end_user_sessions: { Args: { target_user_id: string }; Returns: number }
+      list_users: {
+        Args: {
+          after?: string
+          before?: string
+          descending?: boolean
+          last_page?: boolean
+          never_signed_in?: boolean
+          page_size?: number
+          role?: Database["public"]["Enums"]["user_role"]
+          search?: string
+          signed_in_before?: string
+          sort?: string
+          status?: Database["public"]["Enums"]["user_status"]
+        }
+        Returns: {
+          created_at: string
+          created_by: string | null
+          email: string
+          first_name: string
+          id: string
+          last_name: string
+          last_sign_in_at: string | null
+          must_change_password: boolean
+          organization_id: string
+          role: Database["public"]["Enums"]["user_role"]
+          status: Database["public"]["Enums"]["user_status"]
+          updated_at: string
+        }[]
+        SetofOptions: {
+          from: "*"
+          to: "users"
+          isOneToOne: false
+          isSetofReturn: true
+        }
+      }
       search_users: {
         Args: { search: string }
         Returns: {

@@ -28,6 +28,11 @@ export const ERROR_CODES = {
 	},
 	forbidden: { status: 403, message: 'Only active admins of this organization may do this.' },
 	user_not_found: { status: 404, message: 'No such user in your organization.' },
+	page_start_gone: {
+		status: 404,
+		message:
+			'The list changed: the user your page started at is no longer in it. Here is its first page.'
+	},
 	method_not_allowed: { status: 405, message: 'Use POST.' },
 	email_taken: { status: 409, message: 'A user with this email already exists.' },
 	user_changed: {
@@ -78,6 +83,8 @@ export const isErrorCode = (code: unknown): code is ErrorCode =>
 export const DATABASE_ERROR_CODES = {
 	PT409: 'last_admin',
 	PT403: 'cannot_change_self',
+	/** public.list_users: the page was to start at a user who is not (or no longer) in the organization. */
+	PT404: 'page_start_gone',
 	/** private.begin_user_action / begin_user_creation: the caller is no longer an active admin of the organization. */
 	UA403: 'forbidden',
 	/** private.begin_user_action / begin_user_creation: the caller's own password is still a temporary one. */

@@ -95,8 +95,10 @@ select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)
    from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'public'),
-  array['end_user_sessions(uuid)', 'search_users(text)', 'user_sessions(uuid)'],
-  'public exposes exactly three functions through /rest/v1/rpc'
+  array['count_users(text,user_role,user_status,boolean,timestamp with time zone)', 'end_user_sessions(uuid)',
+        'list_users(text,user_role,user_status,boolean,timestamp with time zone,text,boolean,uuid,uuid,boolean,integer)',
+        'search_users(text)', 'user_sessions(uuid)'],
+  'public exposes exactly five functions through /rest/v1/rpc'
 );
 select is(
   (select array_agg(p.oid::regprocedure::text)
