@@ -162,7 +162,7 @@ export class ActivityApi implements ActivitySource {
 				status: '',
 				sort: 'name',
 				ascending: true,
-				page: 0,
+				position: { from: 'start' },
 				pageSize: SEARCH_RESULTS,
 				withCount: false
 			},

@@ -57,6 +57,51 @@ export function matchesSearch(search: string): (user: UserRow) => boolean {
 		);
 }
 
+/**
+ * Who a page of the users table finds, as public.list_users does: one or two letters, the start of
+ * the first name, last name or email; more, any part of "first last" or of the email.
+ */
+export function matchesListSearch(search: string): (user: UserRow) => boolean {
+	const text = search.trim().toLowerCase();
+	if (!text) return () => true;
+	if (text.length <= 2)
+		return (user) =>
+			[user.first_name, user.last_name, user.email].some((value) =>
+				value.toLowerCase().startsWith(text)
+			);
+	return (user) =>
+		`${user.first_name} ${user.last_name}`.toLowerCase().includes(text) ||
+		user.email.includes(text);
+}
+
+const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+const ROLE_ORDER = ['admin', 'manager', 'member', 'external'];
+const STATUS_ORDER = ['active', 'inactive'];
+
+/** The orders of public.list_users: names case-insensitively, all in byte order, ties by id. */
+export function listOrder(params: Pick<ListParams, 'sort' | 'ascending'>) {
+	const name = (a: UserRow, b: UserRow) =>
+		byCodePoint(a.last_name.toLowerCase(), b.last_name.toLowerCase()) ||
+		byCodePoint(a.first_name.toLowerCase(), b.first_name.toLowerCase());
+	const keys: Record<ListParams['sort'], (a: UserRow, b: UserRow) => number> = {
+		name,
+		email: (a, b) => byCodePoint(a.email, b.email),
+		created_at: (a, b) => byCodePoint(a.created_at, b.created_at),
+		last_sign_in_at: (a, b) => byCodePoint(a.last_sign_in_at ?? '', b.last_sign_in_at ?? ''),
+		role: (a, b) =>
+			ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) ||
+			STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+			name(a, b),
+		status: (a, b) =>
+			STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+			ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) ||
+			name(a, b)
+	};
+	const direction = params.ascending ? 1 : -1;
+	return (a: UserRow, b: UserRow) =>
+		direction * (keys[params.sort](a, b) || byCodePoint(a.id, b.id));
+}
+
 /** The names of those of `users` whose ids are asked for (the ids not among them are left out). */
 export const namesOf = (users: readonly UserRow[], ids: readonly string[]): PersonName[] =>
 	users
@@ -93,24 +138,54 @@ export class FakeUsersApi implements UserAdminApi {
 		this.listCalls.push(params);
 		const error = this.#takeError();
 		if (error) return fail(error);
-		const found = matchesSearch(params.search);
-		const matching = this.users.filter(
-			(user) =>
-				user.organization_id === params.organizationId &&
-				(!params.role || user.role === params.role) &&
-				(!params.status || user.status === params.status) &&
-				(!params.signedIn ||
-					user.last_sign_in_at === null ||
-					(params.signedIn === 'not_in_90_days' &&
-						user.last_sign_in_at < (params.signedInBefore ?? ''))) &&
-				found(user)
+		const found = matchesListSearch(params.search);
+		const order = listOrder(params);
+		const inOrganization = this.users.filter(
+			(user) => user.organization_id === params.organizationId
 		);
-		const from = params.page * params.pageSize;
+		const matching = inOrganization
+			.filter(
+				(user) =>
+					(!params.role || user.role === params.role) &&
+					(!params.status || user.status === params.status) &&
+					(!params.signedIn ||
+						user.last_sign_in_at === null ||
+						(params.signedIn === 'not_in_90_days' &&
+							user.last_sign_in_at < (params.signedInBefore ?? ''))) &&
+					found(user)
+			)
+			.sort(order);
+		const { position } = params;
+		let rows: UserRow[];
+		let more: boolean;
+		if ('after' in position || 'before' in position) {
+			const anchor = inOrganization.find(
+				(user) => user.id === ('after' in position ? position.after : position.before)
+			);
+			if (!anchor) return fail(apiError('page_start_gone', { status: 404 }));
+			if ('after' in position) {
+				const rest = matching.filter((user) => order(user, anchor) > 0);
+				rows = rest.slice(0, params.pageSize);
+				more = rest.length > params.pageSize;
+			} else {
+				const rest = matching.filter((user) => order(user, anchor) < 0);
+				rows = rest.slice(-params.pageSize);
+				more = rest.length > params.pageSize;
+			}
+		} else if (position.from === 'end') {
+			const size = position.size ?? params.pageSize;
+			rows = matching.slice(-size);
+			more = matching.length > size;
+		} else {
+			rows = matching.slice(0, params.pageSize);
+			more = matching.length > params.pageSize;
+		}
 		return {
 			ok: true,
 			data: {
-				rows: matching.slice(from, from + params.pageSize),
-				total: params.withCount ? matching.length : null
+				rows: rows.map((user) => ({ ...user })),
+				more,
+				total: params.withCount ? { users: matching.length, accuracy: 'exact' } : null
 			}
 		};
 	});

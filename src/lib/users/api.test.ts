@@ -3,10 +3,11 @@ import { describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '$shared/error-codes.ts';
 import type { AppClient } from '$lib/supabase/client';
 import { fakeFrom, type RecordedQuery } from '$lib/testing/fake-query';
-import { makeUser as user, ORG_ID } from '$lib/testing/fake-users-api';
+import { ORG_ID } from '$lib/testing/fake-users-api';
 import { REQUEST_TIMEOUT_MS } from '$lib/supabase/deadline';
-import { cursorRow, staleSignInBefore, UsersApi, type ListParams } from './api';
+import { staleSignInBefore, UsersApi, type ListParams } from './api';
 import { CLIENT_ERRORS } from './errors';
+import { USER_COLUMNS } from './types';
 
 const params: ListParams = {
 	organizationId: ORG_ID,
@@ -15,9 +16,9 @@ const params: ListParams = {
 	status: '',
 	sort: 'name',
 	ascending: true,
-	page: 0,
+	position: { from: 'start' },
 	pageSize: 50,
-	withCount: true
+	withCount: false
 };
 
 type FunctionAnswer = { data: unknown; error: Error | null };
@@ -40,256 +41,220 @@ function apiWith(
 	return { api: new UsersApi(client), log, invoke };
 }
 
-const countersAnswer =
-	(rows: Array<{ users: number }>, pageAnswer: ReturnType<Parameters<typeof fakeFrom>[0]>) =>
-	(query: RecordedQuery) =>
-		query.table === 'organization_user_counts' ? { data: rows, error: null } : pageAnswer;
+const ID = '00000000-0000-4000-8000-000000000007';
+/** Rows as list_users returns them, in display order (only their ids matter here). */
+const rowsWith = (...ids: string[]) => ids.map((id) => ({ id }));
+const idsOf = (result: Awaited<ReturnType<UsersApi['list']>>) =>
+	result.ok ? result.data.rows.map((row) => row.id) : result;
+/** What one database function was called with: its JSON body and its rpc() options. */
+const rpcCall = (log: RecordedQuery[], fn: string) =>
+	log.find((query) => query.table === `rpc/${fn}`)?.calls[0];
+/** The body list_users gets for the default view (first page, by name, ascending, 50 a page). */
+const PLAIN_PAGE = { search: '', sort: 'name', descending: false, page_size: 51 };
 
 describe('UsersApi.list', () => {
-	it('always filters by the organization, asks for one range, and takes the total from the counters', async () => {
-		const { api, log } = apiWith(
-			countersAnswer([{ users: 4000 }, { users: 321 }], { data: [], error: null, count: null })
-		);
-		const result = await api.list({ ...params, page: 3 });
-		expect(result).toEqual({ ok: true, data: { rows: [], total: 4321 } });
-		const page = log.find((q) => q.table === 'users')!.calls;
-		// No count asked of the page: the total comes from the counters.
-		expect(page[0]).toEqual(['select', [expect.stringContaining('email'), undefined]]);
-		expect(page).toContainEqual(['eq', ['organization_id', ORG_ID]]);
-		// The order matches the (organization_id, last_name, first_name, id) index.
-		expect(page.filter(([name]) => name === 'order').map(([, args]) => args[0])).toEqual([
-			'last_name',
-			'first_name',
-			'id'
-		]);
-		expect(page.find(([name]) => name === 'range')).toEqual(['range', [150, 199]]);
+	it('asks list_users for the first page by POST: the view, one row more than shown, the table’s columns', async () => {
+		const { api, log } = apiWith(() => ({ data: [], error: null }));
+		const result = await api.list(params);
+		expect(result).toEqual({ ok: true, data: { rows: [], total: null, more: false } });
+		// Nothing but the page: the total is asked only with withCount.
+		expect(log.map((query) => query.table)).toEqual(['rpc/list_users']);
+		const calls = log[0]!.calls;
+		// No rpc options: POST (a GET would read "cs.lewis" as a filter), no count of the page.
+		expect(calls[0]).toEqual(['rpc', [PLAIN_PAGE, undefined]]);
+		expect(calls).toContainEqual(['select', [USER_COLUMNS]]);
 		// Every request carries a signal: it times out, and the list cancels one it no longer needs.
-		expect(page.at(-1)).toEqual(['abortSignal', [expect.any(AbortSignal)]]);
-		const counters = log.find((q) => q.table === 'organization_user_counts')!.calls;
-		expect(counters).toEqual([
-			['select', ['users']],
-			['eq', ['organization_id', ORG_ID]],
-			['abortSignal', [expect.any(AbortSignal)]]
-		]);
+		expect(calls.at(-1)).toEqual(['abortSignal', [expect.any(AbortSignal)]]);
+		// The organization is the caller's own: the database decides it, nothing filters by it here.
+		expect(JSON.stringify(calls)).not.toContain(ORG_ID);
 	});
 
-	it('counts a filtered view from the counters of that role and status', async () => {
-		const { api, log } = apiWith(countersAnswer([{ users: 7 }], { data: [], error: null }));
-		const result = await api.list({ ...params, role: 'manager', status: 'inactive' });
-		expect(result.ok && result.data.total).toBe(7);
-		const counters = log.find((q) => q.table === 'organization_user_counts')!.calls;
-		expect(counters).toContainEqual(['eq', ['role', 'manager']]);
-		expect(counters).toContainEqual(['eq', ['status', 'inactive']]);
+	it.each([
+		['right after a user', { after: ID }, { after: ID, page_size: 51 }],
+		['right before a user', { before: ID }, { before: ID, page_size: 51 }],
+		['the last page, a full one', { from: 'end' }, { last_page: true, page_size: 51 }],
+		['the last page with what is left', { from: 'end', size: 5 }, { last_page: true, page_size: 6 }]
+	] as const)('asks for the page %s', async (_label, position, body) => {
+		const { api, log } = apiWith(() => ({ data: [], error: null }));
+		await api.list({ ...params, position });
+		expect(rpcCall(log, 'list_users')).toEqual(['rpc', [{ ...PLAIN_PAGE, ...body }, undefined]]);
 	});
 
-	it('skips counting when paging, and applies the filters', async () => {
-		const { api, log } = apiWith();
+	it('sends the filters, the search trimmed, the order and its direction', async () => {
+		const { api, log } = apiWith(() => ({ data: [], error: null }));
 		await api.list({
 			...params,
-			withCount: false,
+			search: '  ada lovelace ',
 			role: 'manager',
 			status: 'inactive',
+			signedIn: 'never',
 			sort: 'created_at',
-			ascending: false
-		});
-		expect(log.map((q) => q.table)).toEqual(['users']);
-		const calls = log[0]!.calls;
-		expect(calls).toContainEqual(['eq', ['role', 'manager']]);
-		expect(calls).toContainEqual(['eq', ['status', 'inactive']]);
-		expect(calls).toContainEqual(['order', ['created_at', { ascending: false }]]);
-	});
-
-	it('searches through search_users, counting the matches with the page', async () => {
-		const { api, log } = apiWith(() => ({ data: [], error: null, count: 12 }));
-		const result = await api.list({ ...params, search: '  ada lovelace ', role: 'admin' });
-		expect(result).toEqual({ ok: true, data: { rows: [], total: 12 } });
-		expect(log.map((q) => q.table)).toEqual(['rpc/search_users']);
-		const calls = log[0]!.calls;
-		expect(calls[0]).toEqual(['rpc', [{ search: 'ada lovelace' }, { get: true, count: 'exact' }]]);
-		expect(calls).toContainEqual(['eq', ['role', 'admin']]);
-		expect(calls.filter(([name]) => name === 'order').map(([, args]) => args[0])).toEqual([
-			'last_name',
-			'first_name',
-			'id'
-		]);
-	});
-
-	it('pages by keyset after a row: index-friendly bound, tie-breaks, no offset', async () => {
-		const { api, log } = apiWith();
-		const row = {
-			last_name: "O'Brien, Jr.",
-			first_name: 'Ann "Al"',
-			id: '00000000-0000-4000-8000-000000000001'
-		};
-		await api.list({
-			...params,
-			page: 1800,
-			withCount: false,
-			cursor: { direction: 'after', row }
-		});
-		const calls = log[0]!.calls;
-		expect(calls).toContainEqual(['gte', ['last_name', "O'Brien, Jr."]]);
-		expect(calls).toContainEqual([
-			'or',
-			[
-				`last_name.gt."O'Brien, Jr.",and(last_name.eq."O'Brien, Jr.",first_name.gt."Ann \\"Al\\""),and(last_name.eq."O'Brien, Jr.",first_name.eq."Ann \\"Al\\"",id.gt.${row.id})`
-			]
-		]);
-		expect(calls).toContainEqual(['limit', [50]]);
-		expect(calls.some(([name]) => name === 'range')).toBe(false);
-	});
-
-	it('reads a previous page backwards and returns it in display order', async () => {
-		const { api, log } = apiWith(() => ({ data: [{ id: 'b' }, { id: 'a' }], error: null }));
-		const row = { last_name: 'M', first_name: 'N', id: 'x' };
-		const result = await api.list({
-			...params,
-			withCount: false,
-			cursor: { direction: 'before', row }
-		});
-		expect(result.ok && result.data.rows.map((r) => r.id)).toEqual(['a', 'b']);
-		const calls = log[0]!.calls;
-		expect(calls).toContainEqual(['lte', ['last_name', 'M']]);
-		expect(calls.filter(([name]) => name === 'order').map(([, args]) => args)).toEqual([
-			['last_name', { ascending: false }],
-			['first_name', { ascending: false }],
-			['id', { ascending: false }]
-		]);
-	});
-});
-
-const orders = (calls: RecordedQuery['calls']) =>
-	calls.filter(([name]) => name === 'order').map(([, args]) => args);
-const T = '2026-11-30T08:15:42.123456+00:00';
-const ID = '00000000-0000-4000-8000-000000000007';
-
-describe('UsersApi.list by last sign-in', () => {
-	it('sorts as the index reads: never first ascending, last descending, then by id', async () => {
-		const { api, log } = apiWith();
-		await api.list({ ...params, sort: 'last_sign_in_at', withCount: false });
-		expect(orders(log[0]!.calls)).toEqual([
-			['last_sign_in_at', { ascending: true, nullsFirst: true }],
-			['id', { ascending: true }]
-		]);
-		await api.list({ ...params, sort: 'last_sign_in_at', ascending: false, withCount: false });
-		expect(orders(log[1]!.calls)).toEqual([
-			['last_sign_in_at', { ascending: false, nullsFirst: false }],
-			['id', { ascending: false }]
-		]);
-	});
-
-	it('pages after a sign-in time by keyset, with the time as the database wrote it', async () => {
-		const { api, log } = apiWith();
-		const row = cursorRow('last_sign_in_at', { ...user(), last_sign_in_at: T, id: ID })!;
-		expect(row).toEqual({ last_sign_in_at: T, id: ID });
-		await api.list({
-			...params,
-			sort: 'last_sign_in_at',
-			page: 3,
-			withCount: false,
-			cursor: { direction: 'after', row }
-		});
-		const calls = log[0]!.calls;
-		expect(calls).toContainEqual(['gte', ['last_sign_in_at', T]]);
-		expect(calls).toContainEqual([
-			'or',
-			[`last_sign_in_at.gt."${T}",and(last_sign_in_at.eq."${T}",id.gt.${ID})`]
-		]);
-		expect(calls).toContainEqual(['limit', [50]]);
-		expect(calls.some(([name]) => name === 'range')).toBe(false);
-	});
-
-	it('pages before a sign-in time backwards: earlier times and every never come before it', async () => {
-		const { api, log } = apiWith(() => ({ data: [{ id: 'b' }, { id: 'a' }], error: null }));
-		const result = await api.list({
-			...params,
-			sort: 'last_sign_in_at',
-			withCount: false,
-			cursor: { direction: 'before', row: { last_sign_in_at: T, id: ID } }
-		});
-		expect(result.ok && result.data.rows.map((r) => r.id)).toEqual(['a', 'b']);
-		const calls = log[0]!.calls;
-		expect(calls).toContainEqual([
-			'or',
-			[
-				`last_sign_in_at.lt."${T}",last_sign_in_at.is.null,and(last_sign_in_at.eq."${T}",id.lt.${ID})`
-			]
-		]);
-		expect(orders(calls)[0]).toEqual(['last_sign_in_at', { ascending: false, nullsFirst: false }]);
-	});
-
-	it('pages around a user who never signed in: the other nevers by id, then every time', async () => {
-		const { api, log } = apiWith();
-		const row = { last_sign_in_at: null, id: ID };
-		await api.list({
-			...params,
-			sort: 'last_sign_in_at',
-			withCount: false,
-			cursor: { direction: 'after', row }
-		});
-		expect(log[0]!.calls).toContainEqual([
-			'or',
-			[`and(last_sign_in_at.is.null,id.gt.${ID}),last_sign_in_at.not.is.null`]
-		]);
-		await api.list({
-			...params,
-			sort: 'last_sign_in_at',
-			withCount: false,
-			cursor: { direction: 'before', row }
-		});
-		expect(log[1]!.calls).toContainEqual(['is', ['last_sign_in_at', null]]);
-		expect(log[1]!.calls).toContainEqual(['lt', ['id', ID]]);
-		// Descending, "after" walks towards the nevers: the same filter as ascending "before".
-		await api.list({
-			...params,
-			sort: 'last_sign_in_at',
 			ascending: false,
-			withCount: false,
-			cursor: { direction: 'after', row }
+			pageSize: 10
 		});
-		expect(log[2]!.calls).toContainEqual(['lt', ['id', ID]]);
+		expect(rpcCall(log, 'list_users')).toEqual([
+			'rpc',
+			[
+				{
+					search: 'ada lovelace',
+					role: 'manager',
+					status: 'inactive',
+					never_signed_in: true,
+					sort: 'created_at',
+					descending: true,
+					page_size: 11
+				},
+				undefined
+			]
+		]);
 	});
 
-	it('keys pages only in the orders an index serves that way', () => {
-		const row = { ...user(), last_name: 'L', first_name: 'F', id: ID };
-		expect(cursorRow('name', row)).toEqual({ last_name: 'L', first_name: 'F', id: ID });
-		expect(cursorRow('email', row)).toBeUndefined();
-		expect(cursorRow('created_at', row)).toBeUndefined();
-	});
-
-	it('filters those who never signed in, counting them exactly with the page (no counters)', async () => {
-		const { api, log } = apiWith(() => ({ data: [], error: null, count: 17 }));
-		const result = await api.list({ ...params, signedIn: 'never', role: 'member' });
-		expect(result).toEqual({ ok: true, data: { rows: [], total: 17 } });
-		expect(log.map((q) => q.table)).toEqual(['users']);
-		const calls = log[0]!.calls;
-		expect(calls[0]).toEqual(['select', [expect.any(String), { count: 'exact' }]]);
-		expect(calls).toContainEqual(['is', ['last_sign_in_at', null]]);
-		expect(calls).toContainEqual(['eq', ['role', 'member']]);
-	});
-
-	it('filters those not signed in for 90 days: never, or before the moment the view fixed', async () => {
-		const { api, log } = apiWith(() => ({ data: [], error: null, count: 3 }));
+	it('filters those not signed in for 90 days by the moment the view fixed, or 90 days ago', async () => {
+		const { api, log } = apiWith(() => ({ data: [], error: null }));
 		const before = '2026-09-02T10:00:00.000Z';
 		await api.list({ ...params, signedIn: 'not_in_90_days', signedInBefore: before });
-		expect(log[0]!.calls).toContainEqual([
-			'or',
-			[`last_sign_in_at.is.null,last_sign_in_at.lt."${before}"`]
-		]);
+		expect(rpcCall(log, 'list_users')?.[1][0]).toEqual({
+			...PLAIN_PAGE,
+			signed_in_before: before
+		});
 		// Without one given: 90 days before now.
 		await api.list({ ...params, signedIn: 'not_in_90_days' });
-		const sent = String(log.at(-1)!.calls.find(([name]) => name === 'or')?.[1][0]);
-		const cutoff = Date.parse(/lt\."(.+)"$/.exec(sent)![1]!);
+		const body = log.at(-1)!.calls[0]![1][0] as { signed_in_before: string };
+		expect(body).not.toHaveProperty('never_signed_in');
+		const cutoff = Date.parse(body.signed_in_before);
 		expect(Math.abs(cutoff - (Date.now() - 90 * 86_400_000))).toBeLessThan(60_000);
 		expect(staleSignInBefore(Date.parse('2026-12-01T00:00:00Z'))).toBe('2026-09-02T00:00:00.000Z');
 	});
 
-	it('combines a sign-in filter with a search, both counted together', async () => {
-		const { api, log } = apiWith(() => ({ data: [], error: null, count: 2 }));
-		await api.list({ ...params, search: 'ada', signedIn: 'never' });
-		expect(log.map((q) => q.table)).toEqual(['rpc/search_users']);
-		expect(log[0]!.calls[0]).toEqual(['rpc', [{ search: 'ada' }, { get: true, count: 'exact' }]]);
-		expect(log[0]!.calls).toContainEqual(['is', ['last_sign_in_at', null]]);
+	it('drops the extra row read forwards (the last) and says more follow', async () => {
+		const { api } = apiWith(() => ({ data: rowsWith('a', 'b', 'c', 'd'), error: null }));
+		const page = await api.list({ ...params, pageSize: 3 });
+		expect(idsOf(page)).toEqual(['a', 'b', 'c']);
+		expect(page.ok && page.data.more).toBe(true);
+		const after = await api.list({ ...params, pageSize: 3, position: { after: ID } });
+		expect(idsOf(after)).toEqual(['a', 'b', 'c']);
+		expect(after.ok && after.data.more).toBe(true);
+	});
+
+	it.each([
+		['before a user', { before: ID }, 3],
+		['at the end', { from: 'end' }, 3],
+		['at the end with what is left', { from: 'end', size: 2 }, 2]
+	] as const)(
+		'drops the extra row of a page read backwards %s (the first, in display order)',
+		async (_label, position, size) => {
+			const shown = ['b', 'c', 'd'].slice(-size);
+			const { api } = apiWith(() => ({ data: rowsWith('a', ...shown), error: null }));
+			const page = await api.list({ ...params, pageSize: 3, position });
+			expect(idsOf(page)).toEqual(shown);
+			expect(page.ok && page.data.more).toBe(true);
+		}
+	);
+
+	it('keeps every row of a page that is the end of the list, with nothing more beyond', async () => {
+		const { api } = apiWith(() => ({ data: rowsWith('a', 'b', 'c'), error: null }));
+		for (const position of [{ from: 'start' }, { before: ID }, { from: 'end' }] as const) {
+			const page = await api.list({ ...params, pageSize: 3, position });
+			expect(page).toEqual({
+				ok: true,
+				data: { rows: rowsWith('a', 'b', 'c'), total: null, more: false }
+			});
+		}
+		const short = await api.list({ ...params, pageSize: 3, position: { from: 'end', size: 2 } });
+		// Two asked for, two and the one before came: the one before is dropped.
+		expect(idsOf(short)).toEqual(['b', 'c']);
+	});
+
+	it('counts the view through count_users with the page, only when asked', async () => {
+		const { api, log } = apiWith((query) =>
+			query.table === 'rpc/count_users'
+				? { data: { users: 1000, accuracy: 'more_than' }, error: null }
+				: { data: rowsWith('a'), error: null }
+		);
+		const result = await api.list({
+			...params,
+			search: ' ada ',
+			role: 'admin',
+			signedIn: 'never',
+			position: { after: ID },
+			withCount: true
+		});
+		expect(result).toEqual({
+			ok: true,
+			data: { rows: rowsWith('a'), total: { users: 1000, accuracy: 'more_than' }, more: false }
+		});
+		// The view alone: no order, no page.
+		expect(rpcCall(log, 'count_users')).toEqual([
+			'rpc',
+			[{ search: 'ada', role: 'admin', never_signed_in: true }, undefined]
+		]);
+		const count = log.find((query) => query.table === 'rpc/count_users')!.calls;
+		expect(count).toContainEqual(['abortSignal', [expect.any(AbortSignal)]]);
+		expect(count.at(-1)).toEqual(['maybeSingle', []]);
+	});
+
+	it.each([
+		[
+			{ users: 4321, accuracy: 'exact' },
+			{ users: 4321, accuracy: 'exact' }
+		],
+		[
+			{ users: 46_000, accuracy: 'estimate' },
+			{ users: 46_000, accuracy: 'estimate' }
+		],
+		// Not an active admin: the function returns no row at all.
+		[null, { users: 0, accuracy: 'exact' }]
+	])('reads the count %j as %j', async (answer, total) => {
+		const { api } = apiWith((query) =>
+			query.table === 'rpc/count_users' ? { data: answer, error: null } : { data: [], error: null }
+		);
+		const result = await api.list({ ...params, withCount: true });
+		expect(result.ok && result.data.total).toEqual(total);
+	});
+
+	it('says the page’s start is gone when list_users refuses it (PT404)', async () => {
+		const { api } = apiWith((query) =>
+			query.table === 'rpc/list_users'
+				? {
+						data: null,
+						error: { code: 'PT404', message: 'the page starts at a user who is not in the list' }
+					}
+				: { data: { users: 3, accuracy: 'exact' }, error: null }
+		);
+		expect(await api.list({ ...params, position: { after: ID }, withCount: true })).toEqual({
+			ok: false,
+			error: { code: 'page_start_gone', message: ERROR_CODES.page_start_gone.message }
+		});
+	});
+
+	it('fails as a whole when the count fails, in the console’s words', async () => {
+		const { api } = apiWith((query) =>
+			query.table === 'rpc/count_users'
+				? { data: null, error: { code: 'PGRST001', message: 'could not connect' } }
+				: { data: rowsWith('a'), error: null }
+		);
+		expect(await api.list({ ...params, withCount: true })).toEqual({
+			ok: false,
+			error: { code: 'service_unavailable', message: ERROR_CODES.service_unavailable.message }
+		});
+		const offline = apiWith(() => ({
+			data: null,
+			error: { code: '', message: 'TypeError: Failed to fetch' },
+			status: 0
+		}));
+		expect(await offline.api.list(params)).toMatchObject({ ok: false, error: { code: 'network' } });
+	});
+
+	it('tells a cancelled page from a network failure', async () => {
+		const controller = new AbortController();
+		const { api } = apiWith(() => {
+			controller.abort();
+			return { data: null, error: { code: '20', message: 'AbortError' }, status: 0 };
+		});
+		expect(await api.list(params, { signal: controller.signal })).toMatchObject({
+			ok: false,
+			error: { code: 'cancelled' }
+		});
 	});
 });
 

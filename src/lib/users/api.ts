@@ -26,10 +26,6 @@ export const STALE_SIGN_IN_DAYS = 90;
 export const staleSignInBefore = (now = Date.now()): string =>
 	new Date(now - STALE_SIGN_IN_DAYS * 24 * 60 * 60 * 1000).toISOString();
 
-/** The columns a keyset page continues from, with the id: only the orders that page by keyset. */
-export type CursorRow = Pick<UserRow, 'id'> &
-	Partial<Pick<UserRow, 'last_name' | 'first_name' | 'last_sign_in_at'>>;
-
 /** A user's usable Auth session, as public.user_sessions reports it. */
 export interface UserSession {
 	id: string;
@@ -41,13 +37,21 @@ export interface UserSession {
 	current: boolean;
 }
 
+/**
+ * Where a page starts: the first page, the last page (with `size` rows when the total is known, so
+ * that it lines up with the pages counted from the first), or right after or before a user in the
+ * view's order. Pages are keyset: a page deep in a million users costs what the first one does.
+ */
+export type ListPosition =
+	{ from: 'start' } | { from: 'end'; size?: number } | { after: string } | { before: string };
+
 export interface ListParams {
-	/** Always sent: the policies allow it anyway, but the planner needs it to use the index. */
+	/** The caller's organization (the database lists the caller's own; fakes filter by it). */
 	organizationId: string;
 	search: string;
 	role: UserRole | '';
 	status: UserStatus | '';
-	/** Absent: anyone. Counted exactly: the counters know roles and statuses, not sign-ins. */
+	/** Absent: anyone. */
 	signedIn?: SignInFilter;
 	/**
 	 * With `not_in_90_days`: sign-ins before this moment count as not recent. The list fixes it when
@@ -56,17 +60,19 @@ export interface ListParams {
 	signedInBefore?: string;
 	sort: SortKey;
 	ascending: boolean;
-	/** Zero-based. */
-	page: number;
+	position: ListPosition;
 	pageSize: number;
-	/** Ask for the total only when the filters changed; paging through keeps the known total. */
+	/** Ask for the total only when the view changed; paging through keeps the known total. */
 	withCount: boolean;
-	/**
-	 * Keyset pagination for the name and last sign-in orders: the page right after (or before)
-	 * this row, found through the index instead of counting past `page * pageSize` rows; a page
-	 * deep in a 100,000-user organization then costs what the first one does.
-	 */
-	cursor?: { direction: 'after' | 'before'; row: CursorRow };
+}
+
+/**
+ * How many users a view holds: exact (the counters, or a search or sign-in filter with few
+ * matches), more than `users` (counting stopped there), or the planner's estimate (many matches).
+ */
+export interface ListCount {
+	users: number;
+	accuracy: 'exact' | 'more_than' | 'estimate';
 }
 
 /** Every call takes the person's Cancel (an AbortSignal); each also times out on its own. */
@@ -86,33 +92,10 @@ export interface LookupOptions extends RequestOptions {
 
 export interface ListResult {
 	rows: UserRow[];
-	total: number | null;
-}
-
-const SORT_COLUMNS: Record<SortKey, string[]> = {
-	// Matches the (organization_id, last_name, first_name, id) index: ordered pages come from it.
-	name: ['last_name', 'first_name'],
-	email: ['email'],
-	role: ['role', 'last_name', 'first_name'],
-	status: ['status', 'last_name', 'first_name'],
-	created_at: ['created_at'],
-	// Matches (organization_id, last_sign_in_at nulls first, id): never signed in first ascending.
-	last_sign_in_at: ['last_sign_in_at']
-};
-
-/** The orders that page by keyset, and the columns of the row each continues from (besides id). */
-const KEYSET_COLUMNS: Partial<Record<SortKey, ReadonlyArray<keyof CursorRow>>> = {
-	name: ['last_name', 'first_name'],
-	last_sign_in_at: ['last_sign_in_at']
-};
-
-/** What a keyset page continues from in this order, or undefined for the orders paged by offset. */
-export function cursorRow(sort: SortKey, row: UserRow): CursorRow | undefined {
-	const columns = KEYSET_COLUMNS[sort];
-	if (!columns) return undefined;
-	const key: CursorRow = { id: row.id };
-	for (const column of columns) Object.assign(key, { [column]: row[column] });
-	return key;
+	/** Null when not asked for. */
+	total: ListCount | null;
+	/** More rows lie beyond this page in the direction it was read (after it, or before it). */
+	more: boolean;
 }
 
 /** A value inside a PostgREST logic tree (`or=(…)`), where commas and parentheses are syntax. */
@@ -160,6 +143,27 @@ export function dataFailure(answer: DataAnswer, deadline: Deadline): ApiError {
 	return fromDataError(answer.error);
 }
 
+/** The arguments list_users and count_users share: which users a view holds. */
+type ViewArgs = {
+	search: string;
+	role?: UserRole;
+	status?: UserStatus;
+	never_signed_in?: boolean;
+	signed_in_before?: string;
+};
+
+function viewArgs(params: ListParams): ViewArgs {
+	return {
+		search: params.search.trim(),
+		...(params.role ? { role: params.role } : {}),
+		...(params.status ? { status: params.status } : {}),
+		...(params.signedIn === 'never' ? { never_signed_in: true } : {}),
+		...(params.signedIn === 'not_in_90_days'
+			? { signed_in_before: params.signedInBefore ?? staleSignInBefore() }
+			: {})
+	};
+}
+
 export class UsersApi {
 	constructor(
 		private readonly client: AppClient,
@@ -167,101 +171,68 @@ export class UsersApi {
 		private readonly timeoutMs = REQUEST_TIMEOUT_MS
 	) {}
 
+	/**
+	 * One page of a view, and its total when asked: public.list_users and public.count_users, which
+	 * read each order from its own index and check the caller themselves (see their migration). POST,
+	 * not GET: PostgREST reads a GET argument that looks like a filter ("cs.lewis", "in.x") as one.
+	 */
 	async list(params: ListParams, options: RequestOptions = {}): Promise<Result<ListResult>> {
-		const search = params.search.trim();
 		const deadline = new Deadline(options.signal, this.timeoutMs);
-		const counted = params.withCount && !search && !params.signedIn;
+		const view = viewArgs(params);
 		const [page, total] = await Promise.all([
-			this.#page(params, search, deadline),
-			// A search is counted with its page (its matches are few and already gathered); the
-			// organization's totals come from the counters the database keeps, as counting
-			// 100,000 rows through the policies on every load would cost tens of milliseconds.
-			// The counters know roles and statuses only: a sign-in filter is counted with its page.
-			counted
-				? this.#countFromCounters(params, deadline)
-				: Promise.resolve<Result<number | null>>({ ok: true, data: null })
+			this.#page(params, view, deadline),
+			params.withCount
+				? this.#count(view, deadline)
+				: Promise.resolve<Result<ListCount | null>>({ ok: true, data: null })
 		]);
 		if (!page.ok) return page;
 		if (!total.ok) return total;
-		return { ok: true, data: { rows: page.data.rows, total: total.data ?? page.data.total } };
+		return { ok: true, data: { ...page.data, total: total.data } };
 	}
 
-	async #page(params: ListParams, search: string, deadline: Deadline): Promise<Result<ListResult>> {
-		const from = params.page * params.pageSize;
-		const count =
-			params.withCount && (search || params.signedIn) ? ({ count: 'exact' } as const) : undefined;
-		// Searching goes through public.search_users: `ilike` is not leakproof, so through the
-		// policies no index could serve a fragment search; the function applies the same rule
-		// (an active admin, their organization) and uses the trigram indexes.
-		let query = search
-			? this.client.rpc('search_users', { search }, { get: true, ...count }).select(USER_COLUMNS)
-			: this.client
-					.from('users')
-					.select(USER_COLUMNS, count)
-					.eq('organization_id', params.organizationId);
-		if (params.role) query = query.eq('role', params.role);
-		if (params.status) query = query.eq('status', params.status);
-		if (params.signedIn === 'never') query = query.is('last_sign_in_at', null);
-		else if (params.signedIn === 'not_in_90_days')
-			query = query.or(
-				`last_sign_in_at.is.null,last_sign_in_at.lt.${quoted(params.signedInBefore ?? staleSignInBefore())}`
-			);
-		const cursor = KEYSET_COLUMNS[params.sort] ? params.cursor : undefined;
-		// Walking towards larger values (next page ascending, previous page descending) or smaller.
-		const forward = cursor ? (cursor.direction === 'after') === params.ascending : params.ascending;
-		const op = forward ? 'gt' : 'lt';
-		if (cursor && params.sort === 'name') {
-			const { last_name: last = '', first_name: first = '', id } = cursor.row;
-			// (last_name, first_name, id) beyond the cursor row. The plain bound on last_name lets
-			// the planner start the index scan there; the `or` settles ties.
-			query = query[forward ? 'gte' : 'lte']('last_name', last).or(
-				`last_name.${op}.${quoted(last)},and(last_name.eq.${quoted(last)},first_name.${op}.${quoted(first)}),and(last_name.eq.${quoted(last)},first_name.eq.${quoted(first)},id.${op}.${id})`
-			);
-		} else if (cursor) {
-			// (last_sign_in_at, id) beyond the cursor row, in the index's order: never (null) before
-			// any time. The time is the database's own text, to the microsecond (a Date would round).
-			const { last_sign_in_at: at, id } = cursor.row;
-			if (!at)
-				query = forward
-					? query.or(`and(last_sign_in_at.is.null,id.gt.${id}),last_sign_in_at.not.is.null`)
-					: query.is('last_sign_in_at', null).lt('id', id);
-			else {
-				const tie = `and(last_sign_in_at.eq.${quoted(at)},id.${op}.${id})`;
-				query = forward
-					? query.gte('last_sign_in_at', at).or(`last_sign_in_at.gt.${quoted(at)},${tie}`)
-					: query.or(`last_sign_in_at.lt.${quoted(at)},last_sign_in_at.is.null,${tie}`);
-			}
-		}
-		for (const column of SORT_COLUMNS[params.sort])
-			query =
-				column === 'last_sign_in_at'
-					? // Nulls first ascending and last descending: the index read either way round.
-						query.order(column, { ascending: forward, nullsFirst: forward })
-					: query.order(column, { ascending: forward });
-		// A unique tie-breaker keeps pages stable when names repeat.
-		query = query.order('id', { ascending: forward });
-		const answer = await (
-			cursor ? query.limit(params.pageSize) : query.range(from, from + params.pageSize - 1)
-		).abortSignal(deadline.signal);
-		const { data, error, count: total } = answer;
-		if (error) return { ok: false, error: dataFailure(answer, deadline) };
-		const rows = (data ?? []) as UserRow[];
-		// A previous page was read walking backwards: put it in display order again.
-		if (cursor?.direction === 'before') rows.reverse();
-		return { ok: true, data: { rows, total: total ?? null } };
-	}
-
-	/** The organization's users matching the role and status filters, from the counters. */
-	async #countFromCounters(params: ListParams, deadline: Deadline): Promise<Result<number | null>> {
-		let query = this.client
-			.from('organization_user_counts')
-			.select('users')
-			.eq('organization_id', params.organizationId);
-		if (params.role) query = query.eq('role', params.role);
-		if (params.status) query = query.eq('status', params.status);
-		const answer = await query.abortSignal(deadline.signal);
+	async #page(
+		params: ListParams,
+		view: ViewArgs,
+		deadline: Deadline
+	): Promise<Result<Omit<ListResult, 'total'>>> {
+		const { position } = params;
+		const size =
+			'from' in position && position.from === 'end'
+				? (position.size ?? params.pageSize)
+				: params.pageSize;
+		const backwards = 'before' in position || ('from' in position && position.from === 'end');
+		const answer = await this.client
+			.rpc('list_users', {
+				...view,
+				sort: params.sort,
+				descending: !params.ascending,
+				...('after' in position ? { after: position.after } : {}),
+				...('before' in position ? { before: position.before } : {}),
+				...('from' in position && position.from === 'end' ? { last_page: true } : {}),
+				// One more than shown: whether the list goes on beyond the page.
+				page_size: size + 1
+			})
+			.select(USER_COLUMNS)
+			.abortSignal(deadline.signal);
 		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
-		return { ok: true, data: (answer.data ?? []).reduce((sum, row) => sum + row.users, 0) };
+		const rows = (answer.data ?? []) as UserRow[];
+		const more = rows.length > size;
+		// The extra row is the farthest one: the first when the page was read backwards.
+		if (more) {
+			if (backwards) rows.shift();
+			else rows.pop();
+		}
+		return { ok: true, data: { rows, more } };
+	}
+
+	async #count(view: ViewArgs, deadline: Deadline): Promise<Result<ListCount | null>> {
+		const answer = await this.client
+			.rpc('count_users', view)
+			.abortSignal(deadline.signal)
+			.maybeSingle();
+		if (answer.error) return { ok: false, error: dataFailure(answer, deadline) };
+		if (!answer.data) return { ok: true, data: { users: 0, accuracy: 'exact' } };
+		return { ok: true, data: answer.data as ListCount };
 	}
 
 	async get(id: string, options: RequestOptions = {}): Promise<Result<UserRow>> {

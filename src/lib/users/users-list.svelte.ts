@@ -1,14 +1,19 @@
 // The User Management table's state: filters, sort and page live here, and every change asks the
-// server for exactly one page. Nothing ever loads the whole organization. Built once per page and
-// fed by getters: it loads the first page when built, and again only if the organization itself
-// changes (not when the signed-in admin's row is merely re-read, as after a token refresh).
+// server for exactly one page. Nothing ever loads the whole organization. Pages are keyset: the
+// next one continues after the last row on screen, the previous one before the first, the last
+// one is read from the end, so every page of a million users costs what the first does; where the
+// page is (counted from the first, or from the last when the total is not known exactly) is kept
+// with the row it continues from. Built once per page and fed by getters: it loads the first page
+// when built, and again only if the organization itself changes (not when the signed-in admin's
+// row is merely re-read, as after a token refresh).
 import { untrack } from 'svelte';
 import { SEARCH_MAX_LENGTH, type UserRole, type UserStatus } from '$shared/user-input.ts';
 import {
-	cursorRow,
 	staleSignInBefore,
 	type ApiError,
+	type ListCount,
 	type ListParams,
+	type ListPosition,
 	type ListResult,
 	type PersonName,
 	type LookupOptions,
@@ -17,7 +22,7 @@ import {
 	type SignInFilter,
 	type SortKey
 } from './api.ts';
-import { DEFAULT_QUERY, type ListQuery } from './list-query.ts';
+import { DEFAULT_QUERY, FIRST_PAGE, type ListQuery, type PagePlace } from './list-query.ts';
 import { fullName, type UserRow } from './types.ts';
 
 export interface ListSource {
@@ -39,6 +44,9 @@ export const PAGE_SIZE = 50;
 const newer = (read: UserRow, changed: UserRow | undefined): UserRow =>
 	changed && Date.parse(changed.updated_at) > Date.parse(read.updated_at) ? changed : read;
 const SEARCH_DELAY_MS = 250;
+const SLOW_AFTER_MS = 300;
+const isEnd = (position: ListPosition): position is { from: 'end'; size?: number } =>
+	'from' in position && position.from === 'end';
 
 export class UsersList {
 	search = $state('');
@@ -47,11 +55,17 @@ export class UsersList {
 	signedIn = $state<SignInFilter>('');
 	sort = $state<SortKey>('name');
 	ascending = $state(true);
-	page = $state(0);
+	/** Where the page on screen is (see PagePlace). */
+	place = $state<PagePlace>(FIRST_PAGE);
 
 	rows = $state<UserRow[]>([]);
-	total = $state<number | null>(null);
+	total = $state<ListCount | null>(null);
+	/** Rows lie before and after the page on screen. */
+	hasPrevious = $state(false);
+	hasNext = $state(false);
 	loading = $state(false);
+	/** Loading for longer than a glance: only then are the rows on screen dimmed (no flashing). */
+	slow = $state(false);
 	error = $state<ApiError | null>(null);
 	/** True once a first answer arrived, so the empty state never flashes before data. */
 	loaded = $state(false);
@@ -61,10 +75,17 @@ export class UsersList {
 	creators = $state<Record<string, string>>({});
 
 	pageSize = PAGE_SIZE;
+	/** Known only when the total is exact. */
 	pageCount = $derived(
-		this.total === null ? 1 : Math.max(1, Math.ceil(this.total / this.pageSize))
+		this.total?.accuracy === 'exact'
+			? Math.max(1, Math.ceil(this.total.users / this.pageSize))
+			: null
 	);
-	firstIndex = $derived(this.page * this.pageSize);
+	/** The page's number from the first, when known (always, unless reached from the end). */
+	pageNumber = $derived.by(() => {
+		if (!this.place.fromEnd) return this.place.index + 1;
+		return this.pageCount === null ? null : this.pageCount - this.place.index;
+	});
 	hasFilters = $derived(Boolean(this.search.trim() || this.role || this.status || this.signedIn));
 	organizationId = $derived.by(() => this.#organizationId());
 	/** The rows to show: the ones just created first, then the page without them. */
@@ -75,11 +96,10 @@ export class UsersList {
 
 	#request = 0;
 	#inFlight: AbortController | null = null;
-	/** How the current page was reached (keyset cursor), so a reload asks for the same page. */
-	#cursor: ListParams['cursor'];
 	/** "Not in the last 90 days" counts from when the view was asked for: its pages and total agree. */
 	#signedInBefore = staleSignInBefore();
 	#searchTimer: ReturnType<typeof setTimeout> | undefined;
+	#slowTimer: ReturnType<typeof setTimeout> | undefined;
 	/** Rows changed here since the current load was asked for: its answer may predate the change. */
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity -- bookkeeping, never rendered
 	#changedSinceLoad = new Map<string, UserRow>();
@@ -113,12 +133,13 @@ export class UsersList {
 				if (first) {
 					// The address may point into the list (a reload on page 3): start there.
 					first = false;
-					this.page = initial.page;
+					this.place = initial.place;
 					void this.load(true);
 				} else void this.#restart();
 			});
 			return () => {
 				clearTimeout(this.#searchTimer);
+				clearTimeout(this.#slowTimer);
 				this.#inFlight?.abort();
 			};
 		});
@@ -132,8 +153,20 @@ export class UsersList {
 			signedIn: this.signedIn,
 			sort: this.sort,
 			ascending: this.ascending,
-			page: this.page
+			place: this.place
 		};
+	}
+
+	/** What the database is asked for to show `place`. */
+	#position(place: PagePlace): ListPosition {
+		if (place.after) return { after: place.after };
+		if (place.before) return { before: place.before };
+		if (!place.fromEnd) return { from: 'start' };
+		// With an exact total the last page holds what is left after full pages, as counted from
+		// the first: its number and its rows agree with the pages before it.
+		const total = this.total?.accuracy === 'exact' ? this.total.users : null;
+		const rest = total === null ? 0 : total % this.pageSize;
+		return rest > 0 ? { from: 'end', size: rest } : { from: 'end' };
 	}
 
 	/** Loads the current page; `withCount` when filters changed and the total must be recounted. */
@@ -144,7 +177,11 @@ export class UsersList {
 		const controller = (this.#inFlight = new AbortController());
 		this.#changedSinceLoad.clear();
 		this.loading = true;
+		clearTimeout(this.#slowTimer);
+		this.#slowTimer = setTimeout(() => (this.slow = this.loading), SLOW_AFTER_MS);
 		this.#onquery?.(this.query);
+		const place = this.place;
+		const position = this.#position(place);
 		const result = await this.#source().list(
 			{
 				organizationId: this.organizationId,
@@ -155,10 +192,9 @@ export class UsersList {
 				...(this.signedIn === 'not_in_90_days' ? { signedInBefore: this.#signedInBefore } : {}),
 				sort: this.sort,
 				ascending: this.ascending,
-				page: this.page,
+				position,
 				pageSize: this.pageSize,
-				withCount,
-				cursor: this.#cursor
+				withCount
 			},
 			{ signal: controller.signal }
 		);
@@ -166,24 +202,64 @@ export class UsersList {
 		if (request !== this.#request) return;
 		this.#inFlight = null;
 		this.loading = false;
+		this.slow = false;
+		clearTimeout(this.#slowTimer);
 		this.loaded = true;
 		if (!result.ok) {
+			if (result.error.code === 'page_start_gone' && place.index > 0) {
+				// The row the page continued from left the organization's list: start over, and
+				// count again (users left).
+				this.place = FIRST_PAGE;
+				return this.load(true);
+			}
 			this.error = result.error;
 			return;
 		}
 		this.error = null;
-		this.rows = result.data.rows.map((row) => newer(row, this.#changedSinceLoad.get(row.id)));
-		if (result.data.total !== null) this.total = result.data.total;
-		// Past the end (users deactivated meanwhile, an old link): the last page that exists.
-		if (this.rows.length === 0 && this.page > 0 && this.total !== null) {
-			const last = Math.max(0, Math.ceil(this.total / this.pageSize) - 1);
-			if (last < this.page) {
-				this.page = last;
-				this.#cursor = undefined;
-				return this.load(false);
-			}
+		let { rows, more } = result.data;
+		if (result.data.total) this.total = result.data.total;
+		const fitted = this.#position(place);
+		if (
+			isEnd(position) &&
+			position.size === undefined &&
+			isEnd(fitted) &&
+			fitted.size !== undefined &&
+			rows.length > fitted.size
+		) {
+			// The last page read before its total was known (an address at the end, reloaded): it
+			// holds what is left after the full pages, as numbered from the first.
+			rows = rows.slice(-fitted.size);
+			more = true;
+		}
+		if (rows.length === 0 && place.index > 0) {
+			// Nothing left where the page was (users deactivated meanwhile): the nearest end,
+			// counted again.
+			this.place = 'after' in position ? { index: 0, fromEnd: true } : FIRST_PAGE;
+			return this.load(true);
+		}
+		this.rows = rows.map((row) => newer(row, this.#changedSinceLoad.get(row.id)));
+		const backwards = 'before' in position || ('from' in position && position.from === 'end');
+		this.hasPrevious = backwards ? more : 'after' in position;
+		this.hasNext = backwards ? 'before' in position : more;
+		if (this.#learnTotal(place)) {
+			// Counted from the end, the pages do not line up with those numbered from the first (the
+			// next one would skip the users left over): the first page, in full.
+			this.place = FIRST_PAGE;
+			return this.load(false);
 		}
 		void this.#loadCreators();
+	}
+
+	/**
+	 * Reaching the end of a view counts it: every page before was full. True when it was the start,
+	 * reached from the end, and came short: the pages read from the end are then out of line.
+	 */
+	#learnTotal(place: PagePlace): boolean {
+		if (this.total?.accuracy === 'exact') return false;
+		const end = place.fromEnd ? !this.hasPrevious : !this.hasNext;
+		if (!end) return false;
+		this.total = { users: place.index * this.pageSize + this.rows.length, accuracy: 'exact' };
+		return place.fromEnd && place.index > 0 && this.rows.length < this.pageSize;
 	}
 
 	/** A user created from this page: shown on top whatever the sort, until the view changes. */
@@ -237,28 +313,48 @@ export class UsersList {
 			this.sort = key;
 			this.ascending = true;
 		}
-		this.page = 0;
-		this.#cursor = undefined;
-		this.created = [];
-		return this.load(false);
+		return this.#goTo(FIRST_PAGE);
 	}
 
-	/**
-	 * Next and previous pages continue from the rows on screen (keyset, in the orders an index
-	 * serves that way: name and last sign-in); other jumps and orders use offsets.
-	 */
-	goTo(page: number): Promise<void> {
-		const target = Math.min(Math.max(0, page), this.pageCount - 1);
-		if (target === this.page && this.loaded) return Promise.resolve();
-		const edge =
-			target === this.page + 1
-				? this.rows.at(-1)
-				: target === this.page - 1
-					? this.rows[0]
-					: undefined;
-		const row = target > 0 && edge ? cursorRow(this.sort, edge) : undefined;
-		this.#cursor = row ? { direction: target > this.page ? 'after' : 'before', row } : undefined;
-		this.page = target;
+	first(): Promise<void> {
+		return this.#goTo(FIRST_PAGE);
+	}
+
+	/** The page after the one on screen, continuing after its last row. */
+	next(): Promise<void> {
+		const last = this.rows.at(-1);
+		if (!this.hasNext || !last) return Promise.resolve();
+		const { index, fromEnd } = this.place;
+		return this.#goTo(
+			fromEnd
+				? index === 1
+					? { index: 0, fromEnd: true }
+					: { index: index - 1, fromEnd: true, after: last.id }
+				: { index: index + 1, fromEnd: false, after: last.id }
+		);
+	}
+
+	/** The page before the one on screen, continuing before its first row. */
+	previous(): Promise<void> {
+		const first = this.rows[0];
+		if (!this.hasPrevious || !first) return Promise.resolve();
+		const { index, fromEnd } = this.place;
+		return this.#goTo(
+			fromEnd
+				? { index: index + 1, fromEnd: true, before: first.id }
+				: index === 1
+					? FIRST_PAGE
+					: { index: index - 1, fromEnd: false, before: first.id }
+		);
+	}
+
+	/** The last page, read from the end (numbered from the first when the total is exact). */
+	last(): Promise<void> {
+		return this.#goTo({ index: 0, fromEnd: true });
+	}
+
+	#goTo(place: PagePlace): Promise<void> {
+		this.place = place;
 		this.created = [];
 		return this.load(false);
 	}
@@ -281,8 +377,7 @@ export class UsersList {
 	#restart(): Promise<void> {
 		clearTimeout(this.#searchTimer);
 		this.#signedInBefore = staleSignInBefore();
-		this.page = 0;
-		this.#cursor = undefined;
+		this.place = FIRST_PAGE;
 		this.created = [];
 		return this.load(true);
 	}

@@ -23,6 +23,8 @@ function setup(users: UserRow[], pageSize = 50) {
 }
 
 const bodyRows = () => within(screen.getByRole('table')).getAllByRole('row').slice(1);
+/** The sentence under the table, as read out ("Showing 1–10 of 25 users"). */
+const summary = () => screen.getByTestId('list-summary').textContent?.replace(/\s+/g, ' ').trim();
 
 describe('User Management page', () => {
 	it('lists name, email, role, status and created date, and the total count', async () => {
@@ -46,6 +48,7 @@ describe('User Management page', () => {
 		expect(
 			within(row).getByRole('link', { name: 'Settings of Grace Hopper' }).getAttribute('href')
 		).toMatch(/^\/users\//);
+		expect(summary()).toBe('Showing 1–2 of 2 users');
 		expect(screen.getByTestId('total-count').textContent).toBe('2');
 		for (const header of ['Name', 'Email', 'Role', 'Status', 'Created'])
 			expect(screen.getByRole('columnheader', { name: new RegExp(header) })).toBeTruthy();
@@ -59,16 +62,59 @@ describe('User Management page', () => {
 		await waitFor(() => expect(bodyRows()).toHaveLength(10));
 		expect(api.listCalls[0]).toMatchObject({
 			organizationId: ORG_ID,
-			page: 0,
+			position: { from: 'start' },
 			pageSize: 10,
 			withCount: true
 		});
-		expect(screen.getByText(/Showing 1–10 of/)).toBeTruthy();
+		expect(summary()).toBe('Showing 1–10 of 31 users');
+		const lastOnScreen = screen.getAllByRole('link', { name: /Settings of/ }).at(-1)!;
+		const lastId = lastOnScreen.getAttribute('href')!.split('/').at(-1);
 		await userEvent.setup().click(screen.getByRole('button', { name: 'Next' }));
-		await waitFor(() => expect(screen.getByText(/Showing 11–20 of/)).toBeTruthy());
-		// Paging keeps the known total: no second count.
-		expect(api.listCalls.at(-1)).toMatchObject({ page: 1, withCount: false });
-		expect(screen.getByText('Page 2 of 4')).toBeTruthy();
+		await waitFor(() => expect(summary()).toBe('Showing 11–20 of 31 users'));
+		// Paging continues after the last row on screen and keeps the known total: no second count.
+		expect(api.listCalls.at(-1)).toMatchObject({ position: { after: lastId }, withCount: false });
+		expect(screen.getByTestId('page-place').textContent).toBe('Page 2 of 4');
+	});
+
+	it('numbers the pages with an exact total, and goes to the last page and back', async () => {
+		const { api, user } = setup(
+			Array.from({ length: 24 }, () => makeUser()),
+			10
+		);
+		const place = () => screen.getByTestId('page-place').textContent;
+		const button = (name: string) => screen.getByRole('button', { name }) as HTMLButtonElement;
+		await waitFor(() => expect(bodyRows()).toHaveLength(10));
+		expect(place()).toBe('Page 1 of 3');
+		expect(summary()).toBe('Showing 1–10 of 25 users');
+		expect([button('First').disabled, button('Previous').disabled]).toEqual([true, true]);
+		expect([button('Next').disabled, button('Last').disabled]).toEqual([false, false]);
+
+		await user.click(button('Last'));
+		await waitFor(() => expect(place()).toBe('Page 3 of 3'));
+		// The last page holds what is left after full pages: its rows follow on from page 2's.
+		expect(api.listCalls.at(-1)).toMatchObject({
+			position: { from: 'end', size: 5 },
+			withCount: false
+		});
+		expect(bodyRows()).toHaveLength(5);
+		expect(summary()).toBe('Showing 21–25 of 25 users');
+		expect([button('Next').disabled, button('Last').disabled]).toEqual([true, true]);
+		const firstId = screen
+			.getAllByRole('link', { name: /Settings of/ })[0]!
+			.getAttribute('href')!
+			.split('/')
+			.at(-1);
+
+		await user.click(button('Previous'));
+		await waitFor(() => expect(place()).toBe('Page 2 of 3'));
+		expect(api.listCalls.at(-1)).toMatchObject({ position: { before: firstId } });
+		expect(bodyRows()).toHaveLength(10);
+		expect(summary()).toBe('Showing 11–20 of 25 users');
+		expect([button('Previous').disabled, button('Next').disabled]).toEqual([false, false]);
+
+		await user.click(button('First'));
+		await waitFor(() => expect(place()).toBe('Page 1 of 3'));
+		expect(api.listCalls.at(-1)).toMatchObject({ position: { from: 'start' } });
 	});
 
 	it('offers every role and status of the database’s enums as filters', async () => {
@@ -97,7 +143,11 @@ describe('User Management page', () => {
 		await user.type(screen.getByLabelText('Search'), 'linus@');
 		await waitFor(() => expect(bodyRows()).toHaveLength(1));
 		expect(screen.getByText('Linus Member')).toBeTruthy();
-		expect(api.listCalls.at(-1)).toMatchObject({ search: 'linus@', page: 0, withCount: true });
+		expect(api.listCalls.at(-1)).toMatchObject({
+			search: 'linus@',
+			position: { from: 'start' },
+			withCount: true
+		});
 
 		await user.clear(screen.getByLabelText('Search'));
 		await user.selectOptions(screen.getByLabelText('Filter by role'), 'manager');
@@ -154,7 +204,11 @@ describe('User Management page', () => {
 		await user.selectOptions(filter, 'never');
 		await waitFor(() => expect(bodyRows()).toHaveLength(1));
 		expect(screen.getByText('Nora Never')).toBeTruthy();
-		expect(api.listCalls.at(-1)).toMatchObject({ signedIn: 'never', page: 0, withCount: true });
+		expect(api.listCalls.at(-1)).toMatchObject({
+			signedIn: 'never',
+			position: { from: 'start' },
+			withCount: true
+		});
 		expect(screen.getByTestId('total-count').textContent).toBe('1');
 	});
 
