@@ -625,6 +625,88 @@ export const catalogue: Attempt[] = [
 		attack: () => rest('rpc/search_users?search=a', null),
 		refused: err(401, '42501')
 	},
+	// ── the users table's pages and totals (list_users, count_users) ─────────────────────────────
+	{
+		name: 'member lists the organization through rpc/list_users',
+		attack: (w) => rest('rpc/list_users', w.member.accessToken, { method: 'POST', body: {} }),
+		refused: noRows
+	},
+	{
+		name: 'manager counts the organization through rpc/count_users',
+		attack: (w) =>
+			rest('rpc/count_users', w.manager.accessToken, { method: 'POST', body: { search: 'a' } }),
+		refused: noRows
+	},
+	{
+		name: 'deactivated admin lists with a still-valid token',
+		attack: (w) =>
+			rest('rpc/list_users', w.inactiveAdmin.accessToken, { method: 'POST', body: {} }),
+		refused: noRows
+	},
+	{
+		name: "admin of A starts a page at B's admin (to learn where B's users sort)",
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { after: w.strangerAdmin.id }
+			}),
+		refused: err(404, 'PT404')
+	},
+	{
+		name: "admin of A ends a page before B's member, counted from the end",
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { before: w.strangerMember.id, sort: 'email', descending: true }
+			}),
+		refused: err(404, 'PT404')
+	},
+	{
+		name: 'admin of A searches for the users of B through rpc/list_users',
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { search: 'stranger' }
+			}),
+		refused: noRows
+	},
+	{
+		name: 'admin smuggles SQL into the order of rpc/list_users',
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { sort: 'name; update public.users set role = $$admin$$ --' }
+			}),
+		refused: err(400, '22023')
+	},
+	{
+		name: 'admin smuggles SQL into a search of rpc/list_users',
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { search: "x' or organization_id is not null or '' = '" }
+			}),
+		refused: noRows
+	},
+	{
+		name: 'admin asks rpc/list_users for the whole organization in one page',
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { page_size: 1000000 }
+			}),
+		refused: err(400, '22023')
+	},
+	{
+		name: 'anon calls rpc/list_users',
+		attack: () => rest('rpc/list_users', null, { method: 'POST', body: {} }),
+		refused: err(401, '42501')
+	},
+	{
+		name: 'anon calls rpc/count_users',
+		attack: () => rest('rpc/count_users', null, { method: 'POST', body: {} }),
+		refused: err(401, '42501')
+	},
 	{
 		name: 'member reads the user counts',
 		attack: (w) => rest('organization_user_counts?select=*', w.member.accessToken),
