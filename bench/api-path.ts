@@ -107,7 +107,7 @@ export async function benchApiPath(options: {
 			status: '',
 			sort: 'name',
 			ascending: true,
-			page: 0,
+			position: { from: 'start' },
 			pageSize: 50,
 			withCount: true
 		};

@@ -14,25 +14,44 @@ import { createRestApp } from '../local-stack/src/rest/index.ts';
 import { prepareDatabase, supabaseDir } from '../scripts/lib/database.ts';
 import { configuredMajor, startPostgres } from '../local-stack/src/postgres.ts';
 import { createNodeClient } from '../scripts/lib/supabase-node.ts';
-import { UsersApi, type ListParams } from '../src/lib/users/api.ts';
+import { staleSignInBefore, UsersApi } from '../src/lib/users/api.ts';
 import { benchActivity, type ActivityResult } from './activity.ts';
 import { time } from './measure.ts';
+import { RecordingDatabase, type Replay } from './replay.ts';
 import {
-	measureQuery,
-	RecordingDatabase,
-	splitRequests,
-	type QueryFigure,
-	type Replay
-} from './replay.ts';
-import { BIG_ORGANIZATION_ID, benchAdminId, seedUsers, type SeedShape } from './seed.ts';
+	BIG_ORGANIZATION_ID,
+	benchAdminId,
+	organizationIdSql,
+	seedUsers,
+	type SeedShape
+} from './seed.ts';
+import { measureUsersViews, usersViews, type UsersQueryFigure } from './users.ts';
+
+export interface UsersScenario {
+	shape: SeedShape;
+	seedSeconds: number;
+	/** The big organization's views, then a small organization's beside it. */
+	queries: UsersQueryFigure[];
+}
 
 export interface DataPathResult {
-	shape: SeedShape;
 	postgresMajor: number;
-	seedSeconds: number;
-	queries: QueryFigure[];
+	scenarios: UsersScenario[];
 	activity: ActivityResult;
 }
+
+/**
+ * The scenarios: a million users in one organization and a million across 999 others (with the
+ * activity log on the same database), and the earlier 100,000 among a million, which keeps its
+ * budgets. Quick: 50,000 in one organization of 100,000.
+ */
+const SCENARIOS = (quick: boolean): SeedShape[] =>
+	quick
+		? [{ organizations: 100, users: 100_000, bigOrganizationUsers: 50_000 }]
+		: [
+				{ organizations: 1_000, users: 2_000_000, bigOrganizationUsers: 1_000_000 },
+				{ organizations: 1_000, users: 1_000_000, bigOrganizationUsers: 100_000 }
+			];
 
 export async function benchDataPath(options: {
 	quick: boolean;
@@ -40,9 +59,49 @@ export async function benchDataPath(options: {
 	major?: number;
 	log: (line: string) => void;
 }): Promise<DataPathResult> {
-	const shape: SeedShape = options.quick
-		? { organizations: 100, users: 100_000, bigOrganizationUsers: 10_000 }
-		: { organizations: 1_000, users: 1_000_000, bigOrganizationUsers: 100_000 };
+	const scenarios: UsersScenario[] = [];
+	let activity: ActivityResult | undefined;
+	let postgresMajor = 0;
+	for (const [index, shape] of SCENARIOS(options.quick).entries()) {
+		const run = await benchScenario({ ...options, shape, withActivity: index === 0 });
+		scenarios.push(run.scenario);
+		activity ??= run.activity;
+		postgresMajor = run.postgresMajor;
+	}
+	return { postgresMajor, scenarios, activity: activity! };
+}
+
+/** Signed in once, as Auth would record it: the policies serve only tokens of a live session. */
+async function signIn(owner: pg.Client, jwt: Jwt, userId: string, exp: number) {
+	const sessionId = crypto.randomUUID();
+	await owner.query(
+		`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), 'aal1')`,
+		[sessionId, userId]
+	);
+	const token = await jwt.sign({
+		sub: userId,
+		role: 'authenticated',
+		aud: 'authenticated',
+		exp,
+		session_id: sessionId
+	});
+	const claims = JSON.stringify({
+		sub: userId,
+		role: 'authenticated',
+		aud: 'authenticated',
+		session_id: sessionId
+	});
+	return { token, claims };
+}
+
+async function benchScenario(options: {
+	quick: boolean;
+	major?: number;
+	shape: SeedShape;
+	withActivity: boolean;
+	log: (line: string) => void;
+}): Promise<{ scenario: UsersScenario; activity?: ActivityResult; postgresMajor: number }> {
+	const { shape } = options;
 	const runs = options.quick ? 15 : 40;
 	const cluster = await startPostgres({
 		major: options.major ?? configuredMajor(supabaseDir),
@@ -54,7 +113,7 @@ export async function benchDataPath(options: {
 		await prepareDatabase(cluster);
 		await owner.connect();
 		options.log(
-			`seeding ${shape.users.toLocaleString('en')} users in ${shape.organizations} organizations…`
+			`seeding ${shape.users.toLocaleString('en')} users in ${shape.organizations} organizations, ${shape.bigOrganizationUsers.toLocaleString('en')} in the admin's…`
 		);
 		const [seedMs] = await time(() => seedUsers(owner, shape));
 		const adminId = await benchAdminId(owner);
@@ -80,110 +139,86 @@ export async function benchDataPath(options: {
 		const app = new Hono()
 			.route('/rest/v1', createRestApp(ctx))
 			.route('/auth/v1', createAuthApp(ctx));
-		// Signed in once, as Auth would record it: the policies serve only tokens of a live session.
-		const sessionId = crypto.randomUUID();
-		await owner.query(
-			`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values ($1, $2, now(), now(), 'aal1')`,
-			[sessionId, adminId]
-		);
-		const adminToken = await jwt.sign({
-			sub: adminId,
-			role: 'authenticated',
-			aud: 'authenticated',
-			exp,
-			session_id: sessionId
-		});
-		const client = createNodeClient(ctx.apiUrl, ctx.keys.anonKey, {
-			global: {
-				fetch: async (input, init) =>
-					app.request(input instanceof Request ? input : String(input), init),
-				headers: { Authorization: `Bearer ${adminToken}` }
-			}
-		});
+		const clientFor = (token: string) =>
+			createNodeClient(ctx.apiUrl, ctx.keys.anonKey, {
+				global: {
+					fetch: async (input, init) =>
+						app.request(input instanceof Request ? input : String(input), init),
+					headers: { Authorization: `Bearer ${token}` }
+				}
+			});
+		const admin = await signIn(owner, jwt, adminId, exp);
+		const client = clientFor(admin.token);
 		const api = new UsersApi(client);
 
-		const deepRank = Math.round(shape.bigOrganizationUsers * 0.9);
-		const {
-			rows: [deepRow]
-		} = await owner.query(
-			`select last_name, first_name, id from public.users where organization_id = $1 order by last_name, first_name, id offset $2 limit 1`,
-			[BIG_ORGANIZATION_ID, deepRank - 1]
-		);
-		const base: ListParams = {
-			organizationId: BIG_ORGANIZATION_ID,
-			search: '',
-			role: '',
-			status: '',
-			sort: 'name',
-			ascending: true,
-			page: 0,
-			pageSize: 50,
-			withCount: false
-		};
-		const scenarios: Array<[string, ListParams]> = [
-			['first page of 50 by last name', base],
-			[
-				`page deep in the list (rank ${deepRank.toLocaleString('en')})`,
-				{ ...base, page: deepRank / 50, cursor: { direction: 'after', row: deepRow } }
-			],
-			['search by a name fragment, with count', { ...base, search: 'ford', withCount: true }],
-			['search by an email fragment, with count', { ...base, search: 'org41.', withCount: true }],
-			[
-				'role + status filter, with count',
-				{ ...base, role: 'manager', status: 'active', withCount: true }
-			],
-			['the total count shown on the page', { ...base, withCount: true }]
-		];
+		// A small organization beside the big one, and its admin.
+		const smallOrganizationId = (
+			await owner.query<{ id: string }>(`select ${organizationIdSql('2')} as id`)
+		).rows[0]!.id;
+		const smallAdminId = (
+			await owner.query<{ id: string }>(
+				`select id from public.users where organization_id = $1 and role = 'admin' and status = 'active' order by id limit 1`,
+				[smallOrganizationId]
+			)
+		).rows[0]!.id;
+		const smallUsers = (
+			await owner.query<{ users: number }>(
+				'select count(*)::int as users from public.users where organization_id = $1',
+				[smallOrganizationId]
+			)
+		).rows[0]!.users;
+		const smallAdmin = await signIn(owner, jwt, smallAdminId, exp);
 
-		const queries: QueryFigure[] = [];
 		const replayClient = new pg.Client({ connectionString: cluster.adminUrl });
 		await replayClient.connect();
-		const replay: Replay = {
-			client: replayClient,
-			claims: JSON.stringify({
-				sub: adminId,
-				role: 'authenticated',
-				aud: 'authenticated',
-				session_id: sessionId
-			}),
-			runs,
-			log: options.log
-		};
-		let activity: ActivityResult;
+		const replay: Replay = { client: replayClient, claims: admin.claims, runs, log: options.log };
+		const queries: UsersQueryFigure[] = [];
+		let activity: ActivityResult | undefined;
 		try {
-			for (const [name, params] of scenarios) {
-				db.requests = [];
-				const result = await api.list(params);
-				if (!result.ok)
-					throw new Error(`${name}: the Data API refused the SPA's query: ${result.error.message}`);
-				if (result.data.rows.length === 0)
-					throw new Error(`${name}: no rows — the scenario measures nothing`);
-				// What the page sends for this view: the page of rows, and the total when it is shown.
-				queries.push(await measureQuery(replay, name, splitRequests(db.requests), 'users'));
-			}
-			activity = await benchActivity({
-				quick: options.quick,
-				users: shape,
-				cluster,
-				owner,
-				db,
-				client,
-				usersApi: api,
-				app,
-				anonKey: ctx.keys.anonKey,
-				apiUrl: ctx.apiUrl,
-				adminId,
-				replay
-			});
+			const signedInBefore = staleSignInBefore();
+			queries.push(
+				...(await measureUsersViews({
+					views: await usersViews(owner, BIG_ORGANIZATION_ID, { signedInBefore }),
+					api,
+					db,
+					owner,
+					replay,
+					organizationUsers: shape.bigOrganizationUsers
+				}))
+			);
+			queries.push(
+				...(await measureUsersViews({
+					views: await usersViews(owner, smallOrganizationId, { small: true, signedInBefore }),
+					api: new UsersApi(clientFor(smallAdmin.token)),
+					db,
+					owner,
+					replay: { ...replay, claims: smallAdmin.claims },
+					organizationUsers: smallUsers,
+					prefix: `small organization (${smallUsers.toLocaleString('en')} users): `
+				}))
+			);
+			if (options.withActivity)
+				activity = await benchActivity({
+					quick: options.quick,
+					users: shape,
+					cluster,
+					owner,
+					db,
+					client,
+					usersApi: api,
+					app,
+					anonKey: ctx.keys.anonKey,
+					apiUrl: ctx.apiUrl,
+					adminId,
+					replay
+				});
 		} finally {
 			await replayClient.end();
 		}
 		return {
-			shape,
-			postgresMajor: cluster.major,
-			seedSeconds: seedMs / 1000,
-			queries,
-			activity
+			scenario: { shape, seedSeconds: seedMs / 1000, queries },
+			activity,
+			postgresMajor: cluster.major
 		};
 	} finally {
 		await owner.end().catch(() => {});
