@@ -90,6 +90,28 @@ $$;
 comment on function private.search_parts(text, text) is
   'A search in an order as {the part that is a range of the order''s index, the rest}, conditions on alias u.';
 
+-- The ids of the first rows of a condition in an order, as the planner reads them: for a
+-- condition that is a range of the order's index (or none), that index itself.
+create function private.ordered_ids(condition text, walked_order text, page_size integer)
+returns uuid[]
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  ids uuid[];
+begin
+  execute format(
+    'select coalesce(array_agg(u.id), ''{}'') from (select u.id from public.users as u where %s order by %s limit %s) as u',
+    condition, walked_order, page_size)
+  into ids;
+  return ids;
+end;
+$$;
+
+comment on function private.ordered_ids(text, text, integer) is
+  'The ids of the first rows matching a condition in an order, read as the planner chooses.';
+
 -- The ids of the first rows of a condition in an order, gathered through the condition's own
 -- indexes (`offset 0` plans the gathering on its own, not along the order's index) and ordered.
 create function private.gathered_ids(view_condition text, part text, walked_order text, page_size integer)
@@ -159,11 +181,7 @@ declare
 begin
   if part = 'true and true' then
     -- Nothing to test: the order's index yields the page itself.
-    execute format(
-      'select coalesce(array_agg(u.id), ''{}'') from (select u.id from public.users as u where %s order by %s limit %s) as u',
-      view_condition, walked_order, page_size)
-    into ids;
-    return ids;
+    return private.ordered_ids(view_condition, walked_order, page_size);
   end if;
   -- Where matches are common the first rows hold a page of them: a glance before any estimate.
   ids := private.walked_ids(view_condition, part, walked_order, glance, page_size);
@@ -313,6 +331,7 @@ $$;
 
 revoke all on function private.prefix_pattern(text) from public, anon, authenticated;
 revoke all on function private.search_parts(text, text) from public, anon, authenticated;
+revoke all on function private.ordered_ids(text, text, integer) from public, anon, authenticated;
 revoke all on function private.gathered_ids(text, text, text, integer) from public, anon, authenticated;
 revoke all on function private.walked_ids(text, text, text, integer, integer) from public, anon, authenticated;
 revoke all on function private.first_ids(text, text, text, integer) from public, anon, authenticated;
@@ -403,10 +422,7 @@ begin
   end if;
   parts := private.search_parts(fragment, sort);
   if parts[1] <> 'false' then
-    execute format(
-      'select coalesce(array_agg(u.id), ''{}'') from (select u.id from public.users as u where %s and %s and %s order by %s limit %s) as u',
-      view_condition, sign_in, parts[1], walked_order, page_size)
-    into ids;
+    ids := private.ordered_ids(format('%s and %s and %s', view_condition, sign_in, parts[1]), walked_order, page_size);
   end if;
   ids := ids || private.first_ids(view_condition, sign_in || ' and ' || parts[2], walked_order, page_size);
   if cardinality(parts) > 2 then
