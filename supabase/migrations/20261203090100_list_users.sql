@@ -59,10 +59,15 @@ declare
   last_name_starts text := format($c$lower(u.last_name) collate "C" like %L$c$, prefix);
   email_starts text := format($c$u.email collate "C" like %L$c$, prefix);
   first_name_starts text := format($c$lower(u.first_name) collate "C" like %L$c$, prefix);
+  -- Without a space the fragment is in the first or the last name (the names' lower case is in
+  -- the order indexes: nothing to compute); with one, in "first last".
+  in_names text := case when strpos(fragment, ' ') = 0
+    then format($c$(strpos(lower(u.first_name) collate "C", %1$L) > 0 or strpos(lower(u.last_name) collate "C", %1$L) > 0)$c$, lower(fragment))
+    else format($c$strpos(lower(u.first_name || ' ' || u.last_name), %L) > 0$c$, lower(fragment))
+  end;
   contains text := format(
-    $c$((strpos(lower(u.first_name || ' ' || u.last_name), %1$L) > 0 and (u.first_name || ' ' || u.last_name) ilike %2$L)
-        or (strpos(u.email, %1$L) > 0 and u.email ilike %2$L))$c$,
-    lower(fragment), private.contains_pattern(fragment));
+    $c$((%1$s and (u.first_name || ' ' || u.last_name) ilike %3$L) or (strpos(u.email, %2$L) > 0 and u.email ilike %3$L))$c$,
+    in_names, lower(fragment), private.contains_pattern(fragment));
 begin
   if fragment = '' then
     return array['false', 'true'];
@@ -114,7 +119,14 @@ comment on function private.ordered_ids(text, text, integer) is
 
 -- The ids of the first rows of a condition in an order, gathered through the condition's own
 -- indexes (`offset 0` plans the gathering on its own, not along the order's index) and ordered.
-create function private.gathered_ids(view_condition text, part text, walked_order text, page_size integer)
+-- `then_only` is tested on the gathered rows, not used to gather them.
+create function private.gathered_ids(
+  view_condition text,
+  part text,
+  walked_order text,
+  page_size integer,
+  then_only text default 'true'
+)
 returns uuid[]
 language plpgsql
 stable
@@ -124,14 +136,14 @@ declare
   ids uuid[];
 begin
   execute format(
-    'select coalesce(array_agg(u.id), ''{}'') from (select u.id from (select * from public.users as u where %s and %s offset 0) as u order by %s limit %s) as u',
-    view_condition, part, walked_order, page_size)
+    'select coalesce(array_agg(u.id), ''{}'') from (select u.id from (select * from public.users as u where %s and %s offset 0) as u where %s order by %s limit %s) as u',
+    view_condition, part, then_only, walked_order, page_size)
   into ids;
   return ids;
 end;
 $$;
 
-comment on function private.gathered_ids(text, text, text, integer) is
+comment on function private.gathered_ids(text, text, text, integer, text) is
   'The ids of the first rows matching a condition in an order, gathered through the condition''s indexes.';
 
 -- The ids of the first rows matching a condition among the first rows of an order (at most
@@ -332,7 +344,7 @@ $$;
 revoke all on function private.prefix_pattern(text) from public, anon, authenticated;
 revoke all on function private.search_parts(text, text) from public, anon, authenticated;
 revoke all on function private.ordered_ids(text, text, integer) from public, anon, authenticated;
-revoke all on function private.gathered_ids(text, text, text, integer) from public, anon, authenticated;
+revoke all on function private.gathered_ids(text, text, text, integer, text) from public, anon, authenticated;
 revoke all on function private.walked_ids(text, text, text, integer, integer) from public, anon, authenticated;
 revoke all on function private.first_ids(text, text, text, integer) from public, anon, authenticated;
 revoke all on function private.sign_in_condition(boolean, timestamptz) from public, anon, authenticated;
@@ -426,7 +438,9 @@ begin
   end if;
   ids := ids || private.first_ids(view_condition, sign_in || ' and ' || parts[2], walked_order, page_size);
   if cardinality(parts) > 2 then
-    ids := ids || private.gathered_ids(view_condition, sign_in || ' and ' || parts[3], walked_order, page_size);
+    -- Gathered by the first names alone: with a sign-in filter beside them the planner would
+    -- rather gather everyone who never signed in.
+    ids := ids || private.gathered_ids(view_condition, parts[3], walked_order, page_size, sign_in);
   end if;
   -- The page among each part's first rows, shown in the table's order (a previous or the last
   -- page was read backwards).

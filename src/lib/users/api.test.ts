@@ -205,11 +205,34 @@ describe('UsersApi.list', () => {
 		// Not an active admin: the function returns no row at all.
 		[null, { users: 0, accuracy: 'exact' }]
 	])('reads the count %j as %j', async (answer, total) => {
+		// A full page with more after it: the page cannot tell the total.
 		const { api } = apiWith((query) =>
-			query.table === 'rpc/count_users' ? { data: answer, error: null } : { data: [], error: null }
+			query.table === 'rpc/count_users'
+				? { data: answer, error: null }
+				: { data: rowsWith('a', 'b', 'c', 'd'), error: null }
 		);
-		const result = await api.list({ ...params, withCount: true });
+		const result = await api.list({ ...params, pageSize: 3, withCount: true });
 		expect(result.ok && result.data.total).toEqual(total);
+	});
+
+	it('counts a first page with nothing after it from its rows, asking count_users nothing', async () => {
+		const { api, log } = apiWith(() => ({ data: rowsWith('a', 'b'), error: null }));
+		const result = await api.list({ ...params, search: 'zelford', pageSize: 3, withCount: true });
+		expect(result.ok && result.data.total).toEqual({ users: 2, accuracy: 'exact' });
+		expect(log.map((query) => query.table)).toEqual(['rpc/list_users']);
+		// Elsewhere in the list a short page says nothing of the rows before it: counted.
+		const deeper = apiWith((query) =>
+			query.table === 'rpc/count_users'
+				? { data: { users: 9, accuracy: 'exact' }, error: null }
+				: { data: rowsWith('a', 'b'), error: null }
+		);
+		const later = await deeper.api.list({
+			...params,
+			pageSize: 3,
+			position: { after: ID },
+			withCount: true
+		});
+		expect(later.ok && later.data.total).toEqual({ users: 9, accuracy: 'exact' });
 	});
 
 	it('says the page’s start is gone when list_users refuses it (PT404)', async () => {
@@ -231,9 +254,9 @@ describe('UsersApi.list', () => {
 		const { api } = apiWith((query) =>
 			query.table === 'rpc/count_users'
 				? { data: null, error: { code: 'PGRST001', message: 'could not connect' } }
-				: { data: rowsWith('a'), error: null }
+				: { data: rowsWith('a', 'b'), error: null }
 		);
-		expect(await api.list({ ...params, withCount: true })).toEqual({
+		expect(await api.list({ ...params, pageSize: 1, withCount: true })).toEqual({
 			ok: false,
 			error: { code: 'service_unavailable', message: ERROR_CODES.service_unavailable.message }
 		});
