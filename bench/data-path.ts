@@ -171,7 +171,15 @@ async function benchScenario(options: {
 
 		const replayClient = new pg.Client({ connectionString: cluster.adminUrl });
 		await replayClient.connect();
-		const replay: Replay = { client: replayClient, claims: admin.claims, runs, log: options.log };
+		const secondClient = new pg.Client({ connectionString: cluster.adminUrl });
+		await secondClient.connect();
+		const replay: Replay = {
+			client: replayClient,
+			second: secondClient,
+			claims: admin.claims,
+			runs,
+			log: options.log
+		};
 		const queries: UsersQueryFigure[] = [];
 		let activity: ActivityResult | undefined;
 		try {
@@ -214,6 +222,7 @@ async function benchScenario(options: {
 				});
 		} finally {
 			await replayClient.end();
+			await secondClient.end();
 		}
 		return {
 			scenario: { shape, seedSeconds: seedMs / 1000, queries },

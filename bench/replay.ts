@@ -99,6 +99,11 @@ function sortsRelation(plan: Record<string, unknown>, relation: string): boolean
 /** Where recorded requests are replayed: a superuser connection, the caller's claims, how often. */
 export interface Replay {
 	client: pg.Client;
+	/**
+	 * A second connection: a view's requests that the SPA sends at once (a page and its count) are
+	 * replayed at once, one on each, and timed together, as the person waits for them.
+	 */
+	second?: pg.Client;
 	/** The caller's JWT claims (request.jwt.claims), as JSON. */
 	claims: string;
 	runs: number;
@@ -115,7 +120,9 @@ export async function measureQuery(
 	replay: Replay,
 	name: string,
 	requests: RecordedRequest[],
-	relation: string
+	relation: string,
+	/** The requests were sent at once (Promise.all): timed together on two connections. */
+	concurrent = false
 ): Promise<QueryFigure> {
 	const db = replay.client;
 	if (process.env.BENCH_SQL)
@@ -125,17 +132,30 @@ export async function measureQuery(
 				.map((s) => `${s.text}  -- ${JSON.stringify(s.params)}`)
 				.join('\n')
 		);
+	const begin = async (connection: pg.Client, request: RecordedRequest, asDataApi: boolean) => {
+		await connection.query('begin read only');
+		if (asDataApi) for (const s of request.setup) await connection.query(s.text, s.params);
+		else
+			await connection.query(`select set_config('request.jwt.claims', $1, true)`, [replay.claims]);
+	};
+	const main = async (connection: pg.Client, request: RecordedRequest) => {
+		for (const s of request.main) await connection.query(s.text, s.params);
+	};
 	const run = async (asDataApi: boolean) => {
+		const second = replay.second;
+		if (concurrent && second && requests.length === 2) {
+			const [first, other] = requests as [RecordedRequest, RecordedRequest];
+			await begin(db, first, asDataApi);
+			await begin(second, other, asDataApi);
+			const [elapsed] = await time(() => Promise.all([main(db, first), main(second, other)]));
+			await db.query('commit');
+			await second.query('commit');
+			return elapsed;
+		}
 		let elapsed = 0;
 		for (const request of requests) {
-			await db.query('begin read only');
-			if (asDataApi) for (const s of request.setup) await db.query(s.text, s.params);
-			else await db.query(`select set_config('request.jwt.claims', $1, true)`, [replay.claims]);
-			elapsed += (
-				await time(async () => {
-					for (const s of request.main) await db.query(s.text, s.params);
-				})
-			)[0];
+			await begin(db, request, asDataApi);
+			elapsed += (await time(() => main(db, request)))[0];
 			await db.query('commit');
 		}
 		return elapsed;

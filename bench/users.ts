@@ -342,7 +342,8 @@ export async function measureUsersViews(options: {
 			throw new Error(
 				`${name}: list_users answered other rows than the table holds for this view (${got.length} rows, expected ${page.length})`
 			);
-		const figure = await measureQuery(options.replay, name, requests, 'users');
+		// UsersApi.list sends the page and the count at once.
+		const figure = await measureQuery(options.replay, name, requests, 'users', true);
 		const inner = await nestedPlans(options.replay, requests);
 		figures.push({
 			...figure,

@@ -119,7 +119,9 @@ comment on function private.ordered_ids(text, text, integer) is
 
 -- The ids of the first rows of a condition in an order, gathered through the condition's own
 -- indexes (`offset 0` plans the gathering on its own, not along the order's index) and ordered.
--- `then_only` is tested on the gathered rows, not used to gather them.
+-- `then_only` is tested on the gathered rows, not used to gather them. Only bitmap scans: left
+-- free, the planner would rather read the whole organization along a covering index when it
+-- overestimates the matches (as it does for a prefix no one in the organization has).
 create function private.gathered_ids(
   view_condition text,
   part text,
@@ -131,6 +133,9 @@ returns uuid[]
 language plpgsql
 stable
 set search_path = ''
+set enable_seqscan = off
+set enable_indexscan = off
+set enable_indexonlyscan = off
 as $$
 declare
   ids uuid[];
@@ -170,7 +175,7 @@ comment on function private.walked_ids(text, text, text, integer, integer) is
 
 -- The ids of the first rows of a condition in an order. A glance at the first 2,000 rows finds
 -- common matches at once. Otherwise, when the planner expects gathering them
--- through the condition's own indexes to be cheap (under 5,000 rows and a plan cost under 20,000:
+-- through the condition's own indexes to be cheap (under 500 rows and a plan cost under 20,000:
 -- few candidates to check), and the view is not small enough to read whole, they are gathered and
 -- ordered; otherwise the order's index is read (its include columns answer the condition) until a
 -- page of them has come, and gathered after all if 25,000 rows held fewer. Volatile only because
@@ -182,7 +187,7 @@ volatile
 set search_path = ''
 as $$
 declare
-  gather_below_rows constant integer := 5000;
+  gather_below_rows constant integer := 500;
   gather_below_cost constant integer := 20000;
   glance constant integer := 2000;
   walk_limit constant integer := 25000;
@@ -468,6 +473,10 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
+-- The few matches it counts are gathered through their indexes (see private.gathered_ids).
+set enable_seqscan = off
+set enable_indexscan = off
+set enable_indexonlyscan = off
 as $$
 declare
   -- Up to here a search is counted; beyond, counting would cost more than the page it is shown with.
