@@ -473,10 +473,6 @@ language plpgsql
 volatile
 security definer
 set search_path = ''
--- The few matches it counts are gathered through their indexes (see private.gathered_ids).
-set enable_seqscan = off
-set enable_indexscan = off
-set enable_indexonlyscan = off
 as $$
 declare
   -- Up to here a search is counted; beyond, counting would cost more than the page it is shown with.
