@@ -151,6 +151,30 @@ $$;
 comment on function private.gathered_ids(text, text, text, integer, text) is
   'The ids of the first rows matching a condition in an order, gathered through the condition''s indexes.';
 
+-- How many rows match a condition, counting no further than `at_most`, gathered by bitmap scans
+-- only (see private.gathered_ids): for a big organization's few matches.
+create function private.gathered_count(condition text, at_most integer)
+returns integer
+language plpgsql
+stable
+set search_path = ''
+set enable_seqscan = off
+set enable_indexscan = off
+set enable_indexonlyscan = off
+as $$
+declare
+  counted integer;
+begin
+  execute format('select count(*) from (select from public.users as u where %s limit %s) as m',
+                 condition, at_most)
+  into counted;
+  return counted;
+end;
+$$;
+
+comment on function private.gathered_count(text, integer) is
+  'How many rows match a condition (at most a limit), gathered by bitmap scans.';
+
 -- The ids of the first rows matching a condition among the first rows of an order (at most
 -- `rows`), read from the order's index alone (its include columns answer the condition).
 create function private.walked_ids(view_condition text, part text, walked_order text, rows integer, page_size integer)
@@ -349,6 +373,7 @@ $$;
 revoke all on function private.prefix_pattern(text) from public, anon, authenticated;
 revoke all on function private.search_parts(text, text) from public, anon, authenticated;
 revoke all on function private.ordered_ids(text, text, integer) from public, anon, authenticated;
+revoke all on function private.gathered_count(text, integer) from public, anon, authenticated;
 revoke all on function private.gathered_ids(text, text, text, integer, text) from public, anon, authenticated;
 revoke all on function private.walked_ids(text, text, text, integer, integer) from public, anon, authenticated;
 revoke all on function private.first_ids(text, text, text, integer) from public, anon, authenticated;
@@ -477,6 +502,8 @@ as $$
 declare
   -- Up to here a search is counted; beyond, counting would cost more than the page it is shown with.
   count_limit constant integer := 1000;
+  -- As private.first_ids: a view this small is read whole.
+  small_view constant integer := 25000;
   organization uuid := (select private.admin_organization_id());
   fragment text := private.search_fragment(search);
   matching text;
@@ -511,9 +538,18 @@ begin
     return query select estimated, 'estimate';
     return;
   end if;
-  execute format('select count(*) from (select from public.users as u where %s and %s limit %s) as m',
-                 matching, (private.search_parts(fragment, 'count'))[2], count_limit + 1)
-  into counted;
+  -- A small organization's users are counted as the planner likes (along its index); a big one's
+  -- few matches through their own indexes (left free, the planner may walk the whole organization).
+  execute format('explain (format json) select from public.users as u where %s', matching)
+  into plan;
+  if (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric <= small_view then
+    execute format('select count(*) from (select from public.users as u where %s and %s limit %s) as m',
+                   matching, (private.search_parts(fragment, 'count'))[2], count_limit + 1)
+    into counted;
+  else
+    counted := private.gathered_count(
+      format('%s and %s', matching, (private.search_parts(fragment, 'count'))[2]), count_limit + 1);
+  end if;
   if counted > count_limit then
     return query select count_limit, 'more_than';
   else
