@@ -507,6 +507,7 @@ declare
   organization uuid := (select private.admin_organization_id());
   fragment text := private.search_fragment(search);
   matching text;
+  searched text;
   plan jsonb;
   estimated integer;
   counted integer;
@@ -529,9 +530,11 @@ begin
   end if;
   matching := private.users_view_condition(organization, role, status)
     || ' and ' || private.sign_in_condition(coalesce(never_signed_in, false), signed_in_before);
+  -- The whole search as one condition (in no order, every part of it is as good as another).
+  searched := (private.search_parts(fragment, 'count'))[2];
   -- The planner's estimate decides: few matches are counted (up to the limit); many are estimated.
   execute format('explain (format json) select from public.users as u where %s and (%s)',
-                 matching, (private.search_parts(fragment, 'count'))[2])
+                 matching, searched)
   into plan;
   estimated := round((plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric);
   if estimated > count_limit then
@@ -544,11 +547,11 @@ begin
   into plan;
   if (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric <= small_view then
     execute format('select count(*) from (select from public.users as u where %s and %s limit %s) as m',
-                   matching, (private.search_parts(fragment, 'count'))[2], count_limit + 1)
+                   matching, searched, count_limit + 1)
     into counted;
   else
     counted := private.gathered_count(
-      format('%s and %s', matching, (private.search_parts(fragment, 'count'))[2]), count_limit + 1);
+      format('%s and %s', matching, searched), count_limit + 1);
   end if;
   if counted > count_limit then
     return query select count_limit, 'more_than';
