@@ -671,6 +671,38 @@ export const catalogue: Attempt[] = [
 		refused: noRows
 	},
 	{
+		name: "admin of A searches for the start of B's admin's address through rpc/list_users",
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { search: w.strangerAdmin.email.split('@')[0] }
+			}),
+		refused: noRows
+	},
+	{
+		name: "admin of A searches for B's admin's whole address (across its @) through rpc/list_users",
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { search: w.strangerAdmin.email, sort: 'email' }
+			}),
+		refused: noRows
+	},
+	{
+		name: 'admin smuggles SQL into a search that goes through the search terms',
+		attack: (w) =>
+			rest('rpc/list_users', w.admin.accessToken, {
+				method: 'POST',
+				body: { search: "a' = any('{x}') or u.organization_id is not null or 'x@y" }
+			}),
+		refused: noRows
+	},
+	{
+		name: "admin reads the search terms (every organization's names and domains) through the Data API",
+		attack: (w) => rest('users_search_terms?select=*', w.admin.accessToken),
+		refused: err(404, 'PGRST205')
+	},
+	{
 		name: 'admin smuggles SQL into the order of rpc/list_users',
 		attack: (w) =>
 			rest('rpc/list_users', w.admin.accessToken, {

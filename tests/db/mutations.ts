@@ -583,5 +583,45 @@ export const mutations: Mutation[] = [
 		name: 'record a sign-in at its first statement (before Auth wrote how it was authenticated)',
 		caughtBy: 'pgtap',
 		sql: `drop trigger record_sign_in on auth.sessions; create trigger record_sign_in after insert on auth.sessions for each row execute function private.record_sign_in()`
+	},
+	{
+		name: 'drop the search terms counter of updated users',
+		caughtBy: 'pgtap',
+		sql: `drop trigger count_updated_users_search_terms on public.users`
+	},
+	{
+		name: 'drop the search terms counter of inserted users',
+		caughtBy: 'pgtap',
+		sql: `drop trigger count_inserted_users_search_terms on public.users`
+	},
+	{
+		name: 'a search term outlives its last user (a renamed-away name stays searchable)',
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(replace(pg_get_functiondef('private.apply_users_search_term_changes(jsonb)'::regprocedure), $o$and t.users = -change.delta;$o$, $n$and false;$n$), $o$set users = t.users + change.delta$o$, $n$set users = greatest(t.users + change.delta, 1)$n$); end $m$`
+	},
+	{
+		name: 'a search term is removed when this transaction sees no one else with it (a concurrent newcomer loses it)',
+		caughtBy: 'race',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('private.apply_users_search_term_changes(jsonb)'::regprocedure), $o$and t.users = -change.delta;$o$, $n$and not exists (select from public.users as u where u.organization_id = change.organization_id and change.field = 'last_name' and lower(u.last_name) = change.term and u.id is not null);$n$); end $m$`
+	},
+	{
+		name: 'search candidates miss fragments across the space between the names',
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('private.search_candidates(uuid,text)'::regprocedure), $o$generate_series(2, char_length(needle) - 1)$o$, $n$generate_series(2, 1)$n$); end $m$`
+	},
+	{
+		name: 'search candidates miss the part of an email before its "@"',
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('private.search_candidates(uuid,text)'::regprocedure), $o$conditions := conditions || case when char_length(needle) >= 4$o$, $n$conditions := conditions || case when false$n$); end $m$`
+	},
+	{
+		name: 'search candidates miss fragments across an email\'s "@"',
+		caughtBy: 'pgtap',
+		sql: `do $m$ begin execute replace(pg_get_functiondef('private.search_candidates(uuid,text)'::regprocedure), $o$'email_domain', tail, 'start'$o$, $n$'email_domain', tail || '~', 'start'$n$); end $m$`
+	},
+	{
+		name: 'admins may read the search terms (every name and domain of the organization, and of others)',
+		caughtBy: 'pgtap',
+		sql: `grant select on private.users_search_terms to authenticated`
 	}
 ];

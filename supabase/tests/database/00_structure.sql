@@ -88,8 +88,8 @@ select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)
    from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'private' and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['private.active_user_organization_id()', 'private.admin_organization_id()', 'private.caller_is_active_admin()', 'private.is_clean_name(text)'],
-  'authenticated may execute only the three caller helpers the policies use and the name rule the checks use'
+  array['private.active_user_organization_id()', 'private.admin_organization_id()', 'private.caller_is_active_admin()', 'private.is_clean_name(text)', 'private.quadgrams(text)'],
+  'authenticated may execute only the three caller helpers the policies use, the name rule the checks use and the pieces an email index is made of'
 );
 select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)
@@ -121,7 +121,8 @@ select is_definer('private', 'keep_one_active_admin', array[]::name[], 'last-adm
 select triggers_are('public', 'users', array[
   'forbid_own_role_or_status_change', 'keep_one_active_admin', 'touch_updated_at',
   'forbid_user_deletion', 'forbid_user_truncation', 'count_inserted_users', 'count_updated_users',
-  'keep_last_sign_in_at', 'record_user_change'
+  'keep_last_sign_in_at', 'record_user_change', 'count_inserted_users_search_terms',
+  'count_updated_users_search_terms'
 ], 'users has exactly the guard triggers');
 select policies_are('public', 'activity_log', array['active admins read their organization''s activity'],
   'activity_log has exactly the reviewed policy');

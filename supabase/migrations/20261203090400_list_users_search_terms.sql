@@ -1,0 +1,497 @@
+-- list_users and count_users gather a search's rare matches through the search terms (the
+-- organization's distinct names and email domains) and btree indexes, not the trigram indexes.
+--
+-- Reading an order's index finds common matches at once; rare ones are gathered. Gathered
+-- through the trigram indexes of "first last" and of the email, a fragment of common trigrams
+-- cost 15–25 ms at a million users whatever it matched (those indexes hold every organization's
+-- postings of each trigram). Now the fragment is looked up among the organization's terms, and
+-- the matches are: users whose first name, last name or domain is one of the terms found (or, for
+-- a fragment across a space or an "@", whose first name ends and last name starts as it does, or
+-- whose address's two halves do), found through the name and domain btrees, or whose email's
+-- part before the "@" holds it (its own trigram index, without the domains). These candidates are
+-- then tested as every row is (private.search_parts), so the result is the same as before.
+-- Estimates of candidates by name or domain are close (btree statistics), which lets the page
+-- gather up to some thousands of matches where reading the order would take longer.
+
+-- As before (previous migration), a search of three or more characters tested on lower case
+-- alone (the same matches as ilike: emails are stored in lower case); the trigram indexes'
+-- patterns are now the candidates' (private.search_candidates).
+create or replace function private.search_parts(fragment text, sort text)
+returns text[]
+language plpgsql
+immutable
+set search_path = ''
+as $$
+declare
+  prefix text := private.prefix_pattern(fragment);
+  last_name_starts text := format($c$lower(u.last_name) collate "C" like %L$c$, prefix);
+  email_starts text := format($c$u.email collate "C" like %L$c$, prefix);
+  first_name_starts text := format($c$lower(u.first_name) collate "C" like %L$c$, prefix);
+  -- Without a space the fragment is in the first or the last name (the names' lower case is in
+  -- the order indexes: nothing to compute); with one, in "first last".
+  in_names text := case when strpos(fragment, ' ') = 0
+    then format($c$(strpos(lower(u.first_name) collate "C", %1$L) > 0 or strpos(lower(u.last_name) collate "C", %1$L) > 0)$c$, lower(fragment))
+    else format($c$strpos(lower(u.first_name || ' ' || u.last_name), %L) > 0$c$, lower(fragment))
+  end;
+  contains text := format($c$(%s or strpos(u.email, %L) > 0)$c$, in_names, lower(fragment));
+begin
+  if fragment = '' then
+    return array['false', 'true'];
+  elsif char_length(fragment) <= 2 then
+    -- One or two letters: the start of the last name, the first name or the email.
+    return case sort
+      when 'name' then array[last_name_starts, format('(%s or %s)', first_name_starts, email_starts)]
+      when 'email' then array[
+        email_starts,
+        last_name_starts,
+        format($c$%s and left(lower(u.first_name), 2) <> left(u.email, 2) and not %s$c$,
+               first_name_starts, email_starts)]
+      else array['false', format('(%s or %s or %s)', last_name_starts, first_name_starts, email_starts)]
+    end;
+  end if;
+  -- Three or more: anywhere in "first last" or in the email.
+  return case sort
+    when 'name' then array[last_name_starts, format('(%s and not %s)', contains, last_name_starts)]
+    when 'email' then array[email_starts, format('(%s and not %s)', contains, email_starts)]
+    else array['false', contains]
+  end;
+end;
+$$;
+
+comment on function private.search_parts(text, text) is
+  'A search in an order as {the part that is a range of the order''s index, the rest}, conditions on alias u.';
+
+-- The terms of a field (first_name, last_name, email_domain) of an organization that hold the
+-- needle, start with it or end with it.
+create function private.matching_search_terms(
+  organization uuid,
+  term_field text,
+  needle text,
+  placement text
+)
+returns text[]
+language sql
+stable
+set search_path = ''
+as $$
+  select coalesce(array_agg(t.term order by t.term), '{}')
+  from private.users_search_terms as t
+  where t.organization_id = matching_search_terms.organization
+    and t.field = matching_search_terms.term_field
+    and case matching_search_terms.placement
+      when 'within' then strpos(t.term, matching_search_terms.needle) > 0
+      when 'start' then left(t.term, char_length(matching_search_terms.needle)) = matching_search_terms.needle
+      when 'end' then right(t.term, char_length(matching_search_terms.needle)) = matching_search_terms.needle
+    end
+$$;
+
+comment on function private.matching_search_terms(uuid, text, text, text) is
+  'An organization''s search terms of a field that hold, start with or end with a lower-case needle.';
+
+-- A condition on alias u that every user a search of three or more characters matches also
+-- meets (and few others), in the form of the name, domain and local-part indexes; when the
+-- fragment is in too many terms to list (the planner would spend longer on the list than the
+-- trigram indexes on the search), the trigram indexes' patterns. An email has one "@" and no
+-- spaces (users_email_shape).
+create function private.search_candidates(organization uuid, fragment text)
+returns text
+language plpgsql
+stable
+set search_path = ''
+as $$
+declare
+  most_terms constant integer := 1000;
+  needle text := lower(fragment);
+  first_name constant text := $e$(lower(u.first_name) collate "C")$e$;
+  last_name constant text := $e$(lower(u.last_name) collate "C")$e$;
+  domain constant text := $e$substr(u.email, strpos(u.email, '@') + 1)$e$;
+  local_pieces constant text := $e$private.quadgrams(split_part(u.email, '@', 1))$e$;
+  conditions text[] := '{}';
+  field record;
+  terms text[];
+  ends text[];
+  starts text[];
+  split integer;
+  head text;
+  tail text;
+  in_trigrams constant text := format($c$((u.first_name || ' ' || u.last_name) ilike %1$L or u.email ilike %1$L)$c$,
+                                      private.contains_pattern(fragment));
+begin
+  -- The whole fragment within a first name, a last name or (without an "@" or a space) a domain.
+  for field in
+    select * from (values ('first_name', first_name), ('last_name', last_name), ('email_domain', domain)) as f (name, expression)
+    where f.name <> 'email_domain' or needle !~ '[@[:space:]]'
+  loop
+    terms := private.matching_search_terms(organization, field.name, needle, 'within');
+    if cardinality(terms) > most_terms then
+      return in_trigrams;
+    elsif cardinality(terms) > 0 then
+      conditions := conditions || format('%s = any(%L::text[])', field.expression, terms);
+    end if;
+  end loop;
+  -- Across the space between the names: at each space of the fragment, a first name ending with
+  -- what comes before it and a last name starting with what follows (names may hold spaces too).
+  for split in select i from generate_series(2, char_length(needle) - 1) as i where substr(needle, i, 1) = ' '
+  loop
+    head := left(needle, split - 1);
+    tail := substr(needle, split + 1);
+    ends := private.matching_search_terms(organization, 'first_name', head, 'end');
+    starts := private.matching_search_terms(organization, 'last_name', tail, 'start');
+    if cardinality(ends) > most_terms or cardinality(starts) > most_terms then
+      return in_trigrams;
+    elsif cardinality(ends) > 0 and cardinality(starts) > 0 then
+      conditions := conditions || format('(%s = any(%L::text[]) and %s = any(%L::text[]))',
+                                         first_name, ends, last_name, starts);
+    end if;
+  end loop;
+  if needle !~ '[@[:space:]]' then
+    -- Within the part before the "@": all of the fragment's four-letter pieces, or for three
+    -- letters the email's trigrams.
+    conditions := conditions || case when char_length(needle) >= 4
+      then format('%s @> %L::text[]', local_pieces, private.quadgrams(needle))
+      else format('u.email like %L', private.contains_pattern(needle))
+    end;
+  elsif needle ~ '^[^@[:space:]]*@[^@[:space:]]*$' then
+    -- Across the "@": a domain starting like the fragment's rest, and a part before it that
+    -- holds (ends with) the fragment's start.
+    head := split_part(needle, '@', 1);
+    tail := split_part(needle, '@', 2);
+    starts := private.matching_search_terms(organization, 'email_domain', tail, 'start');
+    if cardinality(starts) > most_terms then
+      return in_trigrams;
+    elsif cardinality(starts) > 0 then
+      conditions := conditions || format('(%s = any(%L::text[])%s)', domain, starts,
+        case when char_length(head) >= 4 then format(' and %s @> %L::text[]', local_pieces, private.quadgrams(head)) else '' end);
+    end if;
+  end if;
+  if cardinality(conditions) = 0 then
+    return 'false';
+  end if;
+  return '(' || array_to_string(conditions, ' or ') || ')';
+end;
+$$;
+
+comment on function private.search_candidates(uuid, text) is
+  'A condition (alias u) met by every user a search of three or more characters finds, in the form of the name, domain and local-part indexes (or of the trigram indexes when the fragment is in too many terms).';
+
+revoke all on function private.matching_search_terms(uuid, text, text, text) from public, anon, authenticated;
+revoke all on function private.search_candidates(uuid, text) from public, anon, authenticated;
+
+-- As before (previous migration), with the candidates: gathered through them and then tested,
+-- and gathered whenever that is expected to be quicker than reading the order's index until a
+-- page of matches has come.
+drop function private.first_ids(text, text, text, integer);
+
+create function private.first_ids(
+  view_condition text,
+  part text,
+  walked_order text,
+  page_size integer,
+  candidates text default null,
+  bounded boolean default false
+)
+returns uuid[]
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  gather_below_rows constant integer := 500;
+  gather_below_cost constant integer := 20000;
+  glance constant integer := 2000;
+  walk_limit constant integer := 25000;
+  ids uuid[] := '{}';
+  plan jsonb;
+  view_rows numeric;
+  matches numeric;
+  walked integer;
+  read_in_order boolean;
+begin
+  if part = 'true and true' then
+    -- Nothing to test: the order's index yields the page itself.
+    return private.ordered_ids(view_condition, walked_order, page_size);
+  end if;
+  -- Where matches are common the first rows hold a page of them: a glance before any estimate.
+  ids := private.walked_ids(view_condition, part, walked_order, glance, page_size);
+  if cardinality(ids) = page_size then
+    return ids;
+  end if;
+  -- A view bounded by another part's page (list_users) often ends within the glance.
+  if bounded then
+    execute format('select count(*) from (select from public.users as u where %s order by %s limit %s) as s',
+                   view_condition, walked_order, glance)
+    into walked;
+    if walked < glance then
+      return ids;
+    end if;
+  end if;
+  -- A small organization (or filter) is read whole: its few rows cost less than any index of
+  -- matches shared with the big organizations.
+  execute format('explain (format json) select from public.users as u where %s', view_condition)
+  into plan;
+  view_rows := (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric;
+  read_in_order := view_rows <= walk_limit;
+  if not read_in_order then
+    execute format('explain (format json) select from public.users as u where %s and %s',
+                   view_condition, coalesce(candidates, part))
+    into plan;
+    matches := (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric;
+    -- Reading the order finds a page after about page_size × view_rows / matches rows, at a
+    -- fraction of the cost of gathering one match (a heap row): gathering wins below about the
+    -- square root of that product (tuned on the benchmark: a sixth).
+    read_in_order := (plan -> 0 -> 'Plan' ->> 'Total Cost')::numeric >= gather_below_cost
+      or matches >= case when candidates is null then gather_below_rows
+                         else greatest(gather_below_rows, sqrt(page_size * view_rows / 6)) end;
+  end if;
+  if read_in_order then
+    ids := private.walked_ids(view_condition, part, walked_order, walk_limit, page_size);
+    if cardinality(ids) = page_size then
+      return ids;
+    end if;
+    -- Fewer: the end of the list came first (they are all), or the walk stopped at its limit.
+    execute format('select count(*) from (select from public.users as u where %s order by %s limit %s) as s',
+                   view_condition, walked_order, walk_limit)
+    into walked;
+    if walked < walk_limit then
+      return ids;
+    end if;
+  end if;
+  if candidates is null then
+    return private.gathered_ids(view_condition, part, walked_order, page_size);
+  end if;
+  return private.gathered_ids(view_condition, candidates, walked_order, page_size, part);
+end;
+$$;
+
+comment on function private.first_ids(text, text, text, integer, text, boolean) is
+  'The ids of the first rows matching a condition in an order: read in order, or gathered (through the candidates, when given) when rare.';
+
+revoke all on function private.first_ids(text, text, text, integer, text, boolean) from public, anon, authenticated;
+
+-- As before (previous migration), and then testing the gathered rows apart (a test beside the
+-- candidates would be gathered through its own indexes too).
+drop function private.gathered_count(text, integer);
+
+create function private.gathered_count(condition text, at_most integer, then_only text default 'true')
+returns integer
+language plpgsql
+stable
+set search_path = ''
+set enable_seqscan = off
+set enable_indexscan = off
+set enable_indexonlyscan = off
+as $$
+declare
+  counted integer;
+begin
+  execute format(
+    'select count(*) from (select from (select * from public.users as u where %s offset 0) as u where %s limit %s) as m',
+    condition, then_only, at_most)
+  into counted;
+  return counted;
+end;
+$$;
+
+comment on function private.gathered_count(text, integer, text) is
+  'How many rows match a condition and then a test (at most a limit), gathered by bitmap scans.';
+
+revoke all on function private.gathered_count(text, integer, text) from public, anon, authenticated;
+
+-- As before (previous migration), gathering through the candidates.
+create or replace function public.list_users(
+  search text default '',
+  role public.user_role default null,
+  status public.user_status default null,
+  never_signed_in boolean default false,
+  signed_in_before timestamptz default null,
+  sort text default 'name',
+  descending boolean default false,
+  after uuid default null,
+  before uuid default null,
+  last_page boolean default false,
+  page_size integer default 50
+)
+returns setof public.users
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  organization uuid := (select private.admin_organization_id());
+  fragment text := private.search_fragment(search);
+  columns text[];
+  -- Read walking forwards (ascending in an ascending order) or backwards.
+  forwards boolean;
+  walked_order text;
+  shown_order text;
+  view_condition text;
+  keyset text := 'true';
+  anchor public.users;
+  boundary public.users;
+  bound text;
+  sign_in text;
+  parts text[];
+  candidates text;
+  ids uuid[] := '{}';
+begin
+  if page_size is null or page_size not between 1 and 500 then
+    raise exception 'a page has 1 to 500 users' using errcode = '22023';
+  end if;
+  if num_nonnulls(after, before, nullif(last_page, false)) > 1 then
+    raise exception 'a page starts after a user, before a user or at the end, not several'
+      using errcode = '22023';
+  end if;
+  if never_signed_in and signed_in_before is not null then
+    raise exception 'never signed in and not signed in since a time are different filters'
+      using errcode = '22023';
+  end if;
+  columns := private.users_order_columns(sort, role is not null, status is not null);
+  if organization is null then
+    return;
+  end if;
+
+  forwards := (before is null and not coalesce(last_page, false)) <> coalesce(descending, false);
+  select string_agg(private.users_order_expression(c) || case when forwards then ' asc' else ' desc' end, ', '),
+         string_agg(private.users_order_expression(c) || case when descending then ' desc' else ' asc' end, ', ')
+  into walked_order, shown_order
+  from unnest(columns) as c;
+
+  if coalesce(after, before) is not null then
+    -- The page's boundary user, of this organization only (another's would reveal their place).
+    select * into anchor from public.users as a
+    where a.id = coalesce(after, before) and a.organization_id = organization;
+    if not found then
+      raise exception 'the page starts at a user who is not in the list'
+        using errcode = 'PT404', hint = 'Start again from the first page.';
+    end if;
+    select format('(%s) %s (%s)',
+                  string_agg(private.users_order_expression(c), ', '),
+                  case when forwards then '>' else '<' end,
+                  string_agg(private.users_order_value(anchor, c), ', '))
+    into keyset
+    from unnest(columns) as c;
+  end if;
+
+  view_condition := private.users_view_condition(organization, role, status) || ' and ' || keyset;
+  sign_in := private.sign_in_condition(coalesce(never_signed_in, false), signed_in_before);
+  -- In the sign-in order the filter is a range of the order's index, in others a test of each row.
+  if sort = 'last_sign_in_at' then
+    view_condition := view_condition || ' and ' || sign_in;
+    sign_in := 'true';
+  end if;
+  parts := private.search_parts(fragment, sort);
+  if parts[1] <> 'false' then
+    ids := private.ordered_ids(format('%s and %s and %s', view_condition, sign_in, parts[1]), walked_order, page_size);
+    if cardinality(ids) = page_size then
+      -- A page of the range: the other parts' rows beyond its last one cannot be on this page, so
+      -- they are read no further ("z" by name, descending, passes no one else's rows).
+      select * into boundary from public.users as b where b.id = ids[page_size];
+      select format(' and (%s) %s (%s)',
+                    string_agg(private.users_order_expression(c), ', '),
+                    case when forwards then '<=' else '>=' end,
+                    string_agg(private.users_order_value(boundary, c), ', '))
+      into bound
+      from unnest(columns) as c;
+      view_condition := view_condition || bound;
+    end if;
+  end if;
+  if char_length(fragment) >= 3 then
+    candidates := private.search_candidates(organization, fragment);
+  end if;
+  ids := ids || private.first_ids(view_condition, sign_in || ' and ' || parts[2], walked_order, page_size,
+                                  candidates, bound is not null);
+  if cardinality(parts) > 2 then
+    -- Gathered by the first names alone: with a sign-in filter beside them the planner would
+    -- rather gather everyone who never signed in.
+    ids := ids || private.gathered_ids(view_condition, parts[3], walked_order, page_size, sign_in);
+  end if;
+  -- The page among each part's first rows, shown in the table's order (a previous or the last
+  -- page was read backwards).
+  return query execute format(
+    'select * from (select * from public.users as u where u.id = any(%L::uuid[]) order by %s limit %s) as u order by %s',
+    ids, walked_order, page_size, shown_order);
+end;
+$$;
+
+-- As before (previous migration), estimating and counting through the candidates.
+create or replace function public.count_users(
+  search text default '',
+  role public.user_role default null,
+  status public.user_status default null,
+  never_signed_in boolean default false,
+  signed_in_before timestamptz default null
+)
+returns table (users integer, accuracy text)
+language plpgsql
+volatile
+security definer
+set search_path = ''
+as $$
+declare
+  -- Up to here a search is counted; beyond, counting would cost more than the page it is shown with.
+  count_limit constant integer := 1000;
+  -- As private.first_ids: a view this small is read whole.
+  small_view constant integer := 25000;
+  organization uuid := (select private.admin_organization_id());
+  fragment text := private.search_fragment(search);
+  matching text;
+  searched text;
+  candidates text;
+  plan jsonb;
+  estimated integer;
+  counted integer;
+begin
+  if never_signed_in and signed_in_before is not null then
+    raise exception 'never signed in and not signed in since a time are different filters'
+      using errcode = '22023';
+  end if;
+  if organization is null then
+    return;
+  end if;
+  if fragment = '' and not coalesce(never_signed_in, false) and signed_in_before is null then
+    return query
+      select coalesce(sum(c.users), 0)::integer, 'exact'
+      from public.organization_user_counts as c
+      where c.organization_id = organization
+        and (count_users.role is null or c.role = count_users.role)
+        and (count_users.status is null or c.status = count_users.status);
+    return;
+  end if;
+  matching := private.users_view_condition(organization, role, status)
+    || ' and ' || private.sign_in_condition(coalesce(never_signed_in, false), signed_in_before);
+  -- The whole search as one condition (in no order, every part of it is as good as another).
+  searched := (private.search_parts(fragment, 'count'))[2];
+  if char_length(fragment) >= 3 then
+    candidates := private.search_candidates(organization, fragment);
+  end if;
+  -- The planner's estimate decides: few matches are counted (up to the limit); many are estimated.
+  -- The candidates' estimate is the closer one (btree statistics of names and domains).
+  execute format('explain (format json) select from public.users as u where %s and (%s)',
+                 matching, coalesce(candidates, searched))
+  into plan;
+  estimated := round((plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric);
+  if estimated > count_limit then
+    return query select estimated, 'estimate';
+    return;
+  end if;
+  -- A small organization's users are counted as the planner likes (along its index); a big one's
+  -- few matches through their own indexes (left free, the planner may walk the whole organization).
+  execute format('explain (format json) select from public.users as u where %s', matching)
+  into plan;
+  if (plan -> 0 -> 'Plan' ->> 'Plan Rows')::numeric <= small_view then
+    execute format('select count(*) from (select from public.users as u where %s and %s limit %s) as m',
+                   matching, searched, count_limit + 1)
+    into counted;
+  else
+    counted := private.gathered_count(
+      format('%s and %s', matching, coalesce(candidates, searched)), count_limit + 1, searched);
+  end if;
+  if counted > count_limit then
+    return query select count_limit, 'more_than';
+  else
+    return query select counted, 'exact';
+  end if;
+end;
+$$;
+
