@@ -288,6 +288,10 @@ describe('UsersList paging', () => {
 		expect(list.place).toEqual(FIRST_PAGE);
 		expect(list.error).toBeNull();
 		expect(idsOf(list.rows)).toEqual(ids.slice(0, 10));
+		// Said, not silent; and said only until the admin moves on.
+		expect(list.notice).toMatch(/first page: the user that page continued from is no longer/);
+		await list.next();
+		expect(list.notice).toBeNull();
 	});
 
 	it('counts the view it starts over at when the address’s page start is gone', async () => {
@@ -325,6 +329,7 @@ describe('UsersList paging', () => {
 		expect(list.place).toEqual({ index: 0, fromEnd: true });
 		expect(idsOf(list.rows)).toEqual(ids.slice(5));
 		expect([list.pageNumber, list.hasPrevious, list.hasNext]).toEqual([2, true, false]);
+		expect(list.notice).toMatch(/^At the last page now/);
 	});
 
 	it('goes to the first page when nothing is left before the page’s start', async () => {
@@ -342,6 +347,9 @@ describe('UsersList paging', () => {
 		]);
 		expect(list.place).toEqual(FIRST_PAGE);
 		expect(idsOf(list.rows)).toEqual(ids.slice(20));
+		expect(list.notice).toMatch(/^Back at the first page: nobody is left/);
+		await list.setRole('member');
+		expect(list.notice).toBeNull();
 	});
 
 	it('starts from the view and page the address gives, and reports each view for the address', async () => {

@@ -43,6 +43,10 @@ export const PAGE_SIZE = 50;
 /** The later of two versions of a row (a page read before a change, the change's own answer). */
 const newer = (read: UserRow, changed: UserRow | undefined): UserRow =>
 	changed && Date.parse(changed.updated_at) > Date.parse(read.updated_at) ? changed : read;
+const GONE_NOTICE =
+	'Back at the first page: the user that page continued from is no longer in this list.';
+const EMPTIED_NOTICE_FIRST = 'Back at the first page: nobody is left where that page was.';
+const EMPTIED_NOTICE_LAST = 'At the last page now: nobody is left where that page was.';
 const SEARCH_DELAY_MS = 250;
 const SLOW_AFTER_MS = 300;
 const isEnd = (position: ListPosition): position is { from: 'end'; size?: number } =>
@@ -67,6 +71,8 @@ export class UsersList {
 	/** Loading for longer than a glance: only then are the rows on screen dimmed (no flashing). */
 	slow = $state(false);
 	error = $state<ApiError | null>(null);
+	/** Why the page on screen is not the one asked for (its place in the list had gone). */
+	notice = $state<string | null>(null);
 	/** True once a first answer arrived, so the empty state never flashes before data. */
 	loaded = $state(false);
 	/** Users created from this page, shown on top (highlighted) until the view changes. */
@@ -210,6 +216,7 @@ export class UsersList {
 				// The row the page continued from left the organization's list: start over, and
 				// count again (users left).
 				this.place = FIRST_PAGE;
+				this.notice = GONE_NOTICE;
 				return this.load(true);
 			}
 			this.error = result.error;
@@ -235,6 +242,7 @@ export class UsersList {
 			// Nothing left where the page was (users deactivated meanwhile): the nearest end,
 			// counted again.
 			this.place = 'after' in position ? { index: 0, fromEnd: true } : FIRST_PAGE;
+			this.notice = 'after' in position ? EMPTIED_NOTICE_LAST : EMPTIED_NOTICE_FIRST;
 			return this.load(true);
 		}
 		this.rows = rows.map((row) => newer(row, this.#changedSinceLoad.get(row.id)));
@@ -354,6 +362,7 @@ export class UsersList {
 	}
 
 	#goTo(place: PagePlace): Promise<void> {
+		this.notice = null;
 		this.place = place;
 		this.created = [];
 		return this.load(false);
@@ -376,6 +385,7 @@ export class UsersList {
 
 	#restart(): Promise<void> {
 		clearTimeout(this.#searchTimer);
+		this.notice = null;
 		this.#signedInBefore = staleSignInBefore();
 		this.place = FIRST_PAGE;
 		this.created = [];
