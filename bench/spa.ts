@@ -62,15 +62,23 @@ export async function benchSpa(options: {
 		const sizes = { js: 0, css: 0 };
 		const fresh = await browser.newContext({ storageState: await context.storageState() });
 		const probe = await fresh.newPage();
-		probe.on('response', async (response) => {
+		// Each body is read before the context closes (a body read after it is lost, uncounted).
+		const measured: Array<Promise<void>> = [];
+		probe.on('response', (response) => {
 			const type = response.headers()['content-type'] ?? '';
 			if (!response.url().startsWith(app.url)) return;
 			const kind = type.includes('javascript') ? 'js' : type.includes('css') ? 'css' : null;
-			if (kind) sizes[kind] += gzipSync(await response.body(), { level: 9 }).length;
+			if (kind)
+				measured.push(
+					response.body().then((body) => {
+						sizes[kind] += gzipSync(body, { level: 9 }).length;
+					})
+				);
 		});
 		await probe.goto(`${app.url}/users`);
 		await probe.getByRole('table').locator('tbody tr').nth(49).waitFor();
 		await probe.waitForLoadState('networkidle');
+		await Promise.all(measured);
 		await fresh.close();
 
 		const toRenderedPage: number[] = [];

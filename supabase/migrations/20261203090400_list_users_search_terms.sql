@@ -8,8 +8,8 @@
 -- the matches are: users whose first name, last name or domain is one of the terms found (or, for
 -- a fragment across a space or an "@", whose first name ends and last name starts as it does, or
 -- whose address's two halves do), found through the name and domain btrees, or whose email's
--- part before the "@" holds it (its own trigram index, without the domains). These candidates are
--- then tested as every row is (private.search_parts), so the result is the same as before.
+-- part before the "@" holds all its four-letter pieces (their own index, without the domains).
+-- These candidates are then tested as every row is (private.search_parts): the same matches.
 -- Estimates of candidates by name or domain are close (btree statistics), which lets the page
 -- gather up to some thousands of matches where reading the order would take longer.
 
