@@ -1,5 +1,7 @@
 // Search, filters, sorting and pagination over an organization of a few thousand users (seeded by
 // global setup), checking both what the admin sees and that every request asks for one page.
+import { readFileSync } from 'node:fs';
+import Papa from 'papaparse';
 import pg from 'pg';
 import { BIG_ORG_SIZE } from './support/seed.ts';
 import { env, expect, signIn, test } from './support/fixtures.ts';
@@ -174,4 +176,56 @@ test('an admin pages, searches, filters and sorts thousands of users, one server
 	expect(listRequests.filter((call) => typeof call.after === 'string').length).toBeGreaterThan(3);
 	expect(listRequests.filter((call) => typeof call.before === 'string').length).toBeGreaterThan(1);
 	expect(listRequests.filter((call) => call.last_page === true).length).toBeGreaterThan(1);
+});
+
+test('an admin exports the view on screen, every page of it, as a CSV file', async ({ page }) => {
+	const db = new pg.Client({ connectionString: env('E2E_DB_URL') });
+	await db.connect();
+	// Members, newest first: a filtered view several export requests long.
+	const expected = await emailsInOrder(db, 'created_at desc, id desc', `role = 'member'`);
+	await db.end();
+	expect(expected.length).toBeGreaterThan(499);
+	await signIn(page, env('E2E_BIG_ADMIN_EMAIL'), env('E2E_BIG_ADMIN_PASSWORD'));
+	await page.goto('/users?role=member&sort=created_at&order=desc');
+	await expect(page.getByTestId('total-count')).toHaveText(fmt(expected.length));
+	const exportRequests: unknown[] = [];
+	page.on('request', (request) => {
+		if (new URL(request.url()).pathname === '/rest/v1/rpc/list_users')
+			exportRequests.push(request.postDataJSON());
+	});
+	const [download] = await Promise.all([
+		page.waitForEvent('download'),
+		page.getByRole('button', { name: 'Export CSV' }).click()
+	]);
+	const today = new Date();
+	const day = [today.getFullYear(), today.getMonth() + 1, today.getDate()]
+		.map((n) => String(n).padStart(2, '0'))
+		.join('-');
+	expect(download.suggestedFilename()).toBe(`users-member-${day}.csv`);
+	await expect(
+		page.getByRole('status').getByText(`Exported ${fmt(expected.length)} users`)
+	).toBeVisible();
+	const text = readFileSync((await download.path())!, 'utf8');
+	const [header, ...rows] = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
+		skipEmptyLines: true
+	}).data;
+	expect(header).toEqual([
+		'First name',
+		'Last name',
+		'Email',
+		'Role',
+		'Status',
+		'Created (UTC, ISO 8601)',
+		'Last sign-in (UTC, ISO 8601)'
+	]);
+	expect(rows.map((row) => row[2])).toEqual(expected);
+	expect(new Set(rows.map((row) => row[3]))).toEqual(new Set(['member']));
+	// Page by page, each after the last row of the one before, in the view's order and filters.
+	expect(exportRequests.length).toBe(Math.ceil(expected.length / 499));
+	expect(exportRequests[1]).toMatchObject({
+		role: 'member',
+		sort: 'created_at',
+		descending: true,
+		page_size: 500
+	});
 });

@@ -1,12 +1,6 @@
-// The export's CSV, written by papaparse: one chunk per page of entries, joined into one file by
-// the export. Loaded only when someone exports (papaparse stays out of the Activity page's weight).
-//
-// A spreadsheet reads a cell starting with =, +, -, @, a tab or a carriage return as a formula, and
-// a name is whatever an admin typed ("=HYPERLINK(…)"). papaparse's escapeFormulae prefixes such
-// cells with ' (and quotes them), which makes them text. Its own pattern for `true`,
-// /^[=+\-@\t\r].*$/, lets a cell through when a line break follows the sign (`.` stops there), so
-// the export gives it one that looks only at the first character.
-import Papa from 'papaparse';
+// The activity export's columns, one chunk per page of entries (written by $lib/csv/file.ts, which
+// also neutralises cells a spreadsheet would run as formulas). Loaded only when someone exports.
+import { csvLines } from '$lib/csv/file.ts';
 import type { ActivityEntry, Person } from './api.ts';
 import { changesText, sentence, type Names } from './sentences.ts';
 
@@ -21,8 +15,6 @@ export const CSV_FIELDS = [
 	'Sentence',
 	'Request id'
 ] as const;
-
-export const FORMULA_START = /^[=+\-@\t\r]/;
 
 export type People = Readonly<Record<string, Person>>;
 
@@ -62,10 +54,5 @@ export function csvChunk(
 	people: People,
 	options: { header: boolean }
 ): string {
-	const rows = csvRows(entries, people);
-	if (rows.length === 0 && !options.header) return '';
-	return Papa.unparse(
-		{ fields: [...CSV_FIELDS], data: rows },
-		{ header: options.header, newline: '\r\n', escapeFormulae: FORMULA_START }
-	);
+	return csvLines(CSV_FIELDS, csvRows(entries, people), options);
 }

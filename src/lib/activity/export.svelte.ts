@@ -1,7 +1,7 @@
 // Export of the activity the filters select, as CSV: read page by page (keyset, a thousand entries a
 // request, the Data API's max_rows) with the count so far on screen and a Cancel, each page written
 // as its CSV chunk at once, and the file a Blob of the chunks. A million entries is a few hundred
-// requests and never one answer the size of the range.
+// requests and never one answer the size of the range, nor the file in the page's memory at once.
 import type {
 	ActivityEntry,
 	ActivitySource,
@@ -37,9 +37,11 @@ export class ActivityExport {
 		this.rows = 0;
 		this.error = null;
 		try {
-			const { csvChunk } = await import('./csv.ts');
-			// A byte-order mark: Excel then reads the file as UTF-8 (names are not all ASCII).
-			const chunks: string[] = ['\uFEFF'];
+			const [{ CsvFile }, { csvChunk }] = await Promise.all([
+				import('$lib/csv/file.ts'),
+				import('./csv.ts')
+			]);
+			const file = new CsvFile();
 			const people: Record<string, Person> = {};
 			// Bookkeeping of one run, not state anything renders.
 			// eslint-disable-next-line svelte/prefer-svelte-reactivity
@@ -58,15 +60,14 @@ export class ActivityExport {
 					for (const id of missing) asked.add(id);
 					for (const person of found.data) people[person.id] = person;
 				}
-				const chunk = csvChunk(page.data, people, { header: cursor === undefined });
-				if (chunk) chunks.push(chunk, '\r\n');
+				file.add(csvChunk(page.data, people, { header: cursor === undefined }));
 				this.rows += page.data.length;
 				const last = page.data.at(-1);
 				if (!last || page.data.length < this.#pageSize) break;
 				cursor = { direction: 'older', occurredAt: last.occurred_at, id: last.id };
 			}
 			if (controller.signal.aborted) return null;
-			return new Blob(chunks, { type: 'text/csv;charset=utf-8' });
+			return file.blob();
 		} finally {
 			if (this.#controller === controller) this.#controller = null;
 			this.running = false;

@@ -134,61 +134,63 @@ export class FakeUsersApi implements UserAdminApi {
 		return error;
 	}
 
-	list = vi.fn(async (params: ListParams): Promise<Result<ListResult>> => {
-		this.listCalls.push(params);
-		const error = this.#takeError();
-		if (error) return fail(error);
-		const found = matchesListSearch(params.search);
-		const order = listOrder(params);
-		const inOrganization = this.users.filter(
-			(user) => user.organization_id === params.organizationId
-		);
-		const matching = inOrganization
-			.filter(
-				(user) =>
-					(!params.role || user.role === params.role) &&
-					(!params.status || user.status === params.status) &&
-					(!params.signedIn ||
-						user.last_sign_in_at === null ||
-						(params.signedIn === 'not_in_90_days' &&
-							user.last_sign_in_at < (params.signedInBefore ?? ''))) &&
-					found(user)
-			)
-			.sort(order);
-		const { position } = params;
-		let rows: UserRow[];
-		let more: boolean;
-		if ('after' in position || 'before' in position) {
-			const anchor = inOrganization.find(
-				(user) => user.id === ('after' in position ? position.after : position.before)
+	list = vi.fn(
+		async (params: ListParams, _options?: RequestOptions): Promise<Result<ListResult>> => {
+			this.listCalls.push(params);
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const found = matchesListSearch(params.search);
+			const order = listOrder(params);
+			const inOrganization = this.users.filter(
+				(user) => user.organization_id === params.organizationId
 			);
-			if (!anchor) return fail(apiError('page_start_gone', { status: 404 }));
-			if ('after' in position) {
-				const rest = matching.filter((user) => order(user, anchor) > 0);
-				rows = rest.slice(0, params.pageSize);
-				more = rest.length > params.pageSize;
+			const matching = inOrganization
+				.filter(
+					(user) =>
+						(!params.role || user.role === params.role) &&
+						(!params.status || user.status === params.status) &&
+						(!params.signedIn ||
+							user.last_sign_in_at === null ||
+							(params.signedIn === 'not_in_90_days' &&
+								user.last_sign_in_at < (params.signedInBefore ?? ''))) &&
+						found(user)
+				)
+				.sort(order);
+			const { position } = params;
+			let rows: UserRow[];
+			let more: boolean;
+			if ('after' in position || 'before' in position) {
+				const anchor = inOrganization.find(
+					(user) => user.id === ('after' in position ? position.after : position.before)
+				);
+				if (!anchor) return fail(apiError('page_start_gone', { status: 404 }));
+				if ('after' in position) {
+					const rest = matching.filter((user) => order(user, anchor) > 0);
+					rows = rest.slice(0, params.pageSize);
+					more = rest.length > params.pageSize;
+				} else {
+					const rest = matching.filter((user) => order(user, anchor) < 0);
+					rows = rest.slice(-params.pageSize);
+					more = rest.length > params.pageSize;
+				}
+			} else if (position.from === 'end') {
+				const size = position.size ?? params.pageSize;
+				rows = matching.slice(-size);
+				more = matching.length > size;
 			} else {
-				const rest = matching.filter((user) => order(user, anchor) < 0);
-				rows = rest.slice(-params.pageSize);
-				more = rest.length > params.pageSize;
+				rows = matching.slice(0, params.pageSize);
+				more = matching.length > params.pageSize;
 			}
-		} else if (position.from === 'end') {
-			const size = position.size ?? params.pageSize;
-			rows = matching.slice(-size);
-			more = matching.length > size;
-		} else {
-			rows = matching.slice(0, params.pageSize);
-			more = matching.length > params.pageSize;
+			return {
+				ok: true,
+				data: {
+					rows: rows.map((user) => ({ ...user })),
+					more,
+					total: params.withCount ? { users: matching.length, accuracy: 'exact' } : null
+				}
+			};
 		}
-		return {
-			ok: true,
-			data: {
-				rows: rows.map((user) => ({ ...user })),
-				more,
-				total: params.withCount ? { users: matching.length, accuracy: 'exact' } : null
-			}
-		};
-	});
+	);
 
 	get = vi.fn(async (id: string): Promise<Result<UserRow>> => {
 		const error = this.#takeError();

@@ -163,6 +163,20 @@ export class UsersList {
 		};
 	}
 
+	/** The view on screen (search, filters, sort), wherever in it the page is. */
+	get view(): Omit<ListParams, 'position' | 'pageSize' | 'withCount'> {
+		return {
+			organizationId: this.organizationId,
+			search: this.search,
+			role: this.role,
+			status: this.status,
+			signedIn: this.signedIn,
+			...(this.signedIn === 'not_in_90_days' ? { signedInBefore: this.#signedInBefore } : {}),
+			sort: this.sort,
+			ascending: this.ascending
+		};
+	}
+
 	/** What the database is asked for to show `place`. */
 	#position(place: PagePlace): ListPosition {
 		if (place.after) return { after: place.after };
@@ -189,19 +203,7 @@ export class UsersList {
 		const place = this.place;
 		const position = this.#position(place);
 		const result = await this.#source().list(
-			{
-				organizationId: this.organizationId,
-				search: this.search,
-				role: this.role,
-				status: this.status,
-				signedIn: this.signedIn,
-				...(this.signedIn === 'not_in_90_days' ? { signedInBefore: this.#signedInBefore } : {}),
-				sort: this.sort,
-				ascending: this.ascending,
-				position,
-				pageSize: this.pageSize,
-				withCount
-			},
+			{ ...this.view, position, pageSize: this.pageSize, withCount },
 			{ signal: controller.signal }
 		);
 		// A slower, older answer must not overwrite the newer one the person is looking at.

@@ -1,11 +1,12 @@
 import { screen, waitFor, within } from '@testing-library/svelte';
 import userEvent from '@testing-library/user-event';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ERROR_CODES } from '$shared/error-codes.ts';
 import { USER_ROLES, USER_STATUSES } from '$shared/user-input.ts';
 import { FakeUsersApi, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
 import { renderWithContext } from '$lib/testing/render';
 import { apiError } from '../errors';
+import type { ListResult, Result } from '../api';
 import type { UserRow } from '../types';
 import UserManagement from './UserManagement.svelte';
 
@@ -16,9 +17,9 @@ const me = makeUser({
 	role: 'admin'
 });
 
-function setup(users: UserRow[], pageSize = 50) {
+function setup(users: UserRow[], pageSize = 50, exportPageSize?: number) {
 	const api = new FakeUsersApi([me, ...users]);
-	const { toasts } = renderWithContext(UserManagement, { pageSize }, { api, me });
+	const { toasts } = renderWithContext(UserManagement, { pageSize, exportPageSize }, { api, me });
 	return { api, toasts, user: userEvent.setup() };
 }
 
@@ -301,5 +302,64 @@ describe('User Management page', () => {
 		expect(within(ownNever).getByText('Never')).toBeTruthy();
 		expect(ownNever.textContent).not.toMatch(/Temporary|never signed in/i);
 		expect((await row('Own Settled')).textContent).not.toMatch(/Temporary|Never/);
+	});
+
+	it('exports the view on screen, every page of it, and says how many', async () => {
+		const files: Blob[] = [];
+		vi.spyOn(URL, 'createObjectURL').mockImplementation((blob) => {
+			files.push(blob as Blob);
+			return 'blob:export';
+		});
+		vi.spyOn(URL, 'revokeObjectURL').mockImplementation(() => {});
+		const saved: string[] = [];
+		vi.spyOn(HTMLAnchorElement.prototype, 'click').mockImplementation(function (
+			this: HTMLAnchorElement
+		) {
+			saved.push(this.download);
+		});
+		const managers = Array.from({ length: 7 }, (_, i) =>
+			makeUser({ role: 'manager', email: `m${i}@demo.test` })
+		);
+		const { api, toasts, user } = setup([...managers, makeUser()], 3, 2);
+		await waitFor(() => expect(bodyRows()).toHaveLength(3));
+		await user.selectOptions(screen.getByLabelText('Filter by role'), 'manager');
+		await waitFor(() => expect(summary()).toBe('Showing 1–3 of 7 users'));
+		await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+		await waitFor(() => expect(files).toHaveLength(1));
+		expect(saved[0]).toMatch(/^users-manager-\d{4}-\d{2}-\d{2}\.csv$/);
+		const lines = (await files[0]!.text()).trim().split('\r\n');
+		expect(lines).toHaveLength(8);
+		expect(lines.slice(1).map((line) => line.split(',')[2])).toEqual(managers.map((m) => m.email));
+		expect(api.listCalls.filter((call) => call.pageSize === 2)).toHaveLength(4);
+		await waitFor(() => expect(toasts.items.at(-1)?.message).toBe('Exported 7 users'));
+		vi.restoreAllMocks();
+	});
+
+	it('shows the export’s progress against the total and stops it at Cancel', async () => {
+		const { api, user } = setup(
+			Array.from({ length: 5 }, () => makeUser()),
+			10,
+			2
+		);
+		await waitFor(() => expect(bodyRows()).toHaveLength(6));
+		const real = api.list.getMockImplementation()!;
+		api.list.mockImplementation(async (params, options) => {
+			// The export's second page hangs until cancelled.
+			if (params.pageSize === 2 && 'after' in params.position)
+				return new Promise<Result<ListResult>>((resolve) => {
+					options?.signal?.addEventListener('abort', () =>
+						resolve({ ok: false, error: apiError('cancelled') })
+					);
+				});
+			return real(params, options);
+		});
+		await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+		expect((await screen.findByTestId('export-progress')).textContent).toMatch(
+			/Exporting… 2 of 6\s+users/
+		);
+		expect((screen.getByRole('progressbar') as HTMLProgressElement).value).toBe(2);
+		await user.click(screen.getByRole('button', { name: 'Cancel export' }));
+		expect(await screen.findByRole('button', { name: 'Export CSV' })).toBeTruthy();
+		expect(screen.queryByRole('alert')).toBeNull();
 	});
 });
