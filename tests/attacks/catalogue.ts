@@ -774,6 +774,43 @@ export const catalogue: Attempt[] = [
 		refused: err(400, 'invalid_input')
 	},
 	{
+		name: 'manager imports users through import-users',
+		attack: (w) => fn('import-users', w.manager.accessToken, { rows: [newUser()] }),
+		refused: err(403, 'forbidden')
+	},
+	{
+		name: 'deactivated admin imports users with a still-valid token',
+		attack: (w) => fn('import-users', w.inactiveAdmin.accessToken, { rows: [newUser()] }),
+		refused: err([401, 403])
+	},
+	{
+		name: 'anon calls import-users',
+		attack: () => fn('import-users', null, { rows: [newUser()] }),
+		refused: err(401)
+	},
+	{
+		name: 'import-users with the organization beside the rows (to import into another)',
+		attack: (w) =>
+			fn('import-users', w.admin.accessToken, { rows: [newUser()], organization_id: w.orgB }),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'import-users with more rows than a batch holds',
+		attack: (w) =>
+			fn('import-users', w.admin.accessToken, {
+				rows: Array.from({ length: 51 }, () => newUser())
+			}),
+		refused: err(400, 'invalid_input')
+	},
+	{
+		name: 'import-users with an oversized body',
+		attack: (w) =>
+			fn('import-users', w.admin.accessToken, {
+				rows: [newUser({ first_name: 'x'.repeat(70 * 1024) })]
+			}),
+		refused: err(413, 'payload_too_large')
+	},
+	{
 		name: 'update-user mass assignment (role on activate)',
 		attack: (w) =>
 			fn('update-user', w.admin.accessToken, {

@@ -1,128 +1,18 @@
 // Create a user of the caller's organization with a generated password, shown to the admin once.
-import type { SupabaseClient } from '@supabase/supabase-js';
-import type { Database } from '../_shared/database.types.ts';
 import { requireActiveAdmin } from '../_shared/admin-caller.ts';
-import {
-	actAs,
-	authEmailHeldByOther,
-	fromDatabaseError,
-	isConnectionFailure,
-	readUser,
-	readWithRetries,
-	userRow,
-	type Sql
-} from '../_shared/database.ts';
-import { emailTaken, fromAuthError } from '../_shared/errors.ts';
-import { ApiError, json, readJsonBody, type Handler, type Log } from '../_shared/http.ts';
-import { generatePassword } from '../_shared/password.ts';
+import { createOneUser, type CreationDeps } from '../_shared/create-one-user.ts';
+import { ApiError, json, readJsonBody, type Handler } from '../_shared/http.ts';
 import { createUserInput, fieldIssues } from '../_shared/user-input.ts';
 
-export function createUser(deps: {
-	service: SupabaseClient<Database>;
-	db: Sql;
-	log: Log;
-}): Handler {
-	const { service, db, log } = deps;
+export function createUser(deps: CreationDeps): Handler {
 	return async (request, requestId) => {
-		const caller = await requireActiveAdmin(service, request);
+		const caller = await requireActiveAdmin(deps.service, request);
 		const parsed = createUserInput.safeParse(await readJsonBody(request));
 		if (!parsed.success) {
 			throw new ApiError('invalid_input', 'Check the highlighted fields.', {
 				fields: fieldIssues(parsed.error)
 			});
 		}
-		const input = parsed.data;
-		const password = generatePassword();
-		const logLine = (message: string) => log(`[${requestId}] ${message}`);
-
-		// The organization goes to app_metadata (which only the service role writes), never the role:
-		// access is decided from public.users. The id is chosen here, so that an attempt whose outcome
-		// is unknown (a 5xx: the commit may have happened before the connection dropped) can be undone
-		// by id: nothing half-made is left behind, whatever Auth managed to do.
-		const createAuthUser = (id: string) =>
-			service.auth.admin.createUser({
-				id,
-				email: input.email,
-				password,
-				email_confirm: true,
-				app_metadata: { organization_id: caller.organizationId }
-			});
-		let created: { user: { id: string } | null } = { user: null };
-		let error: { status?: number; code?: string; message: string } | null = null;
-		// Two attempts. Auth checks for a taken email before inserting; two requests racing with the
-		// same email both pass that check and the loser hits the unique index, which Auth reports as a
-		// 500. By then the winner has committed, so the second attempt gets the proper email_exists.
-		for (let attempt = 0; attempt < 2; attempt++) {
-			const id = crypto.randomUUID();
-			({ data: created, error } = await createAuthUser(id));
-			if (!error || (error.status ?? 500) < 500) break;
-			await undoAuthUser(service, id, logLine);
-		}
-		if (error || !created.user) {
-			// An address another Auth user holds (the winner of a race, possibly an email change of
-			// another organization at this moment) is a 409, whatever Auth answered.
-			const taken =
-				error?.code === 'email_exists' ||
-				(await authEmailHeldByOther(db, input.email, null).catch(() => false));
-			throw taken
-				? emailTaken()
-				: fromAuthError(error ?? { message: 'no user returned' }, 'create the account');
-		}
-		const id = created.user.id;
-
-		// One transaction re-checks the creator where the row is written: their row locked for share,
-		// so a demotion or deactivation waits for this insert, and every insert after it sees it.
-		try {
-			const [row] = await db.begin(async (tx) => {
-				await actAs(tx, caller.id, requestId);
-				await tx`select private.begin_user_creation(${caller.id}, ${caller.organizationId})`;
-				return tx`insert into public.users ${tx({
-					id,
-					organization_id: caller.organizationId,
-					email: input.email,
-					first_name: input.first_name,
-					last_name: input.last_name,
-					role: input.role,
-					created_by: caller.id,
-					// The admin knows this password: the user must choose their own at first sign-in.
-					must_change_password: true
-				})} returning to_jsonb(users) as row`;
-			});
-			return json(201, { user: userRow(row!.row), password });
-		} catch (rowError) {
-			if (isConnectionFailure(rowError)) {
-				// The commit may have happened before the connection dropped: look before undoing.
-				const row = await readWithRetries(() => readUser(db, id)).catch(() => undefined);
-				if (row) return json(201, { user: row, password });
-			}
-			// Nothing half-made: without its row the Auth user could sign in to nothing, and would
-			// block a retry with the same email. The password is not returned.
-			await undoAuthUser(service, id, logLine);
-			throw fromDatabaseError(rowError, 'save the user');
-		}
+		return json(201, await createOneUser(deps, caller, parsed.data, requestId));
 	};
-}
-
-/**
- * Deletes the Auth user whose row could not be written. The row write most often fails because the
- * database went away for a moment, and then the first delete may fail the same way: a few retries
- * over about 1.5 s outlast a dropped connection (tests/faults/connection-drop.test.ts). What is
- * still left is logged, id only, for `npm run repair-orphans`.
- */
-async function undoAuthUser(
-	service: SupabaseClient<Database>,
-	id: string,
-	log: Log
-): Promise<void> {
-	let lastError = '';
-	for (let attempt = 0; attempt < 5; attempt++) {
-		if (attempt) await new Promise((resolve) => setTimeout(resolve, 100 * 2 ** (attempt - 1)));
-		const { error } = await service.auth.admin.deleteUser(id);
-		if (!error || error.status === 404) return;
-		lastError = error.message;
-		if ((error.status ?? 500) < 500) break;
-	}
-	log(
-		`orphan Auth user ${id} may be left without its users row (npm run repair-orphans removes it): ${lastError}`
-	);
 }
