@@ -543,3 +543,24 @@ describe('UsersApi writes', () => {
 		});
 	});
 });
+
+describe('UsersApi.importBatch', () => {
+	const rows = [
+		{ first_name: 'Ada', last_name: 'Lovelace', email: 'ada@demo.test', role: 'admin' as const }
+	];
+
+	it('sends a batch to import-users, checking only when asked, and hands on the results', async () => {
+		const results = [{ status: 'new' }];
+		const { api, invoke } = apiWith(undefined, { data: { results }, error: null });
+		expect(await api.importBatch(rows, { checkOnly: true })).toEqual({
+			ok: true,
+			data: { results }
+		});
+		expect(invoke).toHaveBeenCalledWith('import-users', {
+			body: { rows, check_only: true },
+			signal: expect.any(AbortSignal)
+		});
+		await api.importBatch(rows);
+		expect(invoke.mock.calls[1]?.[1].body).toEqual({ rows });
+	});
+});

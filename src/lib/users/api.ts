@@ -1,6 +1,7 @@
 // Every call the console makes about users, in one place: reads and the edits RLS allows go to the
 // Data API as the signed-in admin; what needs the service role goes through the Edge Functions.
 import { FunctionsHttpError } from '@supabase/supabase-js';
+import type { ImportResult } from '$shared/import.ts';
 import type { CreateUserInput, UserRole, UserStatus } from '$shared/user-input.ts';
 import type { AppClient } from '$lib/supabase/client';
 import { Deadline, REQUEST_TIMEOUT_MS } from '$lib/supabase/deadline.ts';
@@ -313,6 +314,22 @@ export class UsersApi {
 		options: RequestOptions = {}
 	): Promise<Result<{ user: UserRow; password: string }>> {
 		return this.invoke('create-user', input, options);
+	}
+
+	/**
+	 * A batch of an import's rows (at most IMPORT_BATCH_ROWS), each created as `create` creates one
+	 * or reported; with `checkOnly`, nobody is created and each row says whether it would be.
+	 */
+	importBatch(
+		rows: readonly CreateUserInput[],
+		options: RequestOptions & { checkOnly?: boolean } = {}
+	): Promise<Result<{ results: ImportResult[] }>> {
+		const { checkOnly, ...request } = options;
+		return this.invoke(
+			'import-users',
+			{ rows, ...(checkOnly ? { check_only: true } : {}) },
+			request
+		);
 	}
 
 	/** Another user's names, email and role in one request: Auth and the row change together or not at all. */
