@@ -186,6 +186,8 @@ test('an admin exports the view on screen, every page of it, as a CSV file', asy
 	await db.end();
 	expect(expected.length).toBeGreaterThan(499);
 	await signIn(page, env('E2E_BIG_ADMIN_EMAIL'), env('E2E_BIG_ADMIN_PASSWORD'));
+	// Signed in (the session stored) before the address is opened anew.
+	await expect(page.getByRole('heading', { name: 'User Management' })).toBeVisible();
 	await page.goto('/users?role=member&sort=created_at&order=desc');
 	await expect(page.getByTestId('total-count')).toHaveText(fmt(expected.length));
 	const exportRequests: unknown[] = [];

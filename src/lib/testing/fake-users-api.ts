@@ -2,7 +2,8 @@
 // record of every call so tests can check what would have been sent. (The real client and the real
 // server are exercised by the Playwright suite.)
 import { vi } from 'vitest';
-import type { CreateUserInput } from '$shared/user-input.ts';
+import type { ImportResult } from '$shared/import.ts';
+import { createUserInput, type CreateUserInput } from '$shared/user-input.ts';
 import type {
 	ApiError,
 	ExpectedValues,
@@ -133,6 +134,37 @@ export class FakeUsersApi implements UserAdminApi {
 		this.nextError = null;
 		return error;
 	}
+
+	/** import-users: each row as create would create it; check_only creates nobody. */
+	importBatch = vi.fn(
+		async (
+			rows: readonly CreateUserInput[],
+			options: RequestOptions & { checkOnly?: boolean } = {}
+		): Promise<Result<{ results: ImportResult[] }>> => {
+			const error = this.#takeError();
+			if (error) return fail(error);
+			const seen = new Map<string, number>();
+			const results = rows.map((row, index): ImportResult => {
+				const parsed = createUserInput.safeParse(row);
+				if (!parsed.success) return { status: 'invalid', fields: { row: parsed.error.message } };
+				const { email } = parsed.data;
+				if (seen.has(email)) return { status: 'duplicate', of: seen.get(email)! };
+				seen.set(email, index);
+				const holder = this.users.find((user) => user.email === email);
+				if (holder)
+					return holder.organization_id === ORG_ID ? { status: 'exists' } : { status: 'taken' };
+				if (options.checkOnly) return { status: 'new' };
+				const user = makeUser({ ...parsed.data, must_change_password: true });
+				this.users.push(user);
+				return {
+					status: 'created',
+					user: { ...user },
+					password: `Temp-${user.id.slice(-4)}-Pa55!`
+				};
+			});
+			return { ok: true, data: { results } };
+		}
+	);
 
 	list = vi.fn(
 		async (params: ListParams, _options?: RequestOptions): Promise<Result<ListResult>> => {

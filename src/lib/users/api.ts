@@ -110,6 +110,7 @@ export type UserAdminApi = Pick<
 	| 'get'
 	| 'names'
 	| 'create'
+	| 'importBatch'
 	| 'setPassword'
 	| 'setActive'
 	| 'updateProfile'
