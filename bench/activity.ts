@@ -6,7 +6,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js';
 import type { Hono } from 'hono';
 import pg from 'pg';
-import bcrypt from 'bcryptjs';
+import { hash as bcryptHash } from '@node-rs/bcrypt';
 import type { Database } from '../supabase/functions/_shared/database.types.ts';
 import { createNodeClient } from '../scripts/lib/supabase-node.ts';
 import { ActivityApi, type ActivityEntry, type PageParams } from '../src/lib/activity/api.ts';
@@ -382,7 +382,7 @@ async function benchWrites(options: ActivityBenchOptions): Promise<WriteFigure[]
 	const password = `Bench-${crypto.randomUUID()}`;
 	await owner.query(`update auth.users set encrypted_password = $2 where id = $1`, [
 		signer.id,
-		await bcrypt.hash(password, 4)
+		await bcryptHash(password, 4)
 	]);
 	const anon = createNodeClient(options.apiUrl, options.anonKey, {
 		global: {

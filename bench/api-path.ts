@@ -1,7 +1,7 @@
 // Part 2: the API path through the local stack (on the configured PostgreSQL) with supabase-js: a list page
 // round trip, and create-user sequentially and concurrently, with where its time goes. The floor
 // is the cheapest round trip through the same gateway (Auth's health check).
-import bcrypt from 'bcryptjs';
+import { hash as bcryptHash } from '@node-rs/bcrypt';
 import { createNodeClient } from '../scripts/lib/supabase-node.ts';
 import { UsersApi, type ListParams } from '../src/lib/users/api.ts';
 import { startTestStack } from '../tests/support/test-stack.ts';
@@ -127,7 +127,7 @@ export async function benchApiPath(options: {
 			'Data API: insert row': []
 		};
 		for (let i = 0; i < 20; i++) {
-			parts['bcrypt (cost 10)']!.push((await time(() => bcrypt.hash('Some-Password-1', 10)))[0]);
+			parts['bcrypt (cost 10)']!.push((await time(() => bcryptHash('Some-Password-1', 10)))[0]);
 			parts['Auth: check the caller']!.push((await time(() => service.auth.getUser(token)))[0]);
 			parts['Data API: caller row']!.push(
 				(

@@ -4,7 +4,7 @@
 // GOTRUE_PASSWORD_REQUIRED_CHARACTERS (character sets separated by `:`), and GoTrue's
 // checkPasswordStrength refuses more than 72 bytes (bcrypt ignores the rest), fewer bytes than the
 // minimum, and a password lacking a character of any required set. No HaveIBeenPwned check.
-import bcrypt from 'bcryptjs';
+import { hash as bcryptHash, verify as bcryptVerify } from '@node-rs/bcrypt';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'smol-toml';
@@ -147,15 +147,16 @@ export function passwordWeakness(
 }
 
 export async function hashPassword(password: string): Promise<string> {
-	// Same algorithm either way; `$2a$` is what Go's bcrypt and pgcrypto write.
-	const salt = (await bcrypt.genSalt(BCRYPT_COST)).replace(/^\$2b\$/, '$2a$');
-	return bcrypt.hash(password, salt);
+	// On libuv's thread pool (a native binding), so hashes run on every core as GoTrue's goroutines
+	// do, not one after another on the server's thread. `$2a$` is what Go's bcrypt and pgcrypto
+	// write; for passwords of at most 72 bytes its hash is the `$2b$` one's.
+	return (await bcryptHash(password, BCRYPT_COST)).replace(/^\$2b\$/, '$2a$');
 }
 
 /** True when `hash` is a bcrypt hash `password` matches; a missing or foreign hash never matches. */
 export async function verifyPassword(hash: string | null, password: string): Promise<boolean> {
 	if (!hash || !isBcryptHash(hash)) return false;
-	return bcrypt.compare(password, hash);
+	return bcryptVerify(password, hash);
 }
 
 export function isBcryptHash(hash: string): boolean {
