@@ -269,8 +269,10 @@ describe('races of issue 12 (admin actions on one user at the same moment)', () 
 		"2. a demoted admin's creations in flight: none is written after the demotion",
 		{ timeout: 120_000 },
 		async () => {
-			// 30 rounds, not 200: each round makes 7 Auth users, each a bcrypt hash on the stack's single
-			// Node thread (~60 ms), so a round costs close to a second.
+			// 30 rounds, not 200: each round makes 7 Auth users, each a bcrypt hash (~90 ms of a core), so a
+			// round costs close to a second. The demotion comes 20 to 380 ms after the creations start, so
+			// that in some rounds creations finish first and in others the demotion does, however fast
+			// the hashes run.
 			const ROUNDS = 30;
 			const org2 = await createOrganization('Demotion');
 			const [y, z] = await Promise.all([
@@ -293,7 +295,7 @@ describe('races of issue 12 (admin actions on one user at the same moment)', () 
 						})
 					}));
 				});
-				const demotedAt = await sleep(20 + (round % 5) * 10).then(async () => {
+				const demotedAt = await sleep(20 + (round % 10) * 40).then(async () => {
 					const demoted = await fn('update-user', y.accessToken, {
 						user_id: z.id,
 						action: 'update_profile',
