@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, describe, expect, inject, it } from 'vitest';
-import { startStack, type RunningStack } from '../../local-stack/src/stack.ts';
+import { PortInUseError, startStack, type RunningStack } from '../../local-stack/src/stack.ts';
 import { createNodeClient } from '../../scripts/lib/supabase-node.ts';
 import { freePort } from '../../local-stack/src/free-port.ts';
 import { rememberSecret } from '../attacks/support.ts';
@@ -17,14 +17,22 @@ let running: RunningStack | undefined;
 
 async function start(): Promise<RunningStack> {
 	const logFile = inject('suiteFiles').logFile;
-	running = await startStack({
-		stateDir,
-		apiPort: await freePort(),
-		dbPort: await freePort(),
-		mailPort: await freePort(),
-		smtpPort: await freePort(),
-		log: (scope, message) => appendFileSync(logFile, `[restart ${scope}] ${message}\n`)
-	});
+	for (let attempt = 1; !running; attempt++) {
+		try {
+			running = await startStack({
+				stateDir,
+				apiPort: await freePort(),
+				dbPort: await freePort(),
+				mailPort: await freePort(),
+				smtpPort: await freePort(),
+				log: (scope, message) => appendFileSync(logFile, `[restart ${scope}] ${message}\n`)
+			});
+		} catch (error) {
+			// A port free a moment ago can be taken by another process before the stack binds it (a
+			// failed start stops what it started): other ports, up to three times.
+			if (!(error instanceof PortInUseError) || attempt === 3) throw error;
+		}
+	}
 	rememberSecret(running.demoAdmin.password);
 	return running;
 }
