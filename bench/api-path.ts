@@ -2,9 +2,9 @@
 // round trip, and create-user sequentially and concurrently, with where its time goes. The floor
 // is the cheapest round trip through the same gateway (Auth's health check).
 import { hash as bcryptHash } from '@node-rs/bcrypt';
-import { createNodeClient } from '../scripts/lib/supabase-node.ts';
 import { UsersApi, type ListParams } from '../src/lib/users/api.ts';
 import { startTestStack } from '../tests/support/test-stack.ts';
+import { createBenchAdmin } from './bench-admin.ts';
 import { repeat, summarize, time, type Timing } from './measure.ts';
 
 export interface ApiPathResult {
@@ -30,30 +30,8 @@ export async function benchApiPath(options: {
 	const perClient = 10;
 	const { stack, stop } = await startTestStack();
 	try {
-		const service = createNodeClient(stack.apiUrl, stack.keys.serviceRoleKey);
-		const { data: org } = await service
-			.from('organizations')
-			.insert({ name: 'Bench API' })
-			.select('id')
-			.single();
-		const email = 'bench.admin@api.test';
-		const password = `Bench-${crypto.randomUUID()}`;
-		const { data: created } = await service.auth.admin.createUser({
-			email,
-			password,
-			email_confirm: true
-		});
-		await service.from('users').insert({
-			id: created.user!.id,
-			organization_id: org!.id,
-			email,
-			first_name: 'Bench',
-			last_name: 'Admin',
-			role: 'admin'
-		});
-		const admin = createNodeClient(stack.apiUrl, stack.keys.anonKey);
-		const { data: session } = await admin.auth.signInWithPassword({ email, password });
-		const token = session.session!.access_token;
+		const bench = await createBenchAdmin(stack, 'api');
+		const { service, client: admin, accessToken: token } = bench;
 		const createUser = async (label: string) => {
 			const response = await fetch(`${stack.apiUrl}/functions/v1/create-user`, {
 				method: 'POST',
@@ -101,7 +79,7 @@ export async function benchApiPath(options: {
 
 		const api = new UsersApi(admin);
 		const params: ListParams = {
-			organizationId: org!.id,
+			organizationId: bench.organizationId,
 			search: '',
 			role: '',
 			status: '',
@@ -135,7 +113,7 @@ export async function benchApiPath(options: {
 						service
 							.from('users')
 							.select('organization_id, role, status')
-							.eq('id', created.user!.id)
+							.eq('id', bench.userId)
 							.maybeSingle()
 					)
 				)[0]
@@ -153,7 +131,7 @@ export async function benchApiPath(options: {
 					await time(() =>
 						service.from('users').insert({
 							id: made.data.user!.id,
-							organization_id: org!.id,
+							organization_id: bench.organizationId,
 							email: `part${i}@api.test`,
 							first_name: 'P',
 							last_name: 'P',

@@ -2,11 +2,11 @@
 // once without creating anyone (check_only), then created 50 a request, one request after another,
 // with where the time goes. Full: 10,000 rows (5% of them bad); quick: 200.
 import { hash as bcryptHash } from '@node-rs/bcrypt';
-import { createNodeClient } from '../scripts/lib/supabase-node.ts';
 import { UsersApi } from '../src/lib/users/api.ts';
 import { IMPORT_BATCH_ROWS } from '../supabase/functions/_shared/import.ts';
 import type { CreateUserInput } from '../supabase/functions/_shared/user-input.ts';
 import { startTestStack } from '../tests/support/test-stack.ts';
+import { createBenchAdmin } from './bench-admin.ts';
 import { summarize, time, type Timing } from './measure.ts';
 
 export interface ImportBenchResult {
@@ -30,29 +30,7 @@ export async function benchImport(options: {
 	const rows = options.quick ? 200 : 10_000;
 	const { stack, stop } = await startTestStack();
 	try {
-		const service = createNodeClient(stack.apiUrl, stack.keys.serviceRoleKey);
-		const { data: org } = await service
-			.from('organizations')
-			.insert({ name: 'Bench import' })
-			.select('id')
-			.single();
-		const email = 'bench.admin@import.test';
-		const password = `Bench-${crypto.randomUUID()}`;
-		const { data: created } = await service.auth.admin.createUser({
-			email,
-			password,
-			email_confirm: true
-		});
-		await service.from('users').insert({
-			id: created.user!.id,
-			organization_id: org!.id,
-			email,
-			first_name: 'Bench',
-			last_name: 'Importer',
-			role: 'admin'
-		});
-		const client = createNodeClient(stack.apiUrl, stack.keys.anonKey);
-		await client.auth.signInWithPassword({ email, password });
+		const { client } = await createBenchAdmin(stack, 'import');
 		const api = new UsersApi(client);
 		// Every twentieth row is bad, as a real file's typos are.
 		const file: CreateUserInput[] = Array.from({ length: rows }, (_, i) => ({

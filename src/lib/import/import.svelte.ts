@@ -36,6 +36,10 @@ export interface PreviewRow extends ImportRow {
 
 export type ImportPhase = 'choose' | 'preview' | 'running' | 'done';
 
+/** A row the admin should look at: neither going to be created, nor made, nor already a user. */
+export const needsAttention = (row: PreviewRow): boolean =>
+	!row.dropped && !['new', 'checking', 'created', 'exists'].includes(row.state.kind);
+
 const inputOf = (row: ImportRow): CreateUserInput => ({
 	first_name: row.first_name.trim(),
 	last_name: row.last_name.trim(),
@@ -76,11 +80,7 @@ export class UsersImport {
 	secondsLeft = $state<number | null>(null);
 
 	ready = $derived(this.rows.filter((row) => !row.dropped && row.state.kind === 'new').length);
-	problems = $derived(
-		this.rows.filter(
-			(row) => !row.dropped && !['new', 'checking', 'created', 'exists'].includes(row.state.kind)
-		).length
-	);
+	problems = $derived(this.rows.filter(needsAttention).length);
 	created = $derived(this.rows.filter((row) => row.state.kind === 'created'));
 
 	#controller: AbortController | null = null;
