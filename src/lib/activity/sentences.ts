@@ -4,7 +4,7 @@
 //
 // No gendered pronouns: what a person did to themselves reads "their" ("changed their password").
 import type { Json } from '$shared/database.types.ts';
-import type { UserRole } from '$shared/user-input.ts';
+import type { UserRole } from '$shared/user-limits.ts';
 import { counted } from '$lib/ui/count.ts';
 import { deviceName } from '$lib/ui/device.ts';
 import { ROLE_INFO, roleArticle } from '$lib/users/roles.ts';

@@ -1,7 +1,7 @@
 // The Activity page's user filter: a few of the organization's users matching what is typed (the
 // users page's search, through search_users), asked for once typing pauses.
 import type { ActivitySource, ApiError, Person } from './api.ts';
-import { SEARCH_MAX_LENGTH } from '$shared/user-input.ts';
+import { SEARCH_MAX_LENGTH } from '$shared/user-limits.ts';
 
 const SEARCH_DELAY_MS = 250;
 

@@ -2,7 +2,8 @@
 // Data API as the signed-in admin; what needs the service role goes through the Edge Functions.
 import { FunctionsHttpError } from '@supabase/supabase-js';
 import type { ImportResult } from '$shared/import.ts';
-import type { CreateUserInput, UserRole, UserStatus } from '$shared/user-input.ts';
+import type { CreateUserInput } from '$shared/user-input.ts';
+import type { UserRole, UserStatus } from '$shared/user-limits.ts';
 import type { AppClient } from '$lib/supabase/client';
 import { Deadline, REQUEST_TIMEOUT_MS } from '$lib/supabase/deadline.ts';
 import {

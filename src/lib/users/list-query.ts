@@ -1,8 +1,8 @@
 // The User Management table's view (search, filters, sort, page) as the address bar carries it:
 // a reload, a restarted server, the back button or a shared link brings the admin back to the
 // same view. Whatever the address says is checked; anything unknown falls back to the default.
-import { SEARCH_MAX_LENGTH, USER_ROLES, USER_STATUSES } from '$shared/user-input.ts';
-import type { UserRole, UserStatus } from '$shared/user-input.ts';
+import { SEARCH_MAX_LENGTH, USER_ROLES, USER_STATUSES } from '$shared/user-limits.ts';
+import type { UserRole, UserStatus } from '$shared/user-limits.ts';
 import { SIGN_IN_FILTERS, type SignInFilter, type SortKey } from './api.ts';
 
 /**

@@ -1,6 +1,6 @@
 // What each role may do, as the help centre describes it; shown wherever an admin picks a role so
 // they choose knowingly.
-import type { UserRole, UserStatus } from '$shared/user-input.ts';
+import type { UserRole, UserStatus } from '$shared/user-limits.ts';
 
 export interface RoleInfo {
 	label: string;

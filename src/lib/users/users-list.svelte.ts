@@ -7,7 +7,7 @@
 // when built, and again only if the organization itself changes (not when the signed-in admin's
 // row is merely re-read, as after a token refresh).
 import { untrack } from 'svelte';
-import { SEARCH_MAX_LENGTH, type UserRole, type UserStatus } from '$shared/user-input.ts';
+import { SEARCH_MAX_LENGTH, type UserRole, type UserStatus } from '$shared/user-limits.ts';
 import {
 	staleSignInBefore,
 	type ApiError,

@@ -2,24 +2,9 @@
 // before sending, the Edge Functions validate requests with the same ones. zod/mini keeps the
 // browser bundle small (~6 KB against ~95 KB for the full zod).
 import * as z from 'zod/mini';
-import { Constants, type Database } from './database.types.ts';
+import { EMAIL_MAX_LENGTH, NAME_MAX_LENGTH, USER_ROLES } from './user-limits.ts';
 
-/** From the database's enums (generated types): a role removed there stops compiling here. */
-export const USER_ROLES = Constants.public.Enums.user_role;
-export type UserRole = Database['public']['Enums']['user_role'];
-export const USER_STATUSES = Constants.public.Enums.user_status;
-export type UserStatus = Database['public']['Enums']['user_status'];
-
-/** public.users' check constraints: users_first_name_length, users_last_name_length, users_email_shape. */
-export const NAME_MAX_LENGTH = 100;
-export const EMAIL_MAX_LENGTH = 254;
-/** public.search_users refuses longer searches: nothing longer can match an email. */
-export const SEARCH_MAX_LENGTH = EMAIL_MAX_LENGTH;
-
-/** Typed passwords' hard limits, here for the always-loaded SPA; password-strength.ts judges the rest. */
-export const PASSWORD_MIN_LENGTH = 12;
-/** bcrypt, which Supabase Auth hashes with, ignores what comes after 72 bytes. */
-export const PASSWORD_MAX_BYTES = 72;
+export * from './user-limits.ts';
 
 /**
  * Invisible format characters (Unicode Cf) make a name look blank or read backwards (U+200B,
