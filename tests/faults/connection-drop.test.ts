@@ -46,15 +46,26 @@ describe('database connection dropped mid-request', () => {
 				outcomes.push({ what, outcome });
 				if (outcome.status === 201 && outcome.body?.password) rememberSecret(outcome.body.password);
 			};
-			const safe = (what: string, request: () => Promise<Outcome>) =>
-				request().then(record(what), (error: Error) =>
-					record(what)({
-						status: 0,
-						code: `network: ${error.message}`,
-						body: null,
-						headers: new Headers()
-					})
-				);
+			const failed = (code: string): Outcome => ({
+				status: 0,
+				code,
+				body: null,
+				headers: new Headers()
+			});
+			// A request the stack never answers is the failure this test looks for: reported by name.
+			const safe = (what: string, request: () => Promise<Outcome>) => {
+				let timer: ReturnType<typeof setTimeout> | undefined;
+				const hung = new Promise<Outcome>((resolve) => {
+					timer = setTimeout(() => resolve(failed('hung: no answer in 15 s')), 15_000);
+				});
+				return Promise.race([
+					request().catch((error: Error) => failed(`network: ${error.message}`)),
+					hung
+				]).then((outcome) => {
+					clearTimeout(timer);
+					record(what)(outcome);
+				});
+			};
 			const load = async (worker: number) => {
 				while (!stop) {
 					const i = n++;
@@ -144,7 +155,10 @@ describe('database connection dropped mid-request', () => {
 			expect(
 				unclear
 					.slice(0, 10)
-					.map(({ what, outcome }) => `${what} → ${outcome.status} ${JSON.stringify(outcome.body)}`)
+					.map(
+						({ what, outcome }) =>
+							`${what} → ${outcome.status} ${outcome.code} ${JSON.stringify(outcome.body)}`
+					)
 			).toEqual([]);
 			const dataApi503 = outcomes.filter(
 				({ what, outcome }) => what.startsWith('rest') && outcome.status === 503
