@@ -2,13 +2,13 @@
 // read page by page after the last row read (keyset, as the table pages), each page written to the
 // file at once, with the rows so far against the view's total and a Cancel. The file is folded
 // into a Blob as it grows (CsvFile): a million users never sit in the page's memory at once.
-import type { ApiError, ListCount, ListPosition } from './api.ts';
-import type { ListSource, UsersList } from './users-list.svelte.ts';
+import type { ApiError, ListCount } from './api.ts';
+import type { ListSource } from './users-list.svelte.ts';
+import { VIEW_PAGE_SIZE, viewPages, type View } from './view-pages.ts';
 
-/** list_users' largest page, less the row the list asks for beyond it. */
-export const EXPORT_PAGE_SIZE = 499;
+export const EXPORT_PAGE_SIZE = VIEW_PAGE_SIZE;
 
-export type ExportView = UsersList['view'];
+export type ExportView = View;
 
 export class UsersExport {
 	running = $state(false);
@@ -41,23 +41,15 @@ export class UsersExport {
 				import('./csv.ts')
 			]);
 			const file = new CsvFile();
-			let position: ListPosition = { from: 'start' };
-			for (;;) {
-				const page = await this.#source().list(
-					{ ...view, position, pageSize: this.#pageSize, withCount: false },
-					{ signal: controller.signal }
-				);
-				if (controller.signal.aborted) return null;
+			for await (const page of viewPages(this.#source, view, controller.signal, this.#pageSize)) {
 				if (!page.ok) {
 					this.error = page.error;
 					return null;
 				}
-				file.add(usersCsvLines(page.data.rows, { header: this.rows === 0 }));
-				this.rows += page.data.rows.length;
-				const last = page.data.rows.at(-1);
-				if (!page.data.more || !last) break;
-				position = { after: last.id };
+				file.add(usersCsvLines(page.rows, { header: this.rows === 0 }));
+				this.rows += page.rows.length;
 			}
+			if (controller.signal.aborted) return null;
 			return file.blob();
 		} finally {
 			if (this.#controller === controller) this.#controller = null;
