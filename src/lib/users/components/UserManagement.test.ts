@@ -363,3 +363,66 @@ describe('User Management page', () => {
 		expect(screen.queryByRole('alert')).toBeNull();
 	});
 });
+
+describe('bulk actions', () => {
+	it('ticks rows (never one’s own), offers every user of the view, and forgets the selection when the view changes', async () => {
+		const team = Array.from({ length: 4 }, (_, i) =>
+			makeUser({ first_name: `Team${i}`, last_name: 'Member' })
+		);
+		const { user } = setup(team, 3);
+		await waitFor(() => expect(bodyRows()).toHaveLength(3));
+		expect(screen.getByRole('checkbox', { name: 'Select Ada Admin' })).toHaveProperty(
+			'disabled',
+			true
+		);
+		expect(screen.queryByRole('group', { name: 'Bulk actions' })).toBeNull();
+		await user.click(screen.getByRole('checkbox', { name: 'Select Team0 Member' }));
+		const bar = screen.getByRole('group', { name: 'Bulk actions' });
+		expect(bar.textContent).toContain('1 user selected');
+		const pageBox = screen.getByRole('checkbox', {
+			name: 'Select every user on this page'
+		}) as HTMLInputElement;
+		expect(pageBox.indeterminate).toBe(true);
+		await user.click(pageBox);
+		// Every row of the page but one's own.
+		expect(bar.textContent).toContain('2 users selected');
+		expect(pageBox.checked).toBe(true);
+		await user.click(within(bar).getByRole('button', { name: 'Select all 5 users of this view' }));
+		expect(bar.textContent).toContain('All 5 users of this view selected');
+
+		await user.type(screen.getByLabelText('Search'), 'team');
+		await waitFor(() => expect(screen.queryByRole('group', { name: 'Bulk actions' })).toBeNull());
+		expect(
+			(screen.getByRole('checkbox', { name: 'Select Team0 Member' }) as HTMLInputElement).checked
+		).toBe(false);
+	});
+
+	it('asks once with the count, deactivates each ticked user and reports them, then reloads the list', async () => {
+		const team = Array.from({ length: 3 }, (_, i) =>
+			makeUser({ first_name: `Team${i}`, last_name: 'Member' })
+		);
+		const { api, user } = setup(team);
+		await waitFor(() => expect(bodyRows()).toHaveLength(4));
+		await user.click(screen.getByRole('checkbox', { name: 'Select Team0 Member' }));
+		await user.click(screen.getByRole('checkbox', { name: 'Select Team2 Member' }));
+		const bar = screen.getByRole('group', { name: 'Bulk actions' });
+		await user.click(within(bar).getByRole('button', { name: 'Deactivate' }));
+		const dialog = await screen.findByRole('dialog');
+		expect(within(dialog).getByRole('heading').textContent).toBe('Deactivate 2 users?');
+		expect(api.setActive).not.toHaveBeenCalled();
+		const listsBefore = api.listCalls.length;
+		await user.click(within(dialog).getByRole('button', { name: 'Deactivate 2 users' }));
+		expect((await within(dialog).findByTestId('bulk-summary')).textContent?.trim()).toBe(
+			'2 deactivated'
+		);
+		expect(api.setActive.mock.calls.map(([id, active]) => [id, active])).toEqual([
+			[team[0]!.id, false],
+			[team[2]!.id, false]
+		]);
+		await user.click(within(dialog).getByRole('button', { name: 'Done' }));
+		await waitFor(() => expect(api.listCalls.length).toBeGreaterThan(listsBefore));
+		expect(screen.queryByRole('group', { name: 'Bulk actions' })).toBeNull();
+		const row = screen.getByText('Team0 Member').closest('tr')!;
+		await waitFor(() => expect(within(row).getByText('Inactive')).toBeTruthy());
+	});
+});
