@@ -16,7 +16,14 @@ import {
 	signIn,
 	type Persona
 } from './personas.ts';
-import { anonClient, newPassword, serviceClient, stack, uniqueEmail } from './stack-under-test.ts';
+import {
+	anonClient,
+	newPassword,
+	serviceClient,
+	stack,
+	uniqueEmail,
+	withDb
+} from './stack-under-test.ts';
 
 const hasMail = stack().mailUrl !== null;
 
@@ -61,6 +68,23 @@ describe('a password an admin set is temporary', () => {
 		expect(user.must_change_password).toBe(true);
 		expect((await row(user.id)).must_change_password).toBe(true);
 	});
+
+	it.runIf(stack().dbUrl !== null)(
+		'a generated one is stored at bcrypt cost 4 (80 random bits), the one the user then chooses at cost 10',
+		async () => {
+			const storedHash = async (id: string) =>
+				withDb(
+					async (db) =>
+						(await db.query('select encrypted_password from auth.users where id = $1', [id]))
+							.rows[0].encrypted_password as string
+				);
+			const created = await createdByAdmin('member', 'cost');
+			expect(await storedHash(created.user.id)).toMatch(/^\$2a\$04\$[./A-Za-z0-9]{53}$/);
+			const signedIn = await signIn(created.user.email, created.password, org);
+			expect((await changeOwn(signedIn.accessToken, { password: newPassword() })).status).toBe(200);
+			expect(await storedHash(created.user.id)).toMatch(/^\$2a\$10\$[./A-Za-z0-9]{53}$/);
+		}
+	);
 
 	it('set_password makes it temporary again, for a user who had chosen their own', async () => {
 		const created = await createdByAdmin('member', 'reset');

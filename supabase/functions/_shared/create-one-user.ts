@@ -16,6 +16,7 @@ import {
 import { emailTaken, fromAuthError } from './errors.ts';
 import type { Log } from './http.ts';
 import { generatePassword } from './password.ts';
+import { temporaryPasswordHash } from './temporary-password-hash.ts';
 import type { CreateUserInput } from './user-input.ts';
 import type { UserRow } from './users.ts';
 
@@ -34,6 +35,7 @@ export async function createOneUser(
 ): Promise<{ user: UserRow; password: string }> {
 	const { service, db, log } = deps;
 	const password = generatePassword();
+	const passwordHash = await temporaryPasswordHash(password);
 	const logLine = (message: string) => log(`[${requestId}] ${message}`);
 
 	// The organization goes to app_metadata (which only the service role writes), never the role:
@@ -44,7 +46,7 @@ export async function createOneUser(
 		service.auth.admin.createUser({
 			id,
 			email: input.email,
-			password,
+			password_hash: passwordHash,
 			email_confirm: true,
 			app_metadata: { organization_id: caller.organizationId }
 		});
