@@ -12,6 +12,9 @@ export interface BenchAdmin {
 	service: SupabaseClient<Database>;
 	/** The admin's own signed-in client. */
 	client: SupabaseClient<Database>;
+	email: string;
+	/** For signing in elsewhere (the browser); made for this run only. */
+	password: string;
 	accessToken: string;
 }
 
@@ -47,6 +50,8 @@ export async function createBenchAdmin(
 		userId: created.user!.id,
 		service,
 		client,
+		email,
+		password,
 		accessToken: session.session!.access_token
 	};
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { benchApiPath, type ApiPathResult } from './api-path.ts';
 import type { ActivityResult } from './activity.ts';
 import { benchDataPath, type UsersScenario } from './data-path.ts';
+import { benchExport, type ExportBenchResult } from './export.ts';
 import { benchImport, type ImportBenchResult } from './import.ts';
 import type { QueryFigure } from './replay.ts';
 import type { UsersQueryFigure } from './users.ts';
@@ -196,6 +197,32 @@ function importBudgets(result: ImportBenchResult, quick: boolean): Budget[] {
 	];
 }
 
+/**
+ * Issue 17: the export streams — the page's heap grows by what a page of users takes, not by the
+ * file. Against the baseline measured just before the click, and against the file's size.
+ */
+function exportBudgets(result: ExportBenchResult): Budget[] {
+	const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+	const heapGrowth = result.liveHeapPeakBytes - result.heapBaselineBytes;
+	const allowed = Math.max(EXPORT_HEAP_FLOOR_BYTES, result.fileBytes / 10);
+	return [
+		{
+			what: `export of ${result.users.toLocaleString('en')} users: every user in the file`,
+			figure: `${(result.lines - 1).toLocaleString('en')} lines after the header`,
+			budget: `${(result.users + 1).toLocaleString('en')} (the seeded users and their admin)`,
+			ok: result.lines - 1 === result.users + 1
+		},
+		{
+			what: 'export: the page’s live JS heap while it streams',
+			figure: `+${mib(heapGrowth)} (${mib(result.heapBaselineBytes)} → ${mib(result.liveHeapPeakBytes)}) for a ${mib(result.fileBytes)} file`,
+			budget: `≤ +${mib(allowed)} (a tenth of the file, at least ${mib(EXPORT_HEAP_FLOOR_BYTES)})`,
+			ok: heapGrowth <= allowed
+		}
+	];
+}
+/** What a handful of pages in flight and the progress take, whatever the file's size. */
+const EXPORT_HEAP_FLOOR_BYTES = 16 * 2 ** 20;
+
 function spaBudgets(result: SpaResult): Budget[] {
 	const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 	return [
@@ -216,13 +243,16 @@ log('## Import');
 const importRun = await benchImport({ quick, log });
 log('## SPA');
 const spa = await benchSpa({ quick, log });
+log('## Export');
+const exportRun = await benchExport({ quick, log });
 const { activity } = dataPath;
 const budgets = [
 	...dataPath.scenarios.flatMap(usersBudgets),
 	...activityBudgets(activity),
 	...apiPathBudgets(apiPath),
 	...importBudgets(importRun, quick),
-	...spaBudgets(spa)
+	...spaBudgets(spa),
+	...exportBudgets(exportRun)
 ];
 
 for (const scenario of dataPath.scenarios) {
@@ -342,6 +372,31 @@ console.log(
 	)
 );
 
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(1)} MiB`;
+console.log(
+	`\n## Export — ${exportRun.users.toLocaleString('en')} users (seeded in ${exportRun.seedSeconds.toFixed(0)} s), Export CSV clicked in Chromium\n`
+);
+console.log(
+	table(
+		['what', 'figure'],
+		[
+			[
+				'file',
+				`${mib(exportRun.fileBytes)}, ${(exportRun.lines - 1).toLocaleString('en')} users, in ${exportRun.seconds.toFixed(1)} s`
+			],
+			[
+				'page JS heap: before the click (after a GC) → live peak (after a GC, once a second)',
+				`${mib(exportRun.heapBaselineBytes)} → ${mib(exportRun.liveHeapPeakBytes)}`
+			],
+			['page JS heap: peak with garbage not yet collected', mib(exportRun.heapPeakBytes)],
+			[
+				'Chromium processes, resident: before → peak',
+				`${mib(exportRun.rssBaselineBytes)} → ${mib(exportRun.rssPeakBytes)} (${exportRun.samples} samples)`
+			]
+		]
+	)
+);
+
 console.log('\n## Budgets\n');
 console.log(
 	table(
@@ -353,8 +408,11 @@ console.log(
 machine.loadAverageAtEnd = loadavg().map((l) => Number(l.toFixed(2)));
 writeFileSync(
 	join(import.meta.dirname, quick ? 'results-quick.json' : 'results.json'),
-	JSON.stringify({ quick, machine, dataPath, apiPath, import: importRun, spa, budgets }, null, 2) +
-		'\n'
+	JSON.stringify(
+		{ quick, machine, dataPath, apiPath, import: importRun, spa, export: exportRun, budgets },
+		null,
+		2
+	) + '\n'
 );
 const missed = budgets.filter((b) => !b.ok);
 if (missed.length) {
