@@ -12,6 +12,8 @@ const config = {
 		// codes) lives with the functions, because `supabase functions deploy` bundles only
 		// supabase/functions: the SPA imports from there, never the other way round.
 		alias: { $shared: 'supabase/functions/_shared' },
+		// The service worker only serves streamed downloads; the first download registers it.
+		serviceWorker: { register: false },
 		typescript: {
 			// The local stack and the scripts are Node code of this project too: type-check them with
 			// the SPA. (Edge Functions are Deno code and are checked by `deno check`.)

@@ -15,6 +15,8 @@ import { createBenchAdmin } from './bench-admin.ts';
 
 export interface ExportBenchResult {
 	users: number;
+	/** How the file came down: a streamed download (service worker) or a Blob built in the page. */
+	delivery: 'streamed' | 'blob';
 	fileBytes: number;
 	lines: number;
 	seconds: number;
@@ -178,12 +180,14 @@ export async function benchExport(options: {
 		sampling = false;
 		await sampler;
 		const fileBytes = statSync(path).size;
+		const delivery = download.url().startsWith('blob:') ? 'blob' : 'streamed';
 		const lines = await countLines(path);
 		options.log(
-			`  exported ${(lines - 1).toLocaleString('en')} users (${(fileBytes / MiB).toFixed(0)} MiB) in ${seconds.toFixed(0)} s; JS heap ${(heapBaselineBytes / MiB).toFixed(1)} MiB → live peak ${(liveHeapPeakBytes / MiB).toFixed(1)} MiB (${(heapPeakBytes / MiB).toFixed(1)} MiB with garbage), Chromium ${(rssBaselineBytes / MiB).toFixed(0)} → peak ${(rssPeakBytes / MiB).toFixed(0)} MiB resident`
+			`  exported (${delivery}) ${(lines - 1).toLocaleString('en')} users (${(fileBytes / MiB).toFixed(0)} MiB) in ${seconds.toFixed(0)} s; JS heap ${(heapBaselineBytes / MiB).toFixed(1)} MiB → live peak ${(liveHeapPeakBytes / MiB).toFixed(1)} MiB (${(heapPeakBytes / MiB).toFixed(1)} MiB with garbage), Chromium ${(rssBaselineBytes / MiB).toFixed(0)} → peak ${(rssPeakBytes / MiB).toFixed(0)} MiB resident`
 		);
 		return {
 			users,
+			delivery,
 			fileBytes,
 			lines,
 			seconds,

@@ -207,7 +207,10 @@ test('an admin exports the view on screen, every page of it, as a CSV file', asy
 	await expect(
 		page.getByRole('status').getByText(`Exported ${fmt(expected.length)} users`)
 	).toBeVisible();
+	// Written to disk as it was read: the file came from the service worker's stream, not a Blob.
+	expect(download.url()).toMatch(/\/__download\/[0-9a-f-]{36}$/);
 	const text = readFileSync((await download.path())!, 'utf8');
+	expect(text.startsWith('\uFEFF')).toBe(true);
 	const [header, ...rows] = Papa.parse<string[]>(text.replace(/^\uFEFF/, ''), {
 		skipEmptyLines: true
 	}).data;

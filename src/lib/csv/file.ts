@@ -1,8 +1,8 @@
-// CSV files the console writes (exports), page by page. papaparse writes the lines; a file is a
-// Blob folded from its pages as they come, a megabyte of text at a time, so that the page's memory
-// never holds more than that of it however many rows there are (a Blob's bytes live with the
-// browser, on disk when large). Loaded only when someone exports: papaparse stays out of the pages'
-// weight.
+// CSV files the console writes (exports), page by page. papaparse writes the lines; a file is
+// either a stream into a streamed download (CsvStream, where the browser can: written to disk as
+// it comes) or a Blob folded from its pages as they come, a megabyte of text at a time (CsvFile:
+// the page never holds more than that of it, the browser keeps the Blob's bytes until saved).
+// Loaded only when someone exports: papaparse stays out of the pages' weight.
 //
 // A spreadsheet reads a cell starting with =, +, -, @, a tab or a carriage return as a formula, and
 // a name is whatever an admin typed ("=HYPERLINK(…)"). papaparse's escapeFormulae prefixes such
@@ -29,9 +29,17 @@ export function csvLines(
 
 const FOLD_AT_CHARS = 1 << 20;
 
-export class CsvFile {
-	// A byte-order mark: Excel then reads the file as UTF-8 (names are not all ASCII).
-	readonly #parts: BlobPart[] = ['\uFEFF'];
+/** A byte-order mark: Excel then reads the file as UTF-8 (names are not all ASCII). */
+const BOM = '\uFEFF';
+
+/** Where a CSV file's lines go as they are made: a Blob (CsvFile) or a streamed download (CsvStream). */
+export interface CsvSink {
+	/** Appends lines (from csvLines), each batch ending its last line. */
+	add(lines: string): void | Promise<void>;
+}
+
+export class CsvFile implements CsvSink {
+	readonly #parts: BlobPart[] = [BOM];
 	#pending: string[] = [];
 	#pendingChars = 0;
 
@@ -53,5 +61,34 @@ export class CsvFile {
 		this.#parts.push(new Blob(this.#pending));
 		this.#pending = [];
 		this.#pendingChars = 0;
+	}
+}
+
+/** A CSV file written into a stream (a streamed download) as it is made, UTF-8 with its BOM. */
+export class CsvStream implements CsvSink {
+	readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+	readonly #encoder = new TextEncoder();
+	#started = false;
+
+	constructor(stream: WritableStream<Uint8Array>) {
+		this.#writer = stream.getWriter();
+	}
+
+	/** Resolves once the lines are taken: a slow disk holds the writer back. */
+	async add(lines: string): Promise<void> {
+		if (!lines) return;
+		const text = `${this.#started ? '' : BOM}${lines}\r\n`;
+		this.#started = true;
+		await this.#writer.write(this.#encoder.encode(text));
+	}
+
+	async close(): Promise<void> {
+		if (!this.#started) await this.#writer.write(this.#encoder.encode(BOM));
+		await this.#writer.close();
+	}
+
+	/** Ends the download as failed: the browser drops the partial file. */
+	async abort(): Promise<void> {
+		await this.#writer.abort(new Error('export stopped')).catch(() => undefined);
 	}
 }

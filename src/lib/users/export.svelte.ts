@@ -1,7 +1,9 @@
 // Export of the view on screen (search, filters and sort as they are), every page of it, as CSV:
 // read page by page after the last row read (keyset, as the table pages), each page written to the
-// file at once, with the rows so far against the view's total and a Cancel. The file is folded
-// into a Blob as it grows (CsvFile): a million users never sit in the page's memory at once.
+// file at once, with the rows so far against the view's total and a Cancel. The file streams to
+// disk as it is written where the browser can (CsvStream), else is folded into a Blob as it grows
+// (CsvFile): a million users never sit in the page's memory at once.
+import type { CsvSink } from '$lib/csv/file.ts';
 import type { ApiError, ListCount } from './api.ts';
 import type { ListSource } from './users-list.svelte.ts';
 import { VIEW_PAGE_SIZE, viewPages, type View } from './view-pages.ts';
@@ -27,30 +29,36 @@ export class UsersExport {
 		this.#pageSize = pageSize;
 	}
 
-	/** The CSV file of every user of the view, in its order; null if cancelled or failed. */
+	/** The CSV file of every user of the view, in its order, as a Blob; null if cancelled or failed. */
 	async run(view: ExportView, expected: ListCount | null): Promise<Blob | null> {
-		if (this.running) return null;
+		const { CsvFile } = await import('$lib/csv/file.ts');
+		const file = new CsvFile();
+		return (await this.write(view, expected, file)) ? file.blob() : null;
+	}
+
+	/**
+	 * Writes every user of the view into `sink` (a Blob being built, or a streamed download), in
+	 * its order; false if cancelled or failed.
+	 */
+	async write(view: ExportView, expected: ListCount | null, sink: CsvSink): Promise<boolean> {
+		if (this.running) return false;
 		const controller = (this.#controller = new AbortController());
 		this.running = true;
 		this.rows = 0;
 		this.expected = expected;
 		this.error = null;
 		try {
-			const [{ CsvFile }, { usersCsvLines }] = await Promise.all([
-				import('$lib/csv/file.ts'),
-				import('./csv.ts')
-			]);
-			const file = new CsvFile();
+			const { usersCsvLines } = await import('./csv.ts');
 			for await (const page of viewPages(this.#source, view, controller.signal, this.#pageSize)) {
 				if (!page.ok) {
 					this.error = page.error;
-					return null;
+					return false;
 				}
-				file.add(usersCsvLines(page.rows, { header: this.rows === 0 }));
+				// A streamed download waits here while the disk catches up: no page runs ahead of it.
+				await sink.add(usersCsvLines(page.rows, { header: this.rows === 0 }));
 				this.rows += page.rows.length;
 			}
-			if (controller.signal.aborted) return null;
-			return file.blob();
+			return !controller.signal.aborted;
 		} finally {
 			if (this.#controller === controller) this.#controller = null;
 			this.running = false;
