@@ -3,14 +3,9 @@
 // resident memory of every Chromium process, sampled while the file is written, against the same
 // figures measured just before the click (the baseline) and against the file's size. A page that
 // gathered every user before writing would grow by more than the file; a streamed one by a page.
-import { chromium } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
 import { createReadStream, readFileSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import pg from 'pg';
-import { projectRoot } from '../scripts/lib/database.ts';
-import { serveSpa } from '../tests/e2e/support/static-server.ts';
-import { startTestStack } from '../tests/support/test-stack.ts';
+import { startBrowserStack } from './browser-stack.ts';
 import { createBenchAdmin } from './bench-admin.ts';
 
 export interface ExportBenchResult {
@@ -76,19 +71,7 @@ export async function benchExport(options: {
 	log: (line: string) => void;
 }): Promise<ExportBenchResult> {
 	const users = options.quick ? 20_000 : 1_000_000;
-	execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], {
-		cwd: projectRoot,
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	const { stack, stop } = await startTestStack();
-	const app = await serveSpa(join(projectRoot, 'build'), {
-		PUBLIC_SUPABASE_URL: stack.apiUrl,
-		PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey
-	});
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-	});
+	const { stack, appUrl, browser, close } = await startBrowserStack();
 	try {
 		const admin = await createBenchAdmin(stack, 'export');
 		options.log(`  seeding ${users.toLocaleString('en')} users in the admin's organization…`);
@@ -135,7 +118,7 @@ export async function benchExport(options: {
 			acceptDownloads: true
 		});
 		const page = await context.newPage();
-		await page.goto(`${app.url}/sign-in`);
+		await page.goto(`${appUrl}/sign-in`);
 		await page.getByLabel('Email').fill(admin.email);
 		await page.getByLabel('Password').fill(admin.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
@@ -200,8 +183,6 @@ export async function benchExport(options: {
 			samples
 		};
 	} finally {
-		await browser.close();
-		await app.close();
-		await stop();
+		await close();
 	}
 }

@@ -1,14 +1,10 @@
 // Part 3: the SPA in Chromium — what the User Management page downloads (gzipped JavaScript and
 // CSS) and the time from navigation to a rendered page of 50 rows. The floor is navigating to the
 // built app's favicon on the same server (a round trip with nothing to run).
-import { chromium, type Response } from '@playwright/test';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import type { Response } from '@playwright/test';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
-import { projectRoot } from '../scripts/lib/database.ts';
-import { serveSpa } from '../tests/e2e/support/static-server.ts';
-import { startTestStack } from '../tests/support/test-stack.ts';
+import { startBrowserStack } from './browser-stack.ts';
 import { summarize, type Timing } from './measure.ts';
 
 export interface SpaResult {
@@ -22,19 +18,7 @@ export async function benchSpa(options: {
 	log: (line: string) => void;
 }): Promise<SpaResult> {
 	const runs = options.quick ? 5 : 20;
-	execFileSync('npx', ['vite', 'build', '--logLevel', 'error'], {
-		cwd: projectRoot,
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	const { stack, stop } = await startTestStack();
-	const app = await serveSpa(join(projectRoot, 'build'), {
-		PUBLIC_SUPABASE_URL: stack.apiUrl,
-		PUBLIC_SUPABASE_ANON_KEY: stack.keys.anonKey
-	});
-	const browser = await chromium.launch({
-		executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-		args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking']
-	});
+	const { stack, appUrl, browser, close } = await startBrowserStack();
 	try {
 		// The demo organization, grown to a few hundred users so the page has 50 rows to show.
 		const db = new pg.Client({ connectionString: stack.dbUrl });
@@ -51,7 +35,7 @@ export async function benchSpa(options: {
 
 		const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
 		const page = await context.newPage();
-		await page.goto(`${app.url}/sign-in`);
+		await page.goto(`${appUrl}/sign-in`);
 		await page.getByLabel('Email').fill(stack.demoAdmin.email);
 		await page.getByLabel('Password').fill(stack.demoAdmin.password);
 		await page.getByRole('button', { name: 'Sign in' }).click();
@@ -65,7 +49,7 @@ export async function benchSpa(options: {
 		const bodies = new Map<string, Promise<Buffer>>();
 		const collect = (response: Response) => {
 			const url = new URL(response.url());
-			if (url.origin === new URL(app.url).origin && /\.(js|css)$/.test(url.pathname))
+			if (url.origin === new URL(appUrl).origin && /\.(js|css)$/.test(url.pathname))
 				bodies.set(url.pathname, response.body());
 		};
 		page.on('response', collect);
@@ -79,10 +63,10 @@ export async function benchSpa(options: {
 		const toRenderedPage: number[] = [];
 		const floor: number[] = [];
 		for (let i = 0; i < runs; i++) {
-			await page.goto(`${app.url}/users`);
+			await page.goto(`${appUrl}/users`);
 			await rows.nth(49).waitFor();
 			toRenderedPage.push(await page.evaluate(() => performance.now()));
-			await page.goto(`${app.url}/favicon.svg`);
+			await page.goto(`${appUrl}/favicon.svg`);
 			floor.push(
 				await page.evaluate(
 					() => performance.getEntriesByType('navigation')[0]!.duration || performance.now()
@@ -96,8 +80,6 @@ export async function benchSpa(options: {
 			floor: summarize(floor)
 		};
 	} finally {
-		await browser.close();
-		await app.close();
-		await stop();
+		await close();
 	}
 }

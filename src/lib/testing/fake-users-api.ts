@@ -19,8 +19,21 @@ import type {
 } from '$lib/users/api';
 import { apiError } from '$lib/users/errors';
 import type { UserRow } from '$lib/users/types';
+import type { View } from '$lib/users/view-pages';
 
 export const ORG_ID = '00000000-0000-4000-8000-00000000d000';
+
+/** A view of the fake's organization as UsersList.view gives it (every user, by email). */
+export const listView = (overrides: Partial<View> = {}): View => ({
+	organizationId: ORG_ID,
+	search: '',
+	role: '',
+	status: '',
+	signedIn: '',
+	sort: 'email',
+	ascending: true,
+	...overrides
+});
 
 let counter = 0;
 export function makeUser(overrides: Partial<UserRow> = {}): UserRow {

@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { FakeUsersApi, fail, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
+import { FakeUsersApi, fail, listView, makeUser } from '$lib/testing/fake-users-api';
 import type { RequestOptions } from './api';
 import { BULK_CONCURRENCY, BULK_MAX_USERS, BulkRun, type BulkRow } from './bulk.svelte';
 import { apiError } from './errors';
-import type { View } from './view-pages';
 
-const view = (overrides: Partial<View> = {}): View => ({
-	organizationId: ORG_ID,
-	search: '',
-	role: '',
-	status: '',
-	signedIn: '',
-	sort: 'email',
-	ascending: true,
-	...overrides
-});
+const view = listView;
 
 const outcomes = (rows: BulkRow[]) =>
 	Object.fromEntries(

@@ -1,20 +1,11 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
-import { FakeUsersApi, answerWhenCancelled, makeUser, ORG_ID } from '$lib/testing/fake-users-api';
+import { FakeUsersApi, answerWhenCancelled, listView, makeUser } from '$lib/testing/fake-users-api';
 import { apiError } from './errors';
 import { USERS_CSV_FIELDS, exportFileName } from './csv';
-import { UsersExport, type ExportView } from './export.svelte';
+import { UsersExport } from './export.svelte';
 
-const view = (overrides: Partial<ExportView> = {}): ExportView => ({
-	organizationId: ORG_ID,
-	search: '',
-	role: '',
-	status: '',
-	signedIn: '',
-	sort: 'email',
-	ascending: true,
-	...overrides
-});
+const view = listView;
 
 /** The cells as a spreadsheet reads them back (quotes undone, the byte-order mark dropped). */
 const cells = async (blob: Blob | null) =>
