@@ -8,8 +8,17 @@ import { dev } from '$app/environment';
 import { base } from '$app/paths';
 import { DOWNLOAD_PATH, type DownloadOffer } from './download-protocol.ts';
 
-/** How long the worker may take to take the stream before the page builds a Blob instead. */
+/** How long the worker may take to start and take the stream before the page builds a Blob instead. */
 const OFFER_TIMEOUT_MS = 3_000;
+
+/** `promise`, or a failure after `ms` (a worker that never activates must not hold the export). */
+const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
+	Promise.race([
+		promise,
+		new Promise<never>((_, reject) =>
+			setTimeout(() => reject(new Error('the download worker did not answer')), ms)
+		)
+	]);
 
 export async function openStreamedDownload(
 	fileName: string,
@@ -18,23 +27,24 @@ export async function openStreamedDownload(
 	if (!('serviceWorker' in navigator) || typeof TransformStream === 'undefined') return null;
 	try {
 		// Registered at the first download, not with the app: nothing else goes through a worker.
-		await navigator.serviceWorker.register(`${base}/service-worker.js`, {
-			type: dev ? 'module' : 'classic',
-			scope: `${base}/`
-		});
-		const worker = (await navigator.serviceWorker.ready).active;
+		const worker = await within(
+			navigator.serviceWorker
+				.register(`${base}/service-worker.js`, {
+					type: dev ? 'module' : 'classic',
+					scope: `${base}/`
+				})
+				.then(() => navigator.serviceWorker.ready),
+			OFFER_TIMEOUT_MS
+		).then((registration) => registration.active);
 		if (!worker) return null;
 		const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
 		const id = crypto.randomUUID();
 		const channel = new MessageChannel();
-		const taken = new Promise<void>((resolve, reject) => {
-			channel.port1.onmessage = () => resolve();
-			setTimeout(() => reject(new Error('the download worker did not answer')), OFFER_TIMEOUT_MS);
-		});
+		const taken = new Promise<void>((resolve) => (channel.port1.onmessage = () => resolve()));
 		const offer: DownloadOffer = { kind: 'download', id, fileName, type, stream: readable };
 		// Throws where streams cannot be transferred: the Blob way then.
 		worker.postMessage(offer, [channel.port2, readable]);
-		await taken;
+		await within(taken, OFFER_TIMEOUT_MS);
 		const frame = document.createElement('iframe');
 		frame.hidden = true;
 		frame.src = `${base}${DOWNLOAD_PATH}${id}`;
