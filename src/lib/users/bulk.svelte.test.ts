@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { FakeUsersApi, fail, listView, makeUser } from '$lib/testing/fake-users-api';
 import type { RequestOptions } from './api';
-import { BULK_CONCURRENCY, BULK_MAX_USERS, BulkRun, type BulkRow } from './bulk.svelte';
+import {
+	BULK_CONCURRENCY,
+	BULK_FAILURES_IN_A_ROW,
+	BULK_MAX_USERS,
+	BulkRun,
+	type BulkRow
+} from './bulk.svelte';
 import { apiError } from './errors';
 
 const view = listView;
@@ -31,7 +37,7 @@ describe('BulkRun', () => {
 				: setActive(id, active, options)
 		);
 		const run = new BulkRun(() => api, me.id, { kind: 'deactivate' });
-		await run.run({ users: [me, ada, gone, lastAdmin] });
+		await run.run({ view: listView({ sort: 'email' }) });
 
 		expect(run.phase).toBe('done');
 		expect(outcomes(run.rows)).toEqual({
@@ -43,14 +49,50 @@ describe('BulkRun', () => {
 		expect([run.changed, run.unchanged, run.kept, run.skipped, run.failed, run.left]).toEqual([
 			1, 1, 1, 1, 0, 0
 		]);
-		// Only those not already so were asked for, and never the admin themselves.
-		expect(api.setActive.mock.calls.map(([id, active]) => [id, active])).toEqual([
-			[ada.id, false],
-			[lastAdmin.id, false]
-		]);
+		// Read just now: only those not already so were asked for, and never the admin themselves.
+		expect(api.setActive.mock.calls.map(([id, active]) => [id, active]).sort()).toEqual(
+			[
+				[ada.id, false],
+				[lastAdmin.id, false]
+			].sort()
+		);
 		expect(api.users.find((user) => user.id === ada.id)?.status).toBe('inactive');
 		// The row shows the user as the server returned them.
 		expect(run.rows.find((row) => row.user.id === ada.id)?.user.status).toBe('inactive');
+	});
+
+	it('asks the server about ticked rows even when they showed as done already: they may have changed since', async () => {
+		const shownInactive = makeUser({ email: 'back@demo.test', status: 'inactive' });
+		const shownMember = makeUser({ email: 'promoted@demo.test', role: 'member' });
+		// Since they were shown: one activated, one made a manager by another admin.
+		const api = new FakeUsersApi([
+			me,
+			{ ...shownInactive, status: 'active' },
+			{ ...shownMember, role: 'manager' }
+		]);
+		const deactivate = new BulkRun(() => api, me.id, { kind: 'deactivate' });
+		await deactivate.run({ users: [shownInactive], asShown: true });
+		expect(outcomes(deactivate.rows)).toEqual({ 'back@demo.test': 'changed' });
+		expect(api.users.find((user) => user.id === shownInactive.id)?.status).toBe('inactive');
+
+		const toMember = new BulkRun(() => api, me.id, { kind: 'role', role: 'member' });
+		await toMember.run({ users: [shownMember], asShown: true });
+		expect(outcomes(toMember.rows)).toEqual({
+			'promoted@demo.test': 'skipped: changed by someone else meanwhile'
+		});
+		expect(api.users.find((user) => user.id === shownMember.id)?.role).toBe('manager');
+	});
+
+	it(`stops after ${BULK_FAILURES_IN_A_ROW} failures in a row (no answer), attempting none of the rest`, async () => {
+		const users = Array.from({ length: 30 }, () => makeUser());
+		const api = new FakeUsersApi(users);
+		api.setActive.mockImplementation(async () => fail(apiError('timeout')));
+		const run = new BulkRun(() => api, me.id, { kind: 'deactivate' });
+		await run.run({ users });
+		expect(run.stopped).toMatch(/^Stopped after 5 failures in a row: The server did not answer/);
+		expect(run.failed).toBeGreaterThanOrEqual(BULK_FAILURES_IN_A_ROW);
+		expect(run.failed).toBeLessThan(BULK_FAILURES_IN_A_ROW + BULK_CONCURRENCY);
+		expect(run.notAttempted).toBe(30 - run.failed);
 	});
 
 	it('changes roles with the role each user had on screen, and leaves a user another admin changed meanwhile', async () => {

@@ -39,7 +39,14 @@ export interface BulkRow {
 	outcome: BulkOutcome | null;
 }
 
-export type BulkTargets = { users: readonly UserRow[] } | { view: View };
+/**
+ * Ticked rows (`asShown`: as they were when shown, maybe changed since), or every user of a view,
+ * read when the action begins.
+ */
+export type BulkTargets = { users: readonly UserRow[]; asShown?: boolean } | { view: View };
+
+/** Failures in a row (no answer, timeouts) after which the rest is not attempted. */
+export const BULK_FAILURES_IN_A_ROW = 5;
 
 export type BulkSource = ListSource & Pick<UserAdminApi, 'setActive' | 'updateProfile'>;
 
@@ -151,6 +158,8 @@ export class BulkRun {
 
 	async run(targets: BulkTargets): Promise<void> {
 		const users = 'users' in targets ? [...targets.users] : await this.#readView(targets.view);
+		// A row as shown may be out of date: the server is asked even when it looks done already.
+		const asShown = 'users' in targets && targets.asShown === true;
 		if (!users) {
 			this.phase = 'done';
 			return;
@@ -161,6 +170,7 @@ export class BulkRun {
 		const started = performance.now();
 		let next = 0;
 		let stop = false;
+		let failuresInARow = 0;
 		const worker = async () => {
 			while (next < this.rows.length) {
 				const row = this.rows[next++]!;
@@ -171,12 +181,17 @@ export class BulkRun {
 					});
 					continue;
 				}
-				const { outcome, user, halt } = await this.#one(row.user);
+				const { outcome, user, halt } = await this.#one(row.user, asShown);
 				if (user) row.user = user;
 				this.#settle(row, outcome);
-				if (halt && !stop) {
+				failuresInARow = outcome.kind === 'failed' ? failuresInARow + 1 : 0;
+				if ((halt || failuresInARow >= BULK_FAILURES_IN_A_ROW) && !stop) {
 					stop = true;
-					this.stopped = 'reason' in outcome ? outcome.reason : null;
+					this.stopped = halt
+						? outcome.kind === 'failed'
+							? outcome.reason
+							: null
+						: `Stopped after ${BULK_FAILURES_IN_A_ROW} failures in a row: ${outcome.kind === 'failed' ? outcome.reason : ''}`;
 				}
 				const perUser = (performance.now() - started) / 1000 / this.done;
 				this.secondsLeft = this.left > 0 ? Math.ceil(perUser * this.left) : null;
@@ -224,10 +239,13 @@ export class BulkRun {
 		else this.notAttempted++;
 	}
 
-	async #one(user: UserRow): Promise<{ outcome: BulkOutcome; user?: UserRow; halt?: boolean }> {
+	async #one(
+		user: UserRow,
+		asShown: boolean
+	): Promise<{ outcome: BulkOutcome; user?: UserRow; halt?: boolean }> {
 		if (user.id === this.#me) return { outcome: { kind: 'skipped', reason: 'yourself' } };
 		const already = alreadySo(this.action, user);
-		if (already) return { outcome: { kind: 'unchanged', reason: already } };
+		if (already && !asShown) return { outcome: { kind: 'unchanged', reason: already } };
 		// Not cancelled mid-call: an answer lost on the way would leave the admin guessing.
 		const answer =
 			this.action.kind === 'role'
@@ -237,7 +255,23 @@ export class BulkRun {
 						{ role: user.role }
 					)
 				: await this.#source().setActive(user.id, this.action.kind === 'activate');
-		if (answer.ok) return { outcome: { kind: 'changed' }, user: answer.data.user };
+		if (answer.ok) {
+			const now = answer.data.user;
+			// A role save with the role shown changes nothing (`expected`): when another admin gave
+			// another role meanwhile, the answer shows it.
+			if (this.action.kind === 'role' && now.role !== this.action.role)
+				return {
+					outcome: { kind: 'skipped', reason: 'changed by someone else meanwhile' },
+					user: now
+				};
+			// A role save with the role it had changes nothing: "already". A status change is made
+			// whatever the row showed (it may have changed since), so it is reported as done.
+			const unchanged = already && this.action.kind === 'role';
+			return {
+				outcome: unchanged ? { kind: 'unchanged', reason: already } : { kind: 'changed' },
+				user: now
+			};
+		}
 		const { outcome, stop } = refusal(answer.error);
 		return { outcome, user: answer.error.user, halt: stop };
 	}

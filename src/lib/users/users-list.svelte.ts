@@ -64,6 +64,11 @@ export class UsersList {
 
 	rows = $state<UserRow[]>([]);
 	total = $state<ListCount | null>(null);
+	/**
+	 * The view the rows on screen (and the total) were read for: until the next page arrives it is
+	 * not `view`, which already has the search being typed.
+	 */
+	shownView = $state<UsersList['view'] | null>(null);
 	/** Rows lie before and after the page on screen. */
 	hasPrevious = $state(false);
 	hasNext = $state(false);
@@ -202,8 +207,9 @@ export class UsersList {
 		this.#onquery?.(this.query);
 		const place = this.place;
 		const position = this.#position(place);
+		const view = this.view;
 		const result = await this.#source().list(
-			{ ...this.view, position, pageSize: this.pageSize, withCount },
+			{ ...view, position, pageSize: this.pageSize, withCount },
 			{ signal: controller.signal }
 		);
 		// A slower, older answer must not overwrite the newer one the person is looking at.
@@ -248,6 +254,7 @@ export class UsersList {
 			return this.load(true);
 		}
 		this.rows = rows.map((row) => newer(row, this.#changedSinceLoad.get(row.id)));
+		this.shownView = view;
 		const backwards = 'before' in position || ('from' in position && position.from === 'end');
 		this.hasPrevious = backwards ? more : 'after' in position;
 		this.hasNext = backwards ? 'before' in position : more;
