@@ -15,12 +15,23 @@ const offers = new Map<string, DownloadOffer>();
 worker.addEventListener('install', () => void worker.skipWaiting());
 worker.addEventListener('activate', (event) => event.waitUntil(worker.clients.claim()));
 
+/** A stream whose download never came (the page gave up waiting) is let go after this. */
+const UNCLAIMED_MS = 60_000;
+
+// `keepalive` messages need no answer: receiving them is what keeps this worker running while a
+// download streams.
 worker.addEventListener('message', (event) => {
 	const offer = event.data as DownloadOffer | null;
 	if (offer?.kind !== 'download' || typeof offer.id !== 'string') return;
 	offers.set(offer.id, offer);
 	event.ports[0]?.postMessage('taken');
+	setTimeout(() => {
+		if (offers.delete(offer.id)) void offer.stream.cancel().catch(() => undefined);
+	}, UNCLAIMED_MS);
 });
+
+/** Where downloads are answered: under this worker's own scope only. */
+const downloadPrefix = `${new URL(worker.registration.scope).pathname.replace(/\/$/, '')}${DOWNLOAD_PATH}`;
 
 /** `attachment` with the name in RFC 6266/5987 form (any character, quoted safely). */
 const disposition = (fileName: string) =>
@@ -28,9 +39,8 @@ const disposition = (fileName: string) =>
 
 worker.addEventListener('fetch', (event) => {
 	const url = new URL(event.request.url);
-	const at = url.pathname.indexOf(DOWNLOAD_PATH);
-	if (url.origin !== worker.location.origin || at < 0) return;
-	const id = url.pathname.slice(at + DOWNLOAD_PATH.length);
+	if (url.origin !== worker.location.origin || !url.pathname.startsWith(downloadPrefix)) return;
+	const id = url.pathname.slice(downloadPrefix.length);
 	const offer = offers.get(id);
 	// Each stream is answered once: a reload of the address finds nothing.
 	offers.delete(id);

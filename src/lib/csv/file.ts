@@ -36,6 +36,8 @@ const BOM = '\uFEFF';
 export interface CsvSink {
 	/** Appends lines (from csvLines), each batch ending its last line. */
 	add(lines: string): void | Promise<void>;
+	/** Stops at once (a Cancel), also while an `add` waits. */
+	abort?(): void;
 }
 
 export class CsvFile implements CsvSink {
@@ -64,14 +66,21 @@ export class CsvFile implements CsvSink {
 	}
 }
 
-/** A CSV file written into a stream (a streamed download) as it is made, UTF-8 with its BOM. */
+/** Bytes going somewhere as they are made: a streamed download. */
+export interface ByteSink {
+	write(chunk: Uint8Array): Promise<void>;
+	close(): Promise<void>;
+	abort(): void;
+}
+
+/** A CSV file written into a streamed download as it is made, UTF-8 with its BOM. */
 export class CsvStream implements CsvSink {
-	readonly #writer: WritableStreamDefaultWriter<Uint8Array>;
+	readonly #sink: ByteSink;
 	readonly #encoder = new TextEncoder();
 	#started = false;
 
-	constructor(stream: WritableStream<Uint8Array>) {
-		this.#writer = stream.getWriter();
+	constructor(sink: ByteSink) {
+		this.#sink = sink;
 	}
 
 	/** Resolves once the lines are taken: a slow disk holds the writer back. */
@@ -79,16 +88,16 @@ export class CsvStream implements CsvSink {
 		if (!lines) return;
 		const text = `${this.#started ? '' : BOM}${lines}\r\n`;
 		this.#started = true;
-		await this.#writer.write(this.#encoder.encode(text));
+		await this.#sink.write(this.#encoder.encode(text));
 	}
 
 	async close(): Promise<void> {
-		if (!this.#started) await this.#writer.write(this.#encoder.encode(BOM));
-		await this.#writer.close();
+		if (!this.#started) await this.#sink.write(this.#encoder.encode(BOM));
+		await this.#sink.close();
 	}
 
-	/** Ends the download as failed: the browser drops the partial file. */
-	async abort(): Promise<void> {
-		await this.#writer.abort(new Error('export stopped')).catch(() => undefined);
+	/** Ends the download as failed, at once: the browser drops the partial file. */
+	abort(): void {
+		this.#sink.abort();
 	}
 }

@@ -20,11 +20,42 @@ const within = <T>(promise: Promise<T>, ms: number): Promise<T> =>
 		)
 	]);
 
+/** A streamed download being written. */
+export interface StreamedDownload {
+	/** Resolves once the bytes are taken; rejects once aborted, or when the download failed. */
+	write(chunk: Uint8Array): Promise<void>;
+	close(): Promise<void>;
+	/** Ends it at once (the browser drops the partial file), even with a write waiting. */
+	abort(): void;
+}
+
+/** Browsers stop a worker with no event for about 30 s, even while its answer still streams. */
+const KEEP_ALIVE_MS = 10_000;
+
+/** Safari has workers but cannot hand them a stream: no worker is registered there at all. */
+function canTransferStreams(): boolean {
+	try {
+		const stream = new ReadableStream();
+		const channel = new MessageChannel();
+		channel.port1.postMessage(stream, [stream]);
+		channel.port1.close();
+		channel.port2.close();
+		return true;
+	} catch {
+		return false;
+	}
+}
+
 export async function openStreamedDownload(
 	fileName: string,
 	type = 'text/csv;charset=utf-8'
-): Promise<WritableStream<Uint8Array> | null> {
-	if (!('serviceWorker' in navigator) || typeof TransformStream === 'undefined') return null;
+): Promise<StreamedDownload | null> {
+	if (
+		!('serviceWorker' in navigator) ||
+		typeof TransformStream === 'undefined' ||
+		!canTransferStreams()
+	)
+		return null;
 	try {
 		// Registered at the first download, not with the app: nothing else goes through a worker.
 		const worker = await within(
@@ -42,27 +73,40 @@ export async function openStreamedDownload(
 		const channel = new MessageChannel();
 		const taken = new Promise<void>((resolve) => (channel.port1.onmessage = () => resolve()));
 		const offer: DownloadOffer = { kind: 'download', id, fileName, type, stream: readable };
-		// Throws where streams cannot be transferred: the Blob way then.
 		worker.postMessage(offer, [channel.port2, readable]);
 		await within(taken, OFFER_TIMEOUT_MS);
 		const frame = document.createElement('iframe');
 		frame.hidden = true;
 		frame.src = `${base}${DOWNLOAD_PATH}${id}`;
 		document.body.append(frame);
-		// The browser's download keeps the response once it started; the frame is not needed after.
-		const removeFrame = () => setTimeout(() => frame.remove(), 1_000);
+
 		const writer = writable.getWriter();
-		return new WritableStream<Uint8Array>({
-			write: (chunk) => writer.write(chunk),
+		// A write waits while nobody reads (a slow disk, a download the browser holds back): abort
+		// must not wait behind it, so every wait is raced against this.
+		let stop: (reason: Error) => void = () => undefined;
+		const stopped = new Promise<never>((_, reject) => (stop = reject));
+		stopped.catch(() => undefined);
+		const keepAlive = setInterval(() => worker.postMessage({ kind: 'keepalive' }), KEEP_ALIVE_MS);
+		// The browser's download keeps the response once it started; the frame is not needed after.
+		const finish = () => {
+			clearInterval(keepAlive);
+			setTimeout(() => frame.remove(), 1_000);
+		};
+		return {
+			write: (chunk) => Promise.race([writer.write(chunk), stopped]),
 			close: async () => {
-				await writer.close();
-				removeFrame();
+				try {
+					await Promise.race([writer.close(), stopped]);
+				} finally {
+					finish();
+				}
 			},
-			abort: async (reason) => {
-				await writer.abort(reason);
-				removeFrame();
+			abort: () => {
+				stop(new Error('the download was stopped'));
+				void writer.abort(new Error('the download was stopped')).catch(() => undefined);
+				finish();
 			}
-		});
+		};
 	} catch {
 		return null;
 	}

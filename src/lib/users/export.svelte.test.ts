@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { FakeUsersApi, answerWhenCancelled, listView, makeUser } from '$lib/testing/fake-users-api';
 import { apiError } from './errors';
 import { USERS_CSV_FIELDS, exportFileName } from './csv';
+import { CsvStream } from '$lib/csv/file';
 import { UsersExport } from './export.svelte';
 
 const view = listView;
@@ -103,6 +104,75 @@ describe('UsersExport', () => {
 		}));
 		expect(await exporting.run(view(), null)).toBeNull();
 		expect(exporting.error?.code).toBe('network');
+	});
+});
+
+/** A streamed download's end as the page sees it: `hang` makes every write wait until aborted. */
+function fakeDownload(options: { hang?: boolean; failAfter?: number } = {}) {
+	const chunks: Uint8Array[] = [];
+	let abort: (reason: Error) => void = () => undefined;
+	const aborted = new Promise<never>((_, reject) => (abort = reject));
+	aborted.catch(() => undefined);
+	const state = { chunks, closed: false, aborted: false };
+	return {
+		state,
+		sink: {
+			write: async (chunk: Uint8Array) => {
+				if (options.failAfter !== undefined && chunks.length >= options.failAfter)
+					throw new Error('download cancelled');
+				if (options.hang) await aborted;
+				chunks.push(chunk);
+			},
+			close: async () => void (state.closed = true),
+			abort: () => {
+				state.aborted = true;
+				abort(new Error('stopped'));
+			}
+		}
+	};
+}
+
+describe('UsersExport into a streamed download', () => {
+	it('writes the same file, BOM first, page by page as the download takes them', async () => {
+		const api = new FakeUsersApi(users);
+		const exporting = new UsersExport(() => api, 5);
+		const download = fakeDownload();
+		const stream = new CsvStream(download.sink);
+		expect(await exporting.write(view(), null, stream)).toBe(true);
+		await stream.close();
+		expect(download.state.chunks).toHaveLength(3);
+		const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(
+			new Uint8Array(download.state.chunks.flatMap((chunk) => [...chunk]))
+		);
+		const blob = await new UsersExport(() => api, 5).run(view(), null);
+		expect(text).toBe(await blob!.text());
+		expect(text.charCodeAt(0)).toBe(0xfeff);
+		expect(download.state.closed).toBe(true);
+	});
+
+	it('on Cancel ends at once, even while the download takes nothing', async () => {
+		const api = new FakeUsersApi(users);
+		const exporting = new UsersExport(() => api, 5);
+		const download = fakeDownload({ hang: true });
+		const running = exporting.write(view(), null, new CsvStream(download.sink));
+		await new Promise((resolve) => setTimeout(resolve, 20));
+		expect(exporting.running).toBe(true);
+		exporting.cancel();
+		expect(await running).toBe(false);
+		expect([exporting.running, exporting.error, download.state.aborted]).toEqual([
+			false,
+			null,
+			true
+		]);
+	});
+
+	it('says so when the browser stops taking the file (the download cancelled there)', async () => {
+		const api = new FakeUsersApi(users);
+		const exporting = new UsersExport(() => api, 5);
+		const download = fakeDownload({ failAfter: 1 });
+		expect(await exporting.write(view(), null, new CsvStream(download.sink))).toBe(false);
+		expect(exporting.error?.message).toMatch(/download cancelled.*the download is incomplete/);
+		expect(exporting.running).toBe(false);
 	});
 });
 

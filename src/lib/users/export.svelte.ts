@@ -21,6 +21,7 @@ export class UsersExport {
 	error = $state<ApiError | null>(null);
 
 	#controller: AbortController | null = null;
+	#sink: CsvSink | null = null;
 	readonly #source: () => ListSource;
 	readonly #pageSize: number;
 
@@ -43,6 +44,7 @@ export class UsersExport {
 	async write(view: ExportView, expected: ListCount | null, sink: CsvSink): Promise<boolean> {
 		if (this.running) return false;
 		const controller = (this.#controller = new AbortController());
+		this.#sink = sink;
 		this.running = true;
 		this.rows = 0;
 		this.expected = expected;
@@ -59,13 +61,26 @@ export class UsersExport {
 				this.rows += page.rows.length;
 			}
 			return !controller.signal.aborted;
+		} catch (error) {
+			// The file could not be written on: the download was cancelled in the browser, or failed.
+			if (!controller.signal.aborted)
+				this.error = {
+					code: 'cancelled',
+					message: `The file could not be written on (${error instanceof Error ? error.message : String(error)}); the download is incomplete.`
+				};
+			return false;
 		} finally {
-			if (this.#controller === controller) this.#controller = null;
+			if (this.#controller === controller) {
+				this.#controller = null;
+				this.#sink = null;
+			}
 			this.running = false;
 		}
 	}
 
+	/** Stops the reading, and the file at once (also while it waits for the disk). */
 	cancel(): void {
 		this.#controller?.abort();
+		this.#sink?.abort?.();
 	}
 }
