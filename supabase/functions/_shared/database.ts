@@ -11,8 +11,6 @@ import { USER_COLUMNS, type UserRow } from './users.ts';
 export type Sql = postgres.Sql;
 export type Tx = postgres.TransactionSql;
 
-let shared: Sql | undefined;
-
 /**
  * postgres.js 3.4.9 on Deno: when the server ends a connection (pg_terminate_backend, a restart)
  * while a write is batched for the next tick, that write still runs after the socket is gone and
@@ -31,7 +29,7 @@ export function isPostgresWriteAfterClose(error: unknown): boolean {
 	return (
 		isConnectionFailure(error) &&
 		/postgres[@/][^\n]*connection\.js/.test(stack) &&
-		!/\/(create-user|update-user|change-password|_shared)\//.test(stack)
+		!/\/(create-user|update-user|change-password|import-users|_shared)\//.test(stack)
 	);
 }
 
@@ -47,13 +45,13 @@ function survivePostgresWriteAfterClose(log: Log): void {
 	globalThis.addEventListener('unhandledrejection', (event) => ignore(event, event.reason));
 }
 
-/** The pool, created on first use. */
-export function database(log: Log = console.error): Sql {
-	if (shared) return shared;
-	const url = Deno.env.get('SUPABASE_DB_URL');
-	if (!url) throw new Error('SUPABASE_DB_URL must be set');
-	survivePostgresWriteAfterClose(log);
-	shared = postgres(url, {
+/** The current pool: created on first use, and anew after `resetDatabase`. */
+let current: Sql | undefined;
+/** What the handlers hold (built once at start-up): always the current pool. */
+let front: Sql | undefined;
+
+function connect(url: string): Sql {
+	return postgres(url, {
 		// Hosted URLs go through Supavisor in transaction mode, which cannot keep prepared statements.
 		prepare: false,
 		// No array-type lookup on each new connection: nothing here sends arrays of custom types, and
@@ -65,7 +63,37 @@ export function database(log: Log = console.error): Sql {
 		connect_timeout: 5,
 		onnotice: () => {}
 	});
-	return shared;
+}
+
+/** The pool, as one Sql whose connections `resetDatabase` can replace under the handlers. */
+export function database(log: Log = console.error): Sql {
+	if (front) return front;
+	const url = Deno.env.get('SUPABASE_DB_URL');
+	if (!url) throw new Error('SUPABASE_DB_URL must be set');
+	survivePostgresWriteAfterClose(log);
+	const pool = (): Sql => (current ??= connect(url));
+	// A function (the tagged template) with properties (begin, json…): both go to the current pool.
+	front = new Proxy((() => undefined) as unknown as Sql, {
+		apply: (_target, _this, args: unknown[]) => (pool() as (...a: unknown[]) => unknown)(...args),
+		get: (_target, property) => Reflect.get(pool(), property)
+	});
+	return front;
+}
+
+/**
+ * Replaces the pool's connections. postgres.js 3.4.9 can strand a connection whose server ended it
+ * mid-query (its `errored()` leaves the query in place; postgres/postgres#1142, #1199): whatever
+ * is queued on it then waits for ever, and with all four stranded every later request of this
+ * function did (found by tests/faults/connection-drop.test.ts on CI). Ending the pool at once
+ * rejects everything in it (CONNECTION_DESTROYED), so the requests waiting roll back and undo what
+ * they did in Auth as on any database failure; the next query opens a new pool.
+ */
+export function resetDatabase(log: Log = console.error): void {
+	const stale = current;
+	current = undefined;
+	if (!stale) return;
+	log('database: a request got no answer in time; the pool is replaced');
+	void stale.end({ timeout: 0 }).catch(() => undefined);
 }
 
 const CONNECTION_CODES = new Set([

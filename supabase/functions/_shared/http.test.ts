@@ -149,3 +149,47 @@ Deno.test("Auth and Data API errors map to the console's codes", () => {
 	}
 	assert.ok(!other.message.includes('secret_table'));
 });
+
+Deno.test(
+	'a request still unanswered at the deadline gets 503 with its request id, and the deadline hook runs',
+	async () => {
+		let hooks = 0;
+		const lines: string[] = [];
+		let finish: (response: Response) => void = () => undefined;
+		const stuck = new Promise<Response>((resolve) => (finish = resolve));
+		const serve = serveJson(
+			() => stuck,
+			(line) => lines.push(line),
+			{
+				deadlineMs: 20,
+				onDeadline: () => hooks++
+			}
+		);
+		const response = await serve(post('{}'));
+		assert.equal(response.status, 503);
+		const body = await response.json();
+		assert.equal(body.error.code, 'service_unavailable');
+		assert.match(body.error.request_id, /^[0-9a-f-]{36}$/);
+		assert.equal(hooks, 1);
+		assert.match(lines[0] ?? '', /no answer within 0.02 s/);
+		// Its own answer, coming late, goes nowhere.
+		finish(json(201, {}));
+	}
+);
+
+Deno.test('a request answered in time is not touched by the deadline', async () => {
+	let hooks = 0;
+	const serve = serveJson(
+		async () => {
+			await new Promise((resolve) => setTimeout(resolve, 5));
+			return json(201, { ok: true });
+		},
+		() => undefined,
+		{ deadlineMs: 200, onDeadline: () => hooks++ }
+	);
+	const response = await serve(post('{}'));
+	assert.equal(response.status, 201);
+	assert.deepEqual(await response.json(), { ok: true });
+	await new Promise((resolve) => setTimeout(resolve, 250));
+	assert.equal(hooks, 0);
+});

@@ -63,13 +63,29 @@ export type Handler = (request: Request, requestId: string) => Promise<Response>
 export type Log = (message: string) => void;
 
 /**
+ * How long a request may take before it is answered 503 (the SPA gives up at 15 s): an import
+ * batch of 50 takes about 1.5 s, a single action well under one.
+ */
+export const REQUEST_DEADLINE_MS = 12_000;
+
+export interface ServeOptions {
+	/** Called when a request reached the deadline (the database's pool is then replaced). */
+	onDeadline?: () => void;
+	deadlineMs?: number;
+}
+
+/**
  * Wraps a handler with the shared contract. Unexpected failures are logged with the request id
- * (the message only: bodies may hold passwords) and answered as a bare 500.
+ * (the message only: bodies may hold passwords) and answered as a bare 500. A request still
+ * unanswered at the deadline is answered 503 and `onDeadline` runs; the handler goes on to its
+ * own end (its rollback and undo), but its answer is dropped.
  */
 export function serveJson(
 	handler: Handler,
-	log: Log = console.error
+	log: Log = console.error,
+	options: ServeOptions = {}
 ): (request: Request) => Promise<Response> {
+	const deadlineMs = options.deadlineMs ?? REQUEST_DEADLINE_MS;
 	return async (request) => {
 		if (request.method === 'OPTIONS')
 			return new Response(null, { status: 204, headers: corsHeaders });
@@ -79,8 +95,21 @@ export function serveJson(
 				allow: 'POST, OPTIONS'
 			});
 		}
+		let timer: ReturnType<typeof setTimeout> | undefined;
+		const late = new Promise<Response>((resolve) => {
+			timer = setTimeout(() => {
+				log(`[${requestId}] no answer within ${deadlineMs / 1000} s`);
+				options.onDeadline?.();
+				const body = errorBody(new ApiError('service_unavailable'));
+				body.error.request_id = requestId;
+				resolve(json(503, body));
+			}, deadlineMs);
+		});
+		const handled = handler(request, requestId);
+		// Past the deadline its failure is nobody's to answer.
+		handled.catch(() => undefined);
 		try {
-			return await handler(request, requestId);
+			return await Promise.race([handled, late]);
 		} catch (error) {
 			if (error instanceof ApiError) {
 				const body = errorBody(error);
@@ -101,6 +130,8 @@ export function serveJson(
 					request_id: requestId
 				}
 			});
+		} finally {
+			clearTimeout(timer);
 		}
 	};
 }

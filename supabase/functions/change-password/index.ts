@@ -1,4 +1,4 @@
-import { database } from '../_shared/database.ts';
+import { database, resetDatabase } from '../_shared/database.ts';
 import { serveJson } from '../_shared/http.ts';
 import { serviceClient } from '../_shared/supabase.ts';
 import { changePassword, ownPasswordThroughAuth } from './handler.ts';
@@ -14,6 +14,8 @@ Deno.serve(
 			db: database(),
 			log: console.error,
 			setOwnPassword: ownPasswordThroughAuth(url, anonKey)
-		})
+		}),
+		console.error,
+		{ onDeadline: resetDatabase }
 	)
 );

@@ -1,6 +1,14 @@
-import { database } from '../_shared/database.ts';
+import { database, resetDatabase } from '../_shared/database.ts';
 import { serveJson } from '../_shared/http.ts';
 import { serviceClient } from '../_shared/supabase.ts';
 import { createUser } from './handler.ts';
 
-Deno.serve(serveJson(createUser({ service: serviceClient(), db: database(), log: console.error })));
+Deno.serve(
+	serveJson(
+		createUser({ service: serviceClient(), db: database(), log: console.error }),
+		console.error,
+		{
+			onDeadline: resetDatabase
+		}
+	)
+);

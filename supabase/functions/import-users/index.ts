@@ -1,8 +1,14 @@
-import { database } from '../_shared/database.ts';
+import { database, resetDatabase } from '../_shared/database.ts';
 import { serveJson } from '../_shared/http.ts';
 import { serviceClient } from '../_shared/supabase.ts';
 import { importUsers } from './handler.ts';
 
 Deno.serve(
-	serveJson(importUsers({ service: serviceClient(), db: database(), log: console.error }))
+	serveJson(
+		importUsers({ service: serviceClient(), db: database(), log: console.error }),
+		console.error,
+		{
+			onDeadline: resetDatabase
+		}
+	)
 );
