@@ -66,6 +66,13 @@ export class CsvFile implements CsvSink {
 	}
 }
 
+/** A whole small file at once (a header and its rows), as a Blob. */
+export function csvBlob(fields: readonly string[], rows: readonly string[][]): Blob {
+	const file = new CsvFile();
+	file.add(csvLines(fields, rows, { header: true }));
+	return file.blob();
+}
+
 /** Bytes going somewhere as they are made: a streamed download. */
 export interface ByteSink {
 	write(chunk: Uint8Array): Promise<void>;

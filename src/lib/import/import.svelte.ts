@@ -181,21 +181,16 @@ export class UsersImport {
 
 	/** The temporary passwords of the rows created, as a CSV file (email, name, password). */
 	async passwordsFile(): Promise<Blob> {
-		const { CsvFile, csvLines } = await import('$lib/csv/file.ts');
-		const file = new CsvFile();
-		file.add(
-			csvLines(
-				['Email', 'First name', 'Last name', 'Temporary password'],
-				this.created.map((row) => [
-					row.email.trim().toLowerCase(),
-					row.first_name.trim(),
-					row.last_name.trim(),
-					row.state.kind === 'created' ? row.state.password : ''
-				]),
-				{ header: true }
-			)
+		const { csvBlob } = await import('$lib/csv/file.ts');
+		return csvBlob(
+			['Email', 'First name', 'Last name', 'Temporary password'],
+			this.created.map((row) => [
+				row.email.trim().toLowerCase(),
+				row.first_name.trim(),
+				row.last_name.trim(),
+				row.state.kind === 'created' ? row.state.password : ''
+			])
 		);
-		return file.blob();
 	}
 
 	/** Leaves the import: the passwords go with it. */

@@ -133,7 +133,6 @@ export class BulkRun {
 	skipped = $state(0);
 	failed = $state(0);
 	notAttempted = $state(0);
-	left = $state(0);
 	secondsLeft = $state<number | null>(null);
 	/** Why the run ended before its last user (reading failed, too many, the caller refused). */
 	stopped = $state<string | null>(null);
@@ -156,6 +155,10 @@ export class BulkRun {
 		);
 	}
 
+	get left(): number {
+		return this.rows.length - this.done;
+	}
+
 	async run(targets: BulkTargets): Promise<void> {
 		const users = 'users' in targets ? [...targets.users] : await this.#readView(targets.view);
 		// A row as shown may be out of date: the server is asked even when it looks done already.
@@ -165,7 +168,6 @@ export class BulkRun {
 			return;
 		}
 		this.rows = users.map((user) => ({ user, outcome: null }));
-		this.left = this.rows.length;
 		this.phase = 'running';
 		const started = performance.now();
 		let next = 0;
@@ -187,11 +189,10 @@ export class BulkRun {
 				failuresInARow = outcome.kind === 'failed' ? failuresInARow + 1 : 0;
 				if ((halt || failuresInARow >= BULK_FAILURES_IN_A_ROW) && !stop) {
 					stop = true;
+					const reason = 'reason' in outcome ? outcome.reason : '';
 					this.stopped = halt
-						? outcome.kind === 'failed'
-							? outcome.reason
-							: null
-						: `Stopped after ${BULK_FAILURES_IN_A_ROW} failures in a row: ${outcome.kind === 'failed' ? outcome.reason : ''}`;
+						? reason
+						: `Stopped after ${BULK_FAILURES_IN_A_ROW} failures in a row: ${reason}`;
 				}
 				const perUser = (performance.now() - started) / 1000 / this.done;
 				this.secondsLeft = this.left > 0 ? Math.ceil(perUser * this.left) : null;
@@ -204,21 +205,16 @@ export class BulkRun {
 
 	/** Every user gone through and what happened to each, as a CSV file. */
 	async resultsFile(): Promise<Blob> {
-		const { CsvFile, csvLines } = await import('$lib/csv/file.ts');
-		const file = new CsvFile();
-		file.add(
-			csvLines(
-				['Email', 'First name', 'Last name', 'Result'],
-				this.rows.map(({ user, outcome }) => [
-					user.email,
-					user.first_name,
-					user.last_name,
-					resultText(this.action, outcome)
-				]),
-				{ header: true }
-			)
+		const { csvBlob } = await import('$lib/csv/file.ts');
+		return csvBlob(
+			['Email', 'First name', 'Last name', 'Result'],
+			this.rows.map(({ user, outcome }) => [
+				user.email,
+				user.first_name,
+				user.last_name,
+				resultText(this.action, outcome)
+			])
 		);
-		return file.blob();
 	}
 
 	/** Starts no more calls; those in flight finish and are reported. */
@@ -230,7 +226,6 @@ export class BulkRun {
 
 	#settle(row: BulkRow, outcome: BulkOutcome): void {
 		row.outcome = outcome;
-		this.left--;
 		if (outcome.kind === 'changed') this.changed++;
 		else if (outcome.kind === 'unchanged') this.unchanged++;
 		else if (outcome.kind === 'kept') this.kept++;
