@@ -88,8 +88,8 @@ select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)
    from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
    where n.nspname = 'private' and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['private.active_user_organization_id()', 'private.admin_organization_id()', 'private.caller_is_active_admin()', 'private.is_clean_name(text)', 'private.quadgrams(text)'],
-  'authenticated may execute only the three caller helpers the policies use, the name rule the checks use and the pieces an email index is made of'
+  array['private.active_user_organization_id()', 'private.admin_organization_id()', 'private.caller_is_active_admin()', 'private.email_follows_names(text,text,text)', 'private.is_clean_name(text)', 'private.quadgrams(text)'],
+  'authenticated may execute only the three caller helpers the policies use, the name rule the checks use and what the email indexes are made of'
 );
 select is(
   (select array_agg(p.oid::regprocedure::text order by p.proname)

@@ -23,7 +23,7 @@ create function tests.terms_of(organization uuid, term_field text) returns text[
   where organization_id = organization and field = term_field
 $$;
 
-select plan(22);
+select plan(29);
 
 select ok(tests.terms_match(), 'the fixture''s names and domains are the search terms, with their users counted');
 select is(tests.terms_of('a0000000-0000-4000-8000-000000000000', 'email_domain'), array['acme.test', 'partner.test'],
@@ -66,14 +66,19 @@ select ok(not 'bulk.test' = any(tests.terms_of('a0000000-0000-4000-8000-00000000
   'a domain nobody writes from any more is gone');
 
 -- The candidates hold every user a search finds (they are what a big organization's rare matches
--- are gathered through), and not everyone.
+-- are gathered through), and not everyone; in the name order, with the ranges of last names
+-- holding the fragment, every user the search's part beyond the last names starting with it finds.
 create function tests.missed_by_candidates(fragment text) returns integer language plpgsql as $$
 declare
+  organization constant uuid := 'a0000000-0000-4000-8000-000000000000';
+  everywhere text[] := private.search_candidates(organization, fragment, 'count');
+  by_name text[] := private.search_candidates(organization, fragment, 'name');
   missed integer;
 begin
-  execute format('select count(*) from public.users as u where u.organization_id = %L and %s and not coalesce(%s, false)',
-                 'a0000000-0000-4000-8000-000000000000', (private.search_parts(fragment, 'count'))[2],
-                 private.search_candidates('a0000000-0000-4000-8000-000000000000', fragment))
+  execute format(
+    'select count(*) from public.users as u where u.organization_id = %L and ((%s and not coalesce(%s, false)) or (%s and not coalesce(%s or %s, false)))',
+    organization, (private.search_parts(fragment, 'count'))[2], everywhere[2],
+    (private.search_parts(fragment, 'name'))[2], by_name[1], by_name[2])
   into missed;
   return missed;
 end;
@@ -84,20 +89,38 @@ select is(array_agg(tests.missed_by_candidates(f)), array_fill(0, array[count(*)
   'every match of a name, a span of names, a domain, an address''s halves, digits, literal % and _ is a candidate')
 from unnest(array['mass', 'ass', 'user 3', 'ss user', 'ss user 1', 'marie o''neil', 'anne marie o', 'e m', '100%_x', '0%_',
                   'acme', 'me.te', 'acme-mail.test', 'k12@acme', 'bulk12@acme.test', 'ulk2', 'bulk1', '@acme', 'lk3@',
-                  'linus', 'nus@ac', 'ZED-ünal', 'ÜNAL', 'xyz', 'nobody at all', 'a@b@c']) as f;
-create function tests.candidates(fragment text) returns integer language plpgsql as $$
+                  'linus', 'nus@ac', 'ZED-ünal', 'ÜNAL', 'xyz', 'nobody at all', 'a@b@c', 'bulk', 'ulk', 'ser', 'ester',
+                  'neil', 'ace', 'gra']) as f;
+create function tests.candidates(fragment text, sort text default 'count', which integer default 2) returns integer language plpgsql as $$
 declare
   found integer;
 begin
   execute format('select count(*) from public.users as u where u.organization_id = %L and %s',
                  'a0000000-0000-4000-8000-000000000000',
-                 private.search_candidates('a0000000-0000-4000-8000-000000000000', fragment))
+                 (private.search_candidates('a0000000-0000-4000-8000-000000000000', fragment, sort))[which])
   into found;
   return found;
 end;
 $$;
 select is(tests.candidates('mass'), 30, 'the candidates of a first name are its users (found through the name''s index)');
 select is(tests.candidates('acme-mail'), 1, 'the candidates of a domain are its users');
+
+-- Letters alone in the part of an address before its "@" are looked for in its user's names
+-- when the address is made of them, and otherwise in the address.
+select is(array[private.email_follows_names('ada.lovelace.2@acme.test', 'Ada', 'Lovelace'),
+                private.email_follows_names('lovelace_ada-2@acme.test', 'Ada', 'Lovelace'),
+                private.email_follows_names('ada@acme.test', 'Ada', 'Lovelace'),
+                private.email_follows_names('alovelace@acme.test', 'Ada', 'Lovelace'),
+                private.email_follows_names('adalovelace@acme.test', 'Ada', 'Lovelace'),
+                private.email_follows_names('ada.l@acme.test', 'Ada', 'Lovelace'),
+                private.email_follows_names('ada.byron@acme.test', 'Ada', 'Lovelace')],
+  array[true, true, true, false, false, false, false],
+  'an address is made of its names when nothing but digits and . _ + - stand between them');
+select is(tests.candidates('ulk'), 30, 'letters in addresses not made of their names: those addresses are the candidates');
+select is(tests.candidates('ser', 'name', 1), 30,
+  'in the name order, the last names holding a fragment (not starting with it) are ranges of the order');
+select is((private.search_candidates('a0000000-0000-4000-8000-000000000000', 'ser', 'name'))[2], 'false',
+  'and where only they hold it, nothing else is looked for');
 
 -- Found through the terms: a fragment across first and last name, a domain, the address's halves.
 select tests.act_as('admin');
@@ -112,6 +135,13 @@ select is_empty($$select from public.list_users(search => 'globex.test')$$,
   'another organization''s domain finds none of its users');
 select is_empty($$select from public.list_users(search => 'staff@globex')$$,
   'nor does another organization''s address across its "@"');
+select is_empty($$select from public.list_users(search => 'staf')$$,
+  'nor letters of another organization''s address not made of its names');
+select results_eq($$select count(*)::int from public.list_users(search => 'ulk', page_size => 500)$$, $$values (30)$$,
+  'letters of addresses not made of their names find those users');
+select results_eq($$select count(*)::int from public.list_users(search => 'ester', page_size => 500)$$,
+  $$select count(*)::int from public.users where organization_id = 'a0000000-0000-4000-8000-000000000000' and last_name ilike '%ester%'$$,
+  'a fragment within last names finds their users in the name order');
 
 -- Nobody but the triggers reads or writes them.
 select tests.act_as('admin');
