@@ -9,16 +9,17 @@
 -- starting with the fragment, and only the other matches (first names, domains, addresses) are
 -- looked for among the rows before the page they make.
 --
--- A fragment of letters alone within an address's part before the "@" is within its user's name
--- when the address is made of the names (previous migration): only the other addresses are
+-- A fragment without digits, ". _ + -", an "@" or a space (say, letters) within an address's
+-- part before the "@" is within its user's name when the address is made of the names (previous
+-- migration): only the other addresses are
 -- looked up for it, through their own index, and listed by id when they are few. Where they are
 -- none, a search's matches are the names' and the domains' alone: no row is read to look for
 -- others.
 
 -- As before (previous migration's search_candidates), and in the name order the last names
 -- holding the fragment (but not starting with it: list_users reads those as its first part) as
--- the order's ranges apart from the rest; letters alone found in addresses that are not made of
--- their names. {ranges of the name order ('false' in other orders), the rest}.
+-- the order's ranges apart from the rest; such a fragment in the addresses looked up only
+-- where they are not made of their names. {ranges of the name order ('false' in other orders), the rest}.
 drop function private.search_candidates(uuid, text);
 
 create function private.search_candidates(organization uuid, fragment text, sort text)
@@ -87,8 +88,8 @@ begin
     end if;
   end loop;
   if needle ~ '^[^0-9._+@[:space:]-]+$' then
-    -- Letters alone within the part before the "@": in an address made of its names, within a
-    -- name (above); the other addresses are looked up (among every organization's: their index
+    -- Without the characters an address made of its names has between them (and no "@" or
+    -- space), within the part before the "@": in such an address, within a name (above); the other addresses are looked up (among every organization's: their index
     -- is not the organization's, and read with it would pass all of its users).
     local_pattern := private.contains_pattern(needle);
     execute format(
@@ -130,8 +131,8 @@ comment on function private.search_candidates(uuid, text, text) is
 
 revoke all on function private.search_candidates(uuid, text, text) from public, anon, authenticated;
 
--- As before (previous migration's first_ids): without candidates nothing more is looked for, and
--- with them only a very small view is read whole.
+-- As before (previous migration's first_ids): when no candidate is left ('false') nothing more
+-- is looked for, and with candidates only a very small view is read whole.
 create or replace function private.first_ids(
   view_condition text,
   part text,
