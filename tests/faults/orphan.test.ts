@@ -7,42 +7,29 @@ import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrganization, type Persona } from '../stack/personas.ts';
 import { stack, withDb } from '../stack/stack-under-test.ts';
 import { fn, persona, rememberSecret } from '../attacks/support.ts';
+import { authAndRowCounts as counts, heldUserInsert, waitFor } from './held-user-insert.ts';
 
 const run = promisify(execFile);
 const projectRoot = resolve(import.meta.dirname, '../..');
-const LOCK_KEY = 7_007_007;
+const held = heldUserInsert({
+	name: 'fault_hold_orphan_row',
+	emailPrefix: 'orphan',
+	lockKey: 7_007_007,
+	thenFail: 'fault injection: the function died before this row was written'
+});
 
 let admin: Persona;
 
 beforeAll(async () => {
 	admin = await persona(await createOrganization('Orphans'), 'admin', 'orphan-admin');
-	await withDb((db) =>
-		db.query(`
-		create function public.fault_hold_orphan_row() returns trigger language plpgsql security definer set search_path = '' as $$
-		begin
-			if new.email like 'orphan.%@fault.test' then
-				perform pg_advisory_xact_lock(${LOCK_KEY});
-				raise exception 'fault injection: the function died before this row was written';
-			end if;
-			return new;
-		end $$;
-		revoke all on function public.fault_hold_orphan_row() from public, anon, authenticated, service_role;
-		create trigger fault_hold_orphan_row before insert on public.users for each row execute function public.fault_hold_orphan_row();`)
-	);
+	await held.install();
 });
 
-afterAll(async () => {
-	await withDb((db) =>
-		db.query(
-			'drop trigger if exists fault_hold_orphan_row on public.users; drop function if exists public.fault_hold_orphan_row();'
-		)
-	);
-});
+afterAll(() => held.remove());
 
 /** The pids of this stack's Deno processes running `name` (found by their SUPABASE_URL). */
 function functionPids(name: string): number[] {
@@ -61,29 +48,6 @@ function functionPids(name: string): number[] {
 	return pids;
 }
 
-const counts = (email: string) =>
-	withDb(
-		async (db) =>
-			(
-				await db.query(
-					`select (select count(*)::int from auth.users where email = $1) as auth, (select count(*)::int from public.users where email = $1) as rows`,
-					[email]
-				)
-			).rows[0] as { auth: number; rows: number }
-	);
-
-async function waitFor(
-	what: string,
-	check: () => Promise<boolean>,
-	timeoutMs = 15_000
-): Promise<void> {
-	const deadline = Date.now() + timeoutMs;
-	while (!(await check())) {
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 25));
-	}
-}
-
 describe('create-user killed between the Auth user and the row', () => {
 	it(
 		'leaves an orphan that npm run repair-orphans removes; creating the user again then works once',
@@ -91,11 +55,9 @@ describe('create-user killed between the Auth user and the row', () => {
 		async () => {
 			const email = `orphan.${Date.now().toString(36)}@fault.test`;
 			const body = { email, first_name: 'Orphan', last_name: 'Fault', role: 'member' };
-			const holder = new pg.Client({ connectionString: stack().dbUrl ?? '' });
-			await holder.connect();
 			let call: ReturnType<typeof fn> | undefined;
+			const release = await held.hold();
 			try {
-				await holder.query('select pg_advisory_lock($1)', [LOCK_KEY]);
 				call = fn('create-user', admin.accessToken, body);
 				// The Auth user exists and the row insert waits on the lock: the function is between its steps.
 				await waitFor(
@@ -115,13 +77,12 @@ describe('create-user killed between the Auth user and the row', () => {
 				expect(pids.length, 'the create-user Deno process of this stack').toBeGreaterThan(0);
 				for (const pid of pids) process.kill(pid, 'SIGKILL');
 			} finally {
-				await holder.query('select pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
-				await holder.end();
+				await release();
 			}
 			const killed = await call;
 			expect(killed?.status, JSON.stringify(killed?.body)).toBeGreaterThanOrEqual(500);
 			expect(killed?.code).toBeTruthy();
-			await withDb((db) => db.query('drop trigger fault_hold_orphan_row on public.users'));
+			await held.remove();
 
 			// The crash left an orphan, and it blocks the email.
 			expect(await counts(email)).toEqual({ auth: 1, rows: 0 });
